@@ -1,0 +1,337 @@
+"""Checklist YAML -> validated :class:`Requirement` records with compiled patterns.
+
+Requirements are data. Loading is strict (medspaCy's ``from_dict`` habit): an unknown key, a wrong
+type or a pattern spaCy cannot compile fails with the file, the line, the item id and what is
+wrong, because a silently ignored typo in a checklist means a silently wrong audit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from .models import SEVERITIES
+from .nlp import DEFAULT_MODEL, Pattern, PatternError, PatternSet
+
+DEFAULT_CHECKLISTS: tuple[str, ...] = ("gdpr", "coppa")
+
+
+class ChecklistError(Exception):
+    """A checklist file that cannot be used; the message names file, line, item and problem."""
+
+
+@dataclass(frozen=True)
+class Qualifier:
+    """Something a disclosure must also contain to be ``met`` (a safeguard, a period, an age)."""
+
+    name: str
+    description: str
+    reason: str
+    patterns: tuple[Pattern, ...]
+    finding: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One required disclosure, as written in a checklist file."""
+
+    id: str
+    title: str
+    references: tuple[str, ...]
+    severity: str
+    description: str
+    remediation: str
+    checklist: str
+    patterns: tuple[Pattern, ...] = ()
+    partial_patterns: tuple[Pattern, ...] = ()
+    partial_reason: str = ""
+    section_patterns: tuple[Pattern, ...] = ()
+    exclude: tuple[Pattern, ...] = ()
+    headings: tuple[str, ...] = ()
+    requires: tuple[Qualifier, ...] = ()
+    detector: str | None = None
+    match_headings: bool = False
+    met_reason: str = ""
+    examples: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """A loaded checklist file."""
+
+    id: str
+    title: str
+    version: str
+    path: str
+    requirements: tuple[Requirement, ...]
+    description: str = ""
+
+
+@dataclass
+class CompiledChecklists:
+    """The requirements of every selected checklist with one PatternSet for all of them.
+
+    One PatternSet means one Matcher pass per document, however many requirements there are.
+    Pattern ids are ``<requirement>/<role>/<n>``, e.g. ``retention/core/2``.
+    """
+
+    checklists: list[Checklist]
+    requirements: list[Requirement]
+    patterns: PatternSet
+    model: str
+
+    def get(self, requirement_id: str) -> Requirement | None:
+        return next((r for r in self.requirements if r.id == requirement_id), None)
+
+
+# --------------------------------------------------------------------------------------------
+# YAML with line numbers
+# --------------------------------------------------------------------------------------------
+
+class _LineDict(dict):  # type: ignore[type-arg]
+    """A mapping that remembers the line it started on in the YAML file."""
+
+    line: int = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that records lines and reads only true/false as booleans.
+
+    Checklist patterns are full of English words, and YAML 1.1 would turn ``on``, ``no``, ``yes``
+    and ``off`` into booleans ("based on" would silently become "based True").
+    """
+
+
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_LineLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                  list("tTfF"))
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
+    loader.flatten_mapping(node)
+    result = _LineDict()
+    result.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise ChecklistError(f"line {key_node.start_mark.line + 1}: duplicate key '{key}'")
+        result[key] = loader.construct_object(value_node, deep=True)
+    return result
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
+
+
+def _plain(value: Any) -> Any:
+    """Strip the line bookkeeping so spaCy sees plain dicts and lists."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+# --------------------------------------------------------------------------------------------
+# Schema
+# --------------------------------------------------------------------------------------------
+
+_TOP_KEYS = {"id": str, "title": str, "version": str, "description": str, "requirements": list}
+_TOP_REQUIRED = ("id", "title", "version", "requirements")
+_ITEM_KEYS: dict[str, type | tuple[type, ...]] = {
+    "id": str, "title": str, "references": list, "severity": str, "description": str, "remediation": str,
+    "patterns": list, "partial_patterns": list, "partial_reason": str, "section_patterns": list,
+    "exclude": list, "headings": list, "requires": list, "detector": str, "match_headings": bool,
+    "met_reason": str, "examples": dict,
+}
+_ITEM_REQUIRED = ("id", "title", "references", "severity", "description", "remediation")
+_QUALIFIER_KEYS: dict[str, type] = {"name": str, "description": str, "reason": str, "patterns": list,
+                                    "finding": dict}
+_FINDING_KEYS = {"kind": str, "severity": str, "message": str}
+_EXAMPLE_KEYS = ("match", "no_match", "partial")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _check_keys(where: str, data: dict[str, Any], allowed: dict[str, Any], required: Iterable[str]) -> None:
+    for key in data:
+        if key not in allowed:
+            raise ChecklistError(f"{where}: unknown key '{key}' (allowed: {', '.join(sorted(allowed))})")
+    for key in required:
+        if key not in data or data[key] in (None, "", []):
+            raise ChecklistError(f"{where}: missing required key '{key}'")
+    for key, kind in allowed.items():
+        if key in data and data[key] is not None and not isinstance(data[key], kind):
+            expected = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            raise ChecklistError(f"{where}: '{key}' must be a {expected}, not {type(data[key]).__name__}")
+
+
+def _line(data: Any) -> int:
+    return getattr(data, "line", 0)
+
+
+def _patterns(where: str, values: list[Any]) -> tuple[Pattern, ...]:
+    out: list[Pattern] = []
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            out.append(value)
+        elif isinstance(value, list) and value and all(isinstance(t, dict) for t in value):
+            out.append(_plain(value))
+        else:
+            raise ChecklistError(f"{where}: a pattern must be a phrase (string) or a token pattern "
+                                 f"(list of token dicts), got {value!r}")
+    return tuple(out)
+
+
+def _requirement(path: str, checklist_id: str, data: Any, detectors: Iterable[str]) -> Requirement:
+    if not isinstance(data, dict):
+        raise ChecklistError(f"{path}: each requirement must be a mapping, got {type(data).__name__}")
+    rid = data.get("id")
+    where = f"{path}:{_line(data)}: requirement '{rid}'" if rid else f"{path}:{_line(data)}: requirement"
+    _check_keys(where, data, _ITEM_KEYS, _ITEM_REQUIRED)
+    if not _ID.match(rid):
+        raise ChecklistError(f"{where}: id must be lower_snake_case letters, digits and underscores")
+    if data["severity"] not in SEVERITIES:
+        raise ChecklistError(f"{where}: severity must be one of {', '.join(SEVERITIES)}, not '{data['severity']}'")
+    if not all(isinstance(r, str) and r.strip() for r in data["references"]):
+        raise ChecklistError(f"{where}: references must be a list of strings such as 'GDPR Art. 13(2)(a)'")
+    detector = data.get("detector")
+    if detector is not None and detector not in set(detectors):
+        raise ChecklistError(f"{where}: unknown detector '{detector}' (known: {', '.join(sorted(detectors))})")
+    if not data.get("patterns") and detector is None:
+        raise ChecklistError(f"{where}: needs 'patterns' or a 'detector'")
+    qualifiers: list[Qualifier] = []
+    for q in data.get("requires") or []:
+        qwhere = f"{path}:{_line(q)}: requirement '{rid}' requires"
+        if not isinstance(q, dict):
+            raise ChecklistError(f"{qwhere}: each entry must be a mapping")
+        _check_keys(qwhere, q, _QUALIFIER_KEYS, ("name", "reason", "patterns"))
+        finding = q.get("finding")
+        if finding is not None:
+            _check_keys(f"{qwhere} '{q['name']}' finding", finding, _FINDING_KEYS, ("kind", "severity"))
+            if finding["severity"] not in SEVERITIES:
+                raise ChecklistError(f"{qwhere} '{q['name']}' finding: severity must be one of {', '.join(SEVERITIES)}")
+        qualifiers.append(Qualifier(name=q["name"], description=q.get("description", q["name"]), reason=q["reason"],
+                                    patterns=_patterns(f"{qwhere} '{q['name']}'", q["patterns"]),
+                                    finding=_plain(finding) if finding else None))
+    examples = data.get("examples") or {}
+    for key, value in examples.items():
+        if key not in _EXAMPLE_KEYS or not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ChecklistError(f"{where}: examples must map {'/'.join(_EXAMPLE_KEYS)} to lists of sentences")
+    if data.get("partial_patterns") and not data.get("partial_reason"):
+        raise ChecklistError(f"{where}: 'partial_patterns' needs a 'partial_reason'")
+    return Requirement(
+        id=rid, title=data["title"], references=tuple(data["references"]), severity=data["severity"],
+        description=" ".join(data["description"].split()), remediation=" ".join(data["remediation"].split()),
+        checklist=checklist_id,
+        patterns=_patterns(f"{where} patterns", data.get("patterns") or []),
+        partial_patterns=_patterns(f"{where} partial_patterns", data.get("partial_patterns") or []),
+        partial_reason=data.get("partial_reason", ""),
+        section_patterns=_patterns(f"{where} section_patterns", data.get("section_patterns") or []),
+        exclude=_patterns(f"{where} exclude", data.get("exclude") or []),
+        headings=tuple(str(h).lower() for h in data.get("headings") or []),
+        requires=tuple(qualifiers), detector=detector, match_headings=bool(data.get("match_headings", False)),
+        met_reason=data.get("met_reason", ""),
+        examples={k: tuple(v) for k, v in examples.items()}, line=_line(data))
+
+
+def parse_checklist(text: str, path: str, detectors: Iterable[str] = ()) -> Checklist:
+    """Validate the YAML text of one checklist file (no pattern compilation yet)."""
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except ChecklistError as exc:
+        raise ChecklistError(f"{path}: {exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else path
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ChecklistError(f"{where}: invalid YAML ({problem})") from None
+    if not isinstance(data, dict):
+        raise ChecklistError(f"{path}: a checklist must be a mapping with id, title, version and requirements")
+    _check_keys(path, data, _TOP_KEYS, _TOP_REQUIRED)
+    detectors = list(detectors)
+    requirements = [_requirement(path, str(data["id"]), item, detectors) for item in data["requirements"]]
+    seen: dict[str, int] = {}
+    for req in requirements:
+        if req.id in seen:
+            raise ChecklistError(f"{path}:{req.line}: requirement '{req.id}' defined twice (first on line {seen[req.id]})")
+        seen[req.id] = req.line
+    return Checklist(id=str(data["id"]), title=data["title"], version=str(data["version"]), path=path,
+                     requirements=tuple(requirements), description=data.get("description", ""))
+
+
+# --------------------------------------------------------------------------------------------
+# Finding and compiling checklists
+# --------------------------------------------------------------------------------------------
+
+def bundled_dir() -> Path:
+    """Where the bundled checklists live: ``checklists/`` in a checkout, ``checker/checklists`` in a wheel."""
+    here = Path(__file__).resolve().parent.parent / "checklists"
+    if here.is_dir():
+        return here
+    return Path(str(resources.files("checker.checklists")))
+
+
+def bundled_names() -> list[str]:
+    return sorted(p.stem for p in bundled_dir().glob("*.yaml"))
+
+
+def resolve(name_or_file: str) -> Path:
+    """A bundled checklist name (``gdpr``) or a path to a user's YAML file."""
+    candidate = Path(name_or_file)
+    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
+        if not candidate.is_file():
+            raise ChecklistError(f"{name_or_file}: checklist file not found")
+        return candidate
+    bundled = bundled_dir() / f"{name_or_file}.yaml"
+    if bundled.is_file():
+        return bundled
+    raise ChecklistError(f"unknown checklist '{name_or_file}' (bundled: {', '.join(bundled_names())}; "
+                         "or give a path to a .yaml file)")
+
+
+def load_checklists(names: Iterable[str] = DEFAULT_CHECKLISTS, model: str = DEFAULT_MODEL) -> CompiledChecklists:
+    """Load, validate and compile the named checklists into one :class:`CompiledChecklists`."""
+    from .requirement_detectors import REQUIREMENT_DETECTORS
+
+    checklists: list[Checklist] = []
+    owner: dict[str, str] = {}
+    for name in names:
+        path = resolve(name)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ChecklistError(f"{path}: cannot read checklist ({exc})") from None
+        checklist = parse_checklist(text, str(path), REQUIREMENT_DETECTORS)
+        if any(c.id == checklist.id for c in checklists):
+            continue  # the same checklist named twice
+        for req in checklist.requirements:
+            if req.id in owner:
+                raise ChecklistError(f"{path}:{req.line}: requirement '{req.id}' is also defined in {owner[req.id]}")
+            owner[req.id] = str(path)
+        checklists.append(checklist)
+    patterns = PatternSet(model)
+    requirements = [r for c in checklists for r in c.requirements]
+    for req in requirements:
+        where = f"{Path(_path_of(checklists, req)).as_posix()}:{req.line}: requirement '{req.id}'"
+        roles: list[tuple[str, tuple[Pattern, ...]]] = [
+            ("core", req.patterns), ("partial", req.partial_patterns), ("section", req.section_patterns),
+            ("exclude", req.exclude)] + [(f"requires:{q.name}", q.patterns) for q in req.requires]
+        for role, items in roles:
+            for n, pattern in enumerate(items, start=1):
+                try:
+                    patterns.add(f"{req.id}/{role}/{n}", pattern)
+                except PatternError as exc:
+                    raise ChecklistError(f"{where}: {role} pattern {n}: {exc}") from None
+    return CompiledChecklists(checklists=checklists, requirements=requirements, patterns=patterns, model=model)
+
+
+def _path_of(checklists: list[Checklist], req: Requirement) -> str:
+    return next(c.path for c in checklists if c.id == req.checklist)

@@ -1,0 +1,229 @@
+"""The ``gapcheck`` command: parse arguments, call the library, print a summary, pick the exit code.
+
+Nothing here decides anything about policies; it only wires :mod:`checker.scan`,
+:mod:`checker.report` and :mod:`checker.evaluate` to the terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .checklist import DEFAULT_CHECKLISTS, ChecklistError, bundled_names, load_checklists, parse_checklist, resolve
+from .documents import DEFAULT_MAX_BYTES
+from .evaluate import GoldError, evaluate, format_table, load_gold
+from .models import SEVERITIES, Report, Status
+from .nlp import ModelUnavailable
+from .report import FORMATS, write_reports
+from .report.json_report import report_to_dict
+from .requirement_detectors import REQUIREMENT_DETECTORS
+from .scan import scan
+
+EXIT_OK = 0
+EXIT_GAPS = 1
+EXIT_USAGE = 2
+
+
+def _fail(message: str) -> None:
+    click.echo(f"gapcheck: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _load(checklists: tuple[str, ...], model: str):  # type: ignore[no-untyped-def]
+    try:
+        return load_checklists(checklists or DEFAULT_CHECKLISTS, model)
+    except ChecklistError as exc:
+        _fail(str(exc))
+    except ModelUnavailable as exc:
+        _fail(str(exc))
+
+
+checklist_option = click.option("--checklist", "checklists", multiple=True, metavar="NAME_OR_FILE",
+                                help="Checklist to apply (repeatable): a bundled name such as gdpr, or a YAML file. "
+                                     f"Default: {' + '.join(DEFAULT_CHECKLISTS)}.")
+model_option = click.option("--model", default="blank", show_default=True,
+                            help="spaCy pipeline: 'blank' (no download) or an installed model such as en_core_web_sm.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gapcheck")
+def main() -> None:
+    """Check privacy policies against GDPR/COPPA disclosure checklists."""
+
+
+def gaps_by_severity(report: Report) -> tuple[Counter[str], Counter[str]]:
+    """Counts of gaps (partial/missing requirements) and of findings, by severity."""
+    severity = {r["id"]: r["severity"] for r in report.requirements}
+    gaps: Counter[str] = Counter()
+    findings: Counter[str] = Counter()
+    for policy in report.policies:
+        for v in policy.verdicts:
+            if v.status is not Status.MET:
+                gaps[severity.get(v.requirement, "medium")] += 1
+        for f in policy.findings:
+            findings[f.severity] += 1
+    return gaps, findings
+
+
+def summary(report: Report, written: list[Path]) -> str:
+    gaps, findings = gaps_by_severity(report)
+    lines = [f"gapcheck {__version__}: {len(report.policies)} polic{'y' if len(report.policies) == 1 else 'ies'} scanned"
+             f" against {', '.join(c['id'] for c in report.checklists)}"
+             + (f", {len(report.errors)} file(s) could not be scanned" if report.errors else "")]
+    lines.append("  gaps:     " + ", ".join(f"{gaps.get(s, 0)} {s}" for s in reversed(SEVERITIES)))
+    lines.append("  findings: " + ", ".join(f"{findings.get(s, 0)} {s}" for s in reversed(SEVERITIES)))
+    for c in report.comparisons:
+        if c.kind == "children_age":
+            lines.append(f"  note: {c.message}")
+    for e in report.errors:
+        lines.append(f"  error: {e.message}")
+    for path in written:
+        lines.append(f"  wrote {path}")
+    return "\n".join(lines)
+
+
+def should_fail(report: Report, fail_on: str) -> bool:
+    """Is there a gap or finding at or above ``fail_on``?"""
+    if fail_on == "none":
+        return False
+    floor = SEVERITIES.index(fail_on)
+    gaps, findings = gaps_by_severity(report)
+    return any(SEVERITIES.index(s) >= floor and (gaps.get(s) or findings.get(s)) for s in SEVERITIES)
+
+
+@main.command("scan")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@checklist_option
+@click.option("--format", "formats", default="json", show_default=True, metavar="LIST",
+              help=f"Comma-separated report formats: {', '.join(FORMATS)}.")
+@click.option("--out", default="reports", show_default=True, metavar="DIR|-",
+              help="Folder for the reports, or - to write the (single) format to standard output.")
+@model_option
+@click.option("--max-bytes", default=DEFAULT_MAX_BYTES, show_default=True, type=click.IntRange(min=1),
+              help="Files larger than this are reported as errors, not scanned.")
+@click.option("--fail-on", type=click.Choice(["none", *SEVERITIES]), default="none", show_default=True,
+              help="Exit with 1 when a gap or finding at or above this severity exists (for CI).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: str, out: str, model: str,
+                 max_bytes: int, fail_on: str, quiet: bool) -> None:
+    """Scan policy files or folders (.md, .txt, .html) and write reports."""
+    chosen = [f.strip() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        _fail(f"unknown format {', '.join(unknown) or '(none)'} (choose from {', '.join(FORMATS)})")
+    if out == "-" and len(chosen) != 1:
+        _fail("--out - writes one format to standard output; pick one with --format")
+    compiled = _load(checklists, model)
+    report = scan(paths, compiled=compiled, max_bytes=max_bytes, model=model)
+    written: list[Path] = []
+    if out == "-":
+        sys.stdout.write(FORMATS[chosen[0]][0](report))
+        sys.stdout.flush()
+    else:
+        try:
+            written = write_reports(report, chosen, Path(out))
+        except OSError as exc:
+            _fail(f"cannot write reports to {out}: {exc.strerror or exc}")
+    if not quiet:
+        click.echo(summary(report, written), err=(out == "-"))
+    elif report.errors:
+        for e in report.errors:
+            click.echo(f"gapcheck: {e.message}", err=True)
+    sys.exit(EXIT_GAPS if should_fail(report, fail_on) else EXIT_OK)
+
+
+@main.command("checklists")
+@checklist_option
+def checklists_command(checklists: tuple[str, ...]) -> None:
+    """List the bundled checklists (or the given ones) and their requirements."""
+    names = checklists or tuple(bundled_names())
+    for name in names:
+        try:
+            path = resolve(name)
+            checklist = parse_checklist(path.read_text(encoding="utf-8"), str(path), REQUIREMENT_DETECTORS)
+        except (ChecklistError, OSError) as exc:
+            _fail(str(exc))
+        default = " (default)" if checklist.id in DEFAULT_CHECKLISTS else ""
+        click.echo(f"{checklist.id} {checklist.version}{default}: {checklist.title} [{path}]")
+        for req in checklist.requirements:
+            click.echo(f"  {req.id:<30} {req.severity:<6} {req.title}  ({'; '.join(req.references)})")
+
+
+def _pattern_text(pattern: object) -> str:
+    return pattern if isinstance(pattern, str) else json.dumps(pattern, ensure_ascii=False)
+
+
+@main.command("explain")
+@click.argument("requirement")
+@checklist_option
+def explain_command(requirement: str, checklists: tuple[str, ...]) -> None:
+    """What a requirement asks, its legal reference, and what satisfies it."""
+    names = checklists or tuple(bundled_names())
+    compiled = _load(tuple(names), "blank")
+    req = compiled.get(requirement)
+    if req is None:
+        _fail(f"no requirement '{requirement}' in {', '.join(names)} (see: gapcheck checklists)")
+    wrap = lambda text: textwrap.fill(text, width=96, initial_indent="  ", subsequent_indent="  ")  # noqa: E731
+    click.echo(f"{req.id}: {req.title}  [{req.checklist}, severity {req.severity}]")
+    click.echo(f"  references: {'; '.join(req.references)}")
+    click.echo(wrap(req.description))
+    click.echo("\nmet when a sentence matches one of these patterns" + (" (or the detector '" + req.detector + "' finds it)" if req.detector else "") + ":")
+    for p in req.patterns:
+        click.echo(f"  - {_pattern_text(p)}")
+    if req.headings:
+        click.echo(f"  section headings that put a sentence on topic: {', '.join(req.headings)}")
+    for q in req.requires:
+        click.echo(f"\nand near it: {q.description}; otherwise partial: \"{q.reason}\"")
+    if req.partial_patterns:
+        click.echo(f"\npartial when only these match: \"{req.partial_reason}\"")
+        for p in req.partial_patterns:
+            click.echo(f"  - {_pattern_text(p)}")
+    if req.exclude:
+        click.echo("\nsentences matching these do not count:")
+        for p in req.exclude:
+            click.echo(f"  - {_pattern_text(p)}")
+    for kind in ("match", "partial", "no_match"):
+        if req.examples.get(kind):
+            click.echo(f"\nexamples ({kind.replace('_', ' ')}):")
+            for example in req.examples[kind]:
+                click.echo(f"  \"{example}\"")
+    click.echo(f"\nremediation: {req.remediation}")
+
+
+@main.command("eval")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--gold", required=True, type=click.Path(), help="Gold label file (YAML, see shared/gold/README.md).")
+@click.option("--presence", is_flag=True, help="Presence-only labels: a gap is 'missing'; a predicted 'partial' counts as disclosed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--details", is_flag=True, help="List every disagreement, missed finding and age mismatch.")
+@checklist_option
+@model_option
+def eval_command(paths: tuple[str, ...], gold: str, presence: bool, as_json: bool, details: bool,
+                 checklists: tuple[str, ...], model: str) -> None:
+    """Scan PATHS (or read a JSON report) and score it against gold labels."""
+    try:
+        labels = load_gold(gold)
+    except GoldError as exc:
+        _fail(str(exc))
+    if len(paths) == 1 and paths[0].endswith(".json") and Path(paths[0]).is_file():
+        try:
+            data = json.loads(Path(paths[0]).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            _fail(f"{paths[0]}: not a readable JSON report ({exc})")
+    else:
+        compiled = _load(checklists, model)
+        report = scan(paths, compiled=compiled, model=model)
+        for e in report.errors:
+            click.echo(f"gapcheck: {e.message}", err=True)
+        data = report_to_dict(report)
+    result = evaluate(data, labels, presence=presence)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        click.echo(format_table(result, details=details))

@@ -1,0 +1,603 @@
+"""Bytes on disk -> :class:`Document`.
+
+One small loader per format reduces the file to blocks (headings, paragraphs, list items) that keep
+their source line numbers and their link targets; everything downstream works on blocks only.
+The Wayback-style provenance note that archived policies start with is lifted into metadata
+because it describes the file, it is not part of the policy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .models import Block, BlockKind, Document, Link
+
+SUFFIXES: dict[str, str] = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text",
+                            ".html": "html", ".htm": "html"}
+"""File name endings gapcheck reads, and the loader each one goes to."""
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+
+
+class InputProblem(Exception):
+    """A file gapcheck cannot scan; the message is one line meant for the user."""
+
+
+# --------------------------------------------------------------------------------------------
+# Finding the files
+# --------------------------------------------------------------------------------------------
+
+def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Expand files and directories into a sorted, de-duplicated list of policy files.
+
+    Directories are walked recursively in sorted order (so reports are deterministic), hidden
+    entries are skipped and symlink loops are survived by remembering resolved directories.
+    Returns the files and a list of ``(path, problem)`` for arguments that yielded nothing.
+    """
+    found: list[Path] = []
+    problems: list[tuple[str, str]] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            problems.append((str(path), "no such file or directory"))
+            continue
+        if path.is_dir():
+            before = len(found)
+            for file in _walk(path, set()):
+                key = file.resolve()
+                if key not in seen:
+                    seen.add(key)
+                    found.append(file)
+            if len(found) == before:
+                problems.append((str(path), "directory holds no policy files (.md, .txt, .html, .htm)"))
+        else:
+            key = path.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(path)
+    return found, problems
+
+
+def _walk(directory: Path, visited: set[Path]) -> Iterator[Path]:
+    real = directory.resolve()
+    if real in visited:
+        return
+    visited.add(real)
+    try:
+        entries = sorted(directory.iterdir(), key=lambda p: p.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            yield from _walk(entry, visited)
+        elif entry.suffix.lower() in SUFFIXES and entry.is_file():
+            yield entry
+
+
+# --------------------------------------------------------------------------------------------
+# Bytes -> text
+# --------------------------------------------------------------------------------------------
+
+def decode(data: bytes, source: str) -> str:
+    """Decode policy bytes, refusing binary content with a clear message.
+
+    UTF-8 (with or without BOM) and UTF-16 with BOM are tried first; otherwise Windows-1252, which
+    never fails on Western text and is what legacy pages use. Mojibake that survives decoding is
+    left in place on purpose: the ``encoding_artifact`` detector reports it.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputProblem(f"{source}: broken UTF-16 text ({exc.reason})") from None
+    if b"\x00" in data[:8192]:
+        raise InputProblem(f"{source}: binary file (contains NUL bytes), not a policy text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > 0.05 * max(1, min(len(text), 8192)):
+        raise InputProblem(f"{source}: binary file (mostly control characters), not a policy text")
+    return text
+
+
+def read_policy(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, display: str | None = None) -> Document:
+    """Read one policy file into a :class:`Document`, or raise :class:`InputProblem`."""
+    source = display or str(path)
+    kind = SUFFIXES.get(path.suffix.lower(), "text")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputProblem(f"{source}: file is {size:,} bytes, over the {max_bytes:,}-byte limit (--max-bytes)")
+        data = path.read_bytes()
+    except PermissionError:
+        raise InputProblem(f"{source}: permission denied") from None
+    except IsADirectoryError:
+        raise InputProblem(f"{source}: is a directory") from None
+    except OSError as exc:
+        raise InputProblem(f"{source}: cannot read ({exc.strerror or exc})") from None
+    return load_bytes(data, source, kind)
+
+
+def load_bytes(data: bytes, source: str, kind: str) -> Document:
+    """Turn raw bytes of a given kind (``markdown``, ``text``, ``html``) into a Document."""
+    text = decode(data, source)
+    if not text.strip():
+        raise InputProblem(f"{source}: empty file (no text)")
+    loader = LOADERS[kind]
+    blocks, metadata = loader(text)
+    if not any(b.text.strip() for b in blocks):
+        raise InputProblem(f"{source}: no policy text found after removing markup")
+    metadata.setdefault("format", kind)
+    return Document(source=source, sha256=hashlib.sha256(data).hexdigest(), blocks=tuple(blocks),
+                    metadata=metadata)
+
+
+# --------------------------------------------------------------------------------------------
+# Provenance header
+# --------------------------------------------------------------------------------------------
+
+_PROVENANCE = re.compile(
+    r"extracted and transformed from the (?P<site>\S+?) privacy policy that was archived on "
+    r"(?P<date>\d{4}-\d{2}-\d{2})", re.IGNORECASE)
+
+
+def parse_provenance(text: str, links: Iterable[Link] = ()) -> dict[str, Any] | None:
+    """Metadata from a Wayback-style note (``The following text is extracted ... archived on ...``)."""
+    match = _PROVENANCE.search(text)
+    if not match:
+        return None
+    meta: dict[str, Any] = {"source_site": match["site"], "archive_date": match["date"]}
+    for link in links:
+        if "web.archive.org" in link.target or "snapshot" in link.text.lower():
+            meta["snapshot_url"] = link.target
+            break
+    return meta
+
+
+# --------------------------------------------------------------------------------------------
+# Markdown
+# --------------------------------------------------------------------------------------------
+
+_MD = MarkdownIt("commonmark").enable("table")
+_HEADING_MAX_WORDS = 20
+
+
+@dataclass
+class _InlineText:
+    """Text of an inline run with the offsets where its source lines start, and its links."""
+
+    text: str = ""
+    line_starts: list[int] = field(default_factory=lambda: [0])
+    links: list[Link] = field(default_factory=list)
+    # (start, end) spans of text that was bold/strong, to recognise "**Heading**" lines.
+    strong: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _render_inline(children: list[Token]) -> _InlineText:
+    out = _InlineText()
+    parts: list[str] = []
+    length = 0
+    link_stack: list[tuple[str, int]] = []
+    strong_stack: list[int] = []
+
+    def add(piece: str) -> None:
+        nonlocal length
+        parts.append(piece)
+        length += len(piece)
+
+    for tok in children:
+        if tok.type in ("text", "code_inline"):
+            add(tok.content)
+        elif tok.type in ("softbreak", "hardbreak"):
+            add("\n")
+            out.line_starts.append(length)
+        elif tok.type == "link_open":
+            link_stack.append((str(tok.attrGet("href") or ""), length))
+        elif tok.type == "link_close" and link_stack:
+            href, start = link_stack.pop()
+            out.links.append(Link(text="".join(parts)[start:length], target=href, start=start, end=length))
+        elif tok.type == "strong_open":
+            strong_stack.append(length)
+        elif tok.type == "strong_close" and strong_stack:
+            out.strong.append((strong_stack.pop(), length))
+        elif tok.type == "image":
+            add(tok.content or "")
+        elif tok.type == "html_inline":
+            if tok.content.lower().startswith("<br"):
+                add("\n")
+                out.line_starts.append(length)
+    out.text = "".join(parts)
+    return out
+
+
+def _clean_block(run: _InlineText, start: int, end: int) -> tuple[str, tuple[int, ...], tuple[Link, ...], int]:
+    """Cut ``run`` to [start, end), collapse whitespace, and re-map line starts and links.
+
+    Returns (text, line_starts, links, first_line_index) where ``first_line_index`` is the index of
+    the source line (relative to the run) the cleaned text starts on.
+    """
+    raw = run.text[start:end]
+    # Map each kept character to its position in raw, collapsing runs of whitespace to one space.
+    chars: list[str] = []
+    positions: list[int] = []
+    previous_space = True
+    for i, ch in enumerate(raw):
+        if ch.isspace():
+            if not previous_space:
+                chars.append(" ")
+                positions.append(i)
+            previous_space = True
+        else:
+            chars.append(ch)
+            positions.append(i)
+            previous_space = False
+    while chars and chars[-1] == " ":
+        chars.pop()
+        positions.pop()
+    text = "".join(chars)
+
+    def new_offset(raw_offset: int) -> int:
+        # first kept character at or after raw_offset
+        lo, hi = 0, len(positions)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if positions[mid] < raw_offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    rel_starts = [s - start for s in run.line_starts]
+    first_line = max(i for i, s in enumerate(rel_starts) if s <= 0) if any(s <= 0 for s in rel_starts) else 0
+    line_starts = [0]
+    for s in rel_starts[first_line + 1:]:
+        if s >= len(raw):
+            break
+        line_starts.append(new_offset(s))
+    links = tuple(
+        Link(text=text[new_offset(l.start - start):new_offset(l.end - start)].strip(), target=l.target,
+             start=new_offset(l.start - start), end=new_offset(l.end - start))
+        for l in run.links if l.start >= start and l.end <= end)
+    return text, tuple(line_starts), links, first_line
+
+
+def _strong_lines(run: _InlineText) -> list[bool]:
+    """For each source line of ``run``: is it a short, entirely bold line ("**Cookies**")?
+
+    Such lines are headings in the many policies that mark sections with bold text instead of
+    Markdown heading syntax; long bold sentences stay text.
+    """
+    result: list[bool] = []
+    bounds = list(run.line_starts) + [len(run.text) + 1]
+    for k in range(len(run.line_starts)):
+        start, end = bounds[k], bounds[k + 1] - 1
+        line = run.text[start:end]
+        stripped = line.strip()
+        words = stripped.split()
+        if not words or len(words) > _HEADING_MAX_WORDS or (stripped.endswith((".", "!")) and len(words) > 6):
+            result.append(False)
+            continue
+        covered = [False] * len(line)
+        for s, e in run.strong:
+            for i in range(max(start, s), min(e, end)):
+                covered[i - start] = True
+        result.append(any(covered) and all(c or ch.isspace() for c, ch in zip(covered, line)))
+    return result
+
+
+def _blocks_from_run(run: _InlineText, line: int, where: str, heading_level: int) -> list[Block]:
+    kind = {"heading": BlockKind.HEADING, "list_item": BlockKind.LIST_ITEM,
+            "table_cell": BlockKind.TABLE_CELL}.get(where, BlockKind.PARAGRAPH)
+    if kind is not BlockKind.PARAGRAPH:
+        text, starts, links, first = _clean_block(run, 0, len(run.text))
+        level = heading_level if kind is BlockKind.HEADING else 0
+        return [Block(kind, text, line + first, starts, level, links)] if text else []
+    # Split the paragraph wherever a whole line is bold: that line is a heading.
+    out: list[Block] = []
+    bold = _strong_lines(run)
+    bounds = list(run.line_starts) + [len(run.text)]
+    segment_start = 0
+    for k, is_bold in enumerate(bold):
+        if not is_bold:
+            continue
+        if bounds[k] > segment_start:
+            out.extend(_segment(run, segment_start, bounds[k], line, BlockKind.PARAGRAPH))
+        out.extend(_segment(run, bounds[k], bounds[k + 1], line, BlockKind.HEADING))
+        segment_start = bounds[k + 1]
+    if segment_start < len(run.text):
+        out.extend(_segment(run, segment_start, len(run.text), line, BlockKind.PARAGRAPH))
+    return out
+
+
+def _segment(run: _InlineText, start: int, end: int, line: int, kind: BlockKind) -> list[Block]:
+    text, starts, links, first = _clean_block(run, start, end)
+    if not text:
+        return []
+    return [Block(kind, text, line + first, starts, 6 if kind is BlockKind.HEADING else 0, links)]
+
+
+def load_markdown(text: str) -> tuple[list[Block], dict[str, Any]]:
+    """Markdown -> blocks. Headings stay headings (also ``**Bold**`` lines), links keep targets."""
+    tokens = _MD.parse(text)
+    blocks: list[Block] = []
+    metadata: dict[str, Any] = {}
+    context: list[str] = []
+    heading_level = 0
+    quote_depth = 0
+    quote_blocks_start: int | None = None
+    last_line = 1
+    for tok in tokens:
+        if tok.map:
+            last_line = tok.map[0] + 1
+        if tok.type == "blockquote_open":
+            quote_depth += 1
+            if quote_depth == 1:
+                quote_blocks_start = len(blocks)
+        elif tok.type == "blockquote_close":
+            quote_depth -= 1
+            if quote_depth == 0 and quote_blocks_start is not None:
+                # A provenance note before any policy text is metadata, not policy.
+                quoted = blocks[quote_blocks_start:]
+                if quote_blocks_start == 0 and quoted and not metadata:
+                    meta = parse_provenance(" ".join(b.text for b in quoted),
+                                            [link for b in quoted for link in b.links])
+                    if meta:
+                        metadata.update(meta)
+                        del blocks[quote_blocks_start:]
+                quote_blocks_start = None
+        elif tok.type == "heading_open":
+            heading_level = int(tok.tag[1:]) if tok.tag[1:].isdigit() else 1
+            context.append("heading")
+        elif tok.type == "list_item_open":
+            context.append("list_item")
+        elif tok.type in ("th_open", "td_open"):
+            context.append("table_cell")
+        elif tok.type in ("heading_close", "list_item_close", "th_close", "td_close") and context:
+            context.pop()
+        elif tok.type == "inline":
+            run = _render_inline(tok.children or [])
+            where = context[-1] if context else "paragraph"
+            blocks.extend(_blocks_from_run(run, last_line, where, heading_level))
+        elif tok.type in ("html_block", "code_block", "fence"):
+            content = _strip_tags(tok.content) if tok.type == "html_block" else tok.content
+            run = _InlineText(text=content, line_starts=[0] + [m.start() + 1 for m in re.finditer("\n", content)])
+            blocks.extend(_blocks_from_run(run, last_line, "paragraph", 0))
+    return blocks, metadata
+
+
+def _strip_tags(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+# --------------------------------------------------------------------------------------------
+# Plain text
+# --------------------------------------------------------------------------------------------
+
+_BULLET = re.compile(r"^\s*(?:[-*\u2022\u25cf\u25aa\u2013]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\([ivx]+\))\s+")
+_SENTENCE_END = (".", ";", ",", "!")
+
+
+def _looks_like_heading(line: str, next_line: str | None) -> bool:
+    stripped = line.strip()
+    words = stripped.split()
+    if not words or len(words) > 12 or len(stripped) > 90:
+        return False
+    if stripped.endswith(_SENTENCE_END) or not any(ch.isalpha() for ch in stripped):
+        return False
+    if not (stripped[0].isupper() or stripped[0].isdigit()):
+        return False
+    if stripped.isupper() and len(stripped) > 2:
+        return True
+    # A heading introduces a longer text; a question heading ("What about cookies?") counts.
+    return next_line is not None and len(next_line.strip()) > len(stripped)
+
+
+def load_text(text: str) -> tuple[list[Block], dict[str, Any]]:
+    """Plain text -> blocks: one block per line, short title-like lines become headings.
+
+    Lines that continue a sentence (previous line has no final punctuation, this one starts in
+    lower case) are joined so hard-wrapped text still yields whole sentences.
+    """
+    lines = text.splitlines()
+    blocks: list[Block] = []
+    metadata: dict[str, Any] = {}
+    pending: list[tuple[int, str]] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        first_line = pending[0][0]
+        parts: list[str] = []
+        starts: list[int] = []
+        offset = 0
+        for _, piece in pending:
+            piece = " ".join(piece.split())
+            starts.append(offset)
+            parts.append(piece)
+            offset += len(piece) + 1
+        joined = " ".join(parts)
+        kind = BlockKind.LIST_ITEM if _BULLET.match(pending[0][1]) else BlockKind.PARAGRAPH
+        if kind is BlockKind.LIST_ITEM:
+            cut = len(_BULLET.match(joined).group(0)) if _BULLET.match(joined) else 0
+            joined = joined[cut:]
+            starts = [max(0, s - cut) for s in starts]
+        blocks.append(Block(kind, joined, first_line, tuple(starts)))
+        pending.clear()
+
+    nonblank = [(i, l) for i, l in enumerate(lines) if l.strip()]
+    next_of = {nonblank[k][0]: nonblank[k + 1][1] if k + 1 < len(nonblank) else None for k in range(len(nonblank))}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            flush()
+            continue
+        if not blocks and not pending and not metadata:
+            meta = parse_provenance(line)
+            if meta:
+                metadata.update(meta)
+                continue
+        if _looks_like_heading(line, next_of.get(number - 1)) and not _BULLET.match(line):
+            flush()
+            blocks.append(Block(BlockKind.HEADING, " ".join(line.split()), number, (0,), 2))
+            continue
+        continues = (pending and not pending[-1][1].rstrip().endswith((".", "!", "?", ":", ";"))
+                     and line.lstrip()[:1].islower() and not _BULLET.match(line))
+        if pending and not continues:
+            flush()
+        pending.append((number, line))
+    flush()
+    return blocks, metadata
+
+
+# --------------------------------------------------------------------------------------------
+# HTML
+# --------------------------------------------------------------------------------------------
+
+_SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "nav", "footer", "head", "iframe", "button",
+              "select", "form"}
+_BLOCK_TAGS = {"p", "div", "section", "article", "main", "li", "td", "th", "tr", "table", "ul", "ol", "dl",
+               "dt", "dd", "blockquote", "pre", "address", "body", "header", "aside", "h1", "h2", "h3", "h4",
+               "h5", "h6", "figcaption", "caption"}
+_VOID_TAGS = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "source", "track", "wbr"}
+
+
+class _HTMLBlocks(HTMLParser):
+    """Collects block texts with their source line, heading level and links (stdlib only)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[Block] = []
+        self.skip_depth = 0
+        self.stack: list[str] = []
+        self.parts: list[str] = []
+        self.length = 0
+        self.line = 1
+        self.line_starts: list[int] = [0]
+        self.links: list[Link] = []
+        self.open_link: tuple[str, int] | None = None
+        self.kind = BlockKind.PARAGRAPH
+        self.level = 0
+        self.title = ""
+        self.in_title = False
+
+    def _flush(self) -> None:
+        raw = "".join(self.parts)
+        if raw.strip():
+            run = _InlineText(text=raw, line_starts=self.line_starts, links=self.links)
+            text, starts, links, first = _clean_block(run, 0, len(raw))
+            if text:
+                self.blocks.append(Block(self.kind, text, self.line + first, starts, self.level, links))
+        self.parts, self.length, self.line_starts, self.links = [], 0, [0], []
+        self.kind, self.level = BlockKind.PARAGRAPH, 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self.in_title = True
+        if tag in _SKIP_TAGS:
+            if tag not in _VOID_TAGS:
+                self.skip_depth += 1
+            return
+        if self.skip_depth:
+            return
+        attr = dict(attrs)
+        hidden = "display:none" in (attr.get("style") or "").replace(" ", "") or "hidden" in attr
+        role = (attr.get("role") or "").lower()
+        ident = f"{attr.get('id') or ''} {attr.get('class') or ''}".lower()
+        if tag not in _VOID_TAGS and (hidden or role in ("navigation", "banner", "contentinfo")
+                                      or re.search(r"cookie[-_ ]?(banner|consent|notice)", ident)):
+            self.skip_depth += 1
+            self.stack.append(f"skip:{tag}")
+            return
+        if tag in _BLOCK_TAGS:
+            self._flush()
+            self.line = self.getpos()[0]
+            if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                self.kind, self.level = BlockKind.HEADING, int(tag[1])
+            elif tag == "li":
+                self.kind = BlockKind.LIST_ITEM
+            elif tag in ("td", "th"):
+                self.kind = BlockKind.TABLE_CELL
+        elif tag == "br":
+            self.parts.append("\n")
+            self.length += 1
+            self.line_starts.append(self.length)
+        elif tag == "a":
+            self.open_link = (attr.get("href") or "", self.length)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self.in_title = False
+        if self.stack and self.stack[-1] == f"skip:{tag}":
+            self.stack.pop()
+            self.skip_depth -= 1
+            return
+        if tag in _SKIP_TAGS and tag not in _VOID_TAGS:
+            self.skip_depth = max(0, self.skip_depth - 1)
+            return
+        if self.skip_depth:
+            return
+        if tag == "a" and self.open_link:
+            href, start = self.open_link
+            self.links.append(Link("".join(self.parts)[start:], href, start, self.length))
+            self.open_link = None
+        elif tag in _BLOCK_TAGS:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title += data
+        if self.skip_depth or not data:
+            return
+        if not self.parts:
+            self.line = self.getpos()[0]
+        # Newlines inside HTML text are just spaces, but they still advance the source line.
+        for i, piece in enumerate(data.split("\n")):
+            if i:
+                self.parts.append(" ")
+                self.length += 1
+                self.line_starts.append(self.length)
+            self.parts.append(piece)
+            self.length += len(piece)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+def load_html(text: str) -> tuple[list[Block], dict[str, Any]]:
+    """HTML -> blocks, dropping scripts, styles, navigation, footers and cookie banners."""
+    parser = _HTMLBlocks()
+    try:
+        parser.feed(text)
+        parser.close()
+    except Exception as exc:  # html.parser is lenient; anything it raises is a broken file
+        raise InputProblem(f"malformed HTML ({exc})") from None
+    metadata: dict[str, Any] = {}
+    if parser.title.strip():
+        metadata["title"] = " ".join(parser.title.split())
+    blocks = parser.blocks
+    if blocks:
+        meta = parse_provenance(blocks[0].text, blocks[0].links)
+        if meta:
+            metadata.update(meta)
+            blocks = blocks[1:]
+    return blocks, metadata
+
+
+LOADERS: dict[str, Callable[[str], tuple[list[Block], dict[str, Any]]]] = {
+    "markdown": load_markdown,
+    "text": load_text,
+    "html": load_html,
+}

@@ -1,0 +1,203 @@
+"""The records that travel down the one road: document -> sentences -> verdicts/findings -> report.
+
+They are plain frozen dataclasses so that every stage can be tested alone, results can be pickled
+to worker processes, and nothing here knows about files, spaCy or output formats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Status(str, Enum):
+    """How a policy answers one requirement. A *gap* is anything but ``met``."""
+
+    MET = "met"
+    PARTIAL = "partial"
+    MISSING = "missing"
+
+
+SEVERITIES: tuple[str, ...] = ("low", "medium", "high")
+"""Closed, ordered set of severities; the index is the rank used by ``--fail-on``."""
+
+
+class BlockKind(str, Enum):
+    """What a block of policy text is; headings and list items become sentences of their own."""
+
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list_item"
+    TABLE_CELL = "table_cell"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink as the reader sees it (``text``) and where it really goes (``target``).
+
+    ``start``/``end`` are character offsets of ``text`` inside the owning block's text.
+    """
+
+    text: str
+    target: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Block:
+    """One structural unit of a policy (heading, paragraph, list item) with its source location.
+
+    ``line_starts`` maps the block's text back to the original file: entry *i* is the character
+    offset in ``text`` where source line ``line + i`` begins. This is what lets every sentence keep
+    the line number of the original file after Markdown/HTML has been reduced to text.
+    """
+
+    kind: BlockKind
+    text: str
+    line: int
+    line_starts: tuple[int, ...] = (0,)
+    level: int = 0
+    links: tuple[Link, ...] = ()
+
+    def line_at(self, offset: int) -> int:
+        """Source line of the character at ``offset`` in this block's text."""
+        index = 0
+        for i, start in enumerate(self.line_starts):
+            if start <= offset:
+                index = i
+            else:
+                break
+        return self.line + index
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded policy: its text as blocks, plus provenance metadata that is not policy text."""
+
+    source: str
+    sha256: str
+    blocks: tuple[Block, ...]
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence (or heading, or list item) ready for matching.
+
+    ``lemmas`` are lower-case lemmas of the tokens, ``token_offsets`` their character offsets in
+    ``text``; both come from nlp.py so that no other module needs spaCy.
+    """
+
+    index: int
+    text: str
+    line: int
+    kind: BlockKind
+    heading: str | None
+    section: int
+    lemmas: tuple[str, ...] = ()
+    token_offsets: tuple[int, ...] = ()
+    links: tuple[Link, ...] = ()
+
+    @property
+    def is_heading(self) -> bool:
+        return self.kind is BlockKind.HEADING
+
+
+@dataclass(frozen=True)
+class Match:
+    """One pattern that fired in one sentence: ``pattern_id`` such as ``retention/3``."""
+
+    pattern_id: str
+    sentence: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence a verdict or finding rests on, with the words that made it count."""
+
+    text: str
+    line: int
+    heading: str | None = None
+    highlights: tuple[tuple[int, int], ...] = ()
+    patterns: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"text": self.text, "line": self.line}
+        if self.heading:
+            out["heading"] = self.heading
+        if self.highlights:
+            out["highlights"] = [list(h) for h in self.highlights]
+        if self.patterns:
+            out["patterns"] = list(self.patterns)
+        return out
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How one policy answers one requirement, and why."""
+
+    requirement: str
+    status: Status
+    reason: str
+    evidence: tuple[Evidence, ...] = ()
+    checklist: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A concrete problem in a policy (placeholder, disclaimer, broken link ...)."""
+
+    kind: str
+    severity: str
+    message: str
+    evidence: Evidence
+
+    def fingerprint(self, source: str) -> str:
+        """Identity that survives edits elsewhere in the file: no line numbers."""
+        return f"{source}|{self.kind}|{' '.join(self.evidence.text.split()).lower()}"
+
+
+@dataclass(frozen=True)
+class PolicyResult:
+    """Everything gapcheck concluded about one policy."""
+
+    source: str
+    sha256: str
+    metadata: dict[str, Any]
+    verdicts: tuple[Verdict, ...]
+    findings: tuple[Finding, ...]
+    facts: dict[str, Any]
+    sentence_count: int = 0
+
+
+@dataclass(frozen=True)
+class InputError:
+    """A file that could not be scanned, with a one-line reason."""
+
+    source: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Where policies of one corpus answer the same question differently."""
+
+    kind: str
+    values: dict[str, Any]
+    message: str = ""
+
+
+@dataclass
+class Report:
+    """The result of one scan: what the JSON contract and every renderer are built from."""
+
+    tool_version: str
+    checklists: list[dict[str, str]]
+    policies: list[PolicyResult]
+    comparisons: list[Comparison]
+    errors: list[InputError]
+    requirements: list[dict[str, Any]] = field(default_factory=list)
