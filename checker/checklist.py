@@ -98,6 +98,7 @@ class _LineDict(dict):  # type: ignore[type-arg]
     """A mapping that remembers the line it started on in the YAML file."""
 
     line: int = 0
+    key_lines: dict[str, int]
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -120,11 +121,13 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict
     loader.flatten_mapping(node)
     result = _LineDict()
     result.line = node.start_mark.line + 1
+    result.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in result:
             raise ChecklistError(f"line {key_node.start_mark.line + 1}: duplicate key '{key}'")
         result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
     return result
 
 
@@ -163,7 +166,9 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 def _check_keys(where: str, data: dict[str, Any], allowed: dict[str, Any], required: Iterable[str]) -> None:
     for key in data:
         if key not in allowed:
-            raise ChecklistError(f"{where}: unknown key '{key}' (allowed: {', '.join(sorted(allowed))})")
+            line = getattr(data, "key_lines", {}).get(key)
+            at = f" (line {line})" if line else ""
+            raise ChecklistError(f"{where}: unknown key '{key}'{at} (allowed: {', '.join(sorted(allowed))})")
     for key in required:
         if key not in data or data[key] in (None, "", []):
             raise ChecklistError(f"{where}: missing required key '{key}'")

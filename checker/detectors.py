@@ -186,7 +186,10 @@ def contact_link_mismatch(data: DetectorInput) -> list[Finding]:
 _DATE_REFERENCE = re.compile(r"\b(?:updated\s+time|(?:last\s+)?updated\s+date|effective\s+date|revision\s+date|"
                              r"date\s+of\s+(?:the\s+)?last\s+(?:update|revision)|[\"\u201c]last\s+(?:updated|modified|revised)[\"\u201d])", _I)
 _LOCATION = re.compile(r"\b(?:at|on|to|in)\s+the\s+(?:very\s+)?(?:bottom|top|end|beginning|foot)\b|\b(?:below|above)\b", _I)
-_SECTION_NUMBER_REF = re.compile(r"\b(?:refer\s+to|see|under)\s+(?:section|paragraph|clause|article)?\s*(\d+(?:\.\d+)*)\b", _I)
+_REFERRING = re.compile(r"\b(?:refer\s+to|see|under|described\s+in|set\s+out\s+in|explained\s+in)\b", _I)
+_SECTION_NUMBER_REF = re.compile(r"\b(?:(?:refer\s+to|see)\s+(?:section|paragraph|clause)?|section|paragraph|clause)\s*"
+                                 r"(\d+(?:\.\d+)*+)(?![.\d]*\d)\b(?!\s*(?:of|under|in)\s+(?:the\s+)?(?:[A-Z][\w.]*\s+){0,4}"
+                                 r"(?:Act|Code|Regulation|GDPR|Law|Directive|Rules?|Statutes?|Civil))", _I)
 _QUOTED_REF = re.compile(r"(?:\brefer\s+to\b|\bsee\b|\bsection\b|\bheading\b)", _I)
 _QUOTED = re.compile(r"[\u201c\"]\s*([^\u201c\u201d\"]{3,80}?)\s*[\u201d\"]")
 _ADDRESS_REF = re.compile(r"\b(?:mailing|postal|physical)?\s*address\s+(?:listed\s+|shown\s+|provided\s+|given\s+)?below\b", _I)
@@ -203,6 +206,7 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
     """The policy points at something it does not contain: a date, a section, an address below."""
     sentences = data.sentences
     headings = [_norm(s.text) for s in sentences if s.is_heading]
+    numbered = sum(1 for h in headings if h[:1].isdigit()) >= 2  # only then is "section 7" checkable
     found = []
     for s in sentences:
         text = s.text
@@ -213,7 +217,7 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
                                  "dangling reference: the policy points to an update date that it does not contain",
                                  _evidence(s, [(m.start(), m.end())])))
             continue
-        for m in _SECTION_NUMBER_REF.finditer(text):
+        for m in _SECTION_NUMBER_REF.finditer(text) if numbered and _REFERRING.search(text) else ():
             number = m.group(1)
             if not any(h.startswith(number.replace(".", " ") + " ") or h == number.replace(".", " ") for h in headings):
                 found.append(Finding("dangling_reference", "low",

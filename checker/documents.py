@@ -81,8 +81,8 @@ def _walk(directory: Path, visited: set[Path]) -> Iterator[Path]:
             continue
         if entry.is_dir():
             yield from _walk(entry, visited)
-        elif entry.suffix.lower() in SUFFIXES and entry.is_file():
-            yield entry
+        elif entry.suffix.lower() in SUFFIXES and (entry.is_file() or entry.is_symlink()):
+            yield entry  # a dangling symlink is yielded so that reading it reports the problem
 
 
 # --------------------------------------------------------------------------------------------
@@ -126,6 +126,8 @@ def read_policy(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, display: str | N
         raise InputProblem(f"{source}: permission denied") from None
     except IsADirectoryError:
         raise InputProblem(f"{source}: is a directory") from None
+    except FileNotFoundError:
+        raise InputProblem(f"{source}: file not found (dangling link or removed during the scan)") from None
     except OSError as exc:
         raise InputProblem(f"{source}: cannot read ({exc.strerror or exc})") from None
     return load_bytes(data, source, kind)

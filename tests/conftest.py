@@ -1,0 +1,45 @@
+"""Shared fixtures: one compiled default checklist set per test session, with the blank pipeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from checker.checklist import CompiledChecklists, load_checklists
+from checker.documents import load_bytes
+from checker.models import PolicyResult
+from checker.nlp import parse_document
+from checker.scan import analyse
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def compiled() -> CompiledChecklists:
+    return load_checklists()
+
+
+@pytest.fixture(scope="session")
+def analyse_text(compiled: CompiledChecklists) -> Callable[..., PolicyResult]:
+    """Analyse a policy given as text (Markdown by default) without touching the disk."""
+
+    def run(text: str, kind: str = "markdown", source: str = "policy.md") -> PolicyResult:
+        document = load_bytes(text.encode("utf-8"), source, kind)
+        return analyse(parse_document(document, compiled.model), compiled)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def status_of(analyse_text: Callable[..., PolicyResult]) -> Callable[[str, str], str]:
+    """Status of one requirement for a short policy text."""
+
+    def run(text: str, requirement: str) -> str:
+        result = analyse_text(text)
+        return next(v.status.value for v in result.verdicts if v.requirement == requirement)
+
+    return run

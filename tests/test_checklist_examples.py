@@ -1,0 +1,29 @@
+"""Every checklist item's own examples, run as data (sqlfluff's YAML rule cases).
+
+Each requirement in every bundled checklist carries sentences that must be ``met``, near misses
+that must stay ``missing`` and, where the requirement has qualifiers, sentences that are only
+``partial``. Test ids are the requirement ids.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.checklist import bundled_names, load_checklists
+
+_ALL = load_checklists(bundled_names())
+_CASES = [pytest.param(req.id, kind, sentence, id=f"{req.id}-{kind}-{n}")
+          for req in _ALL.requirements for kind, sentences in req.examples.items()
+          for n, sentence in enumerate(sentences)]
+_EXPECTED = {"match": "met", "partial": "partial", "no_match": "missing"}
+
+
+def test_every_requirement_has_a_match_and_a_near_miss() -> None:
+    for req in _ALL.requirements:
+        assert req.examples.get("match"), f"{req.id} has no example that must match"
+        assert req.examples.get("no_match"), f"{req.id} has no near miss that must not match"
+
+
+@pytest.mark.parametrize("requirement, kind, sentence", _CASES)
+def test_example(requirement: str, kind: str, sentence: str, status_of) -> None:  # type: ignore[no-untyped-def]
+    assert status_of(sentence, requirement) == _EXPECTED[kind]

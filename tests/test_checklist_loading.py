@@ -1,0 +1,98 @@
+"""Checklists: the shipped ones load and cover the stable ids; broken ones fail clearly (file, line, item)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from checker.checklist import ChecklistError, bundled_names, load_checklists
+from checker.cli import EXIT_USAGE, main
+
+STABLE_IDS = ("controller_identity contact_point dpo_contact purposes legal_basis recipients cross_border_transfer "
+              "retention right_access right_rectification right_erasure right_restriction right_objection "
+              "right_portability withdraw_consent complaint_authority automated_decisions children cookies security "
+              "policy_changes effective_date").split()
+
+GOOD_ITEM = """
+  - id: retention
+    title: Retention
+    references: ["GDPR Art. 13(2)(a)"]
+    severity: high
+    description: How long data is kept.
+    remediation: State a period.
+    patterns: ["retention period"]
+"""
+
+
+def write(tmp_path: Path, body: str) -> str:
+    path = tmp_path / "mine.yaml"
+    path.write_text("id: mine\ntitle: Mine\nversion: '1'\nrequirements:\n" + body)
+    return str(path)
+
+
+def test_every_bundled_checklist_loads_and_the_default_set_covers_the_stable_ids() -> None:
+    assert {"gdpr", "coppa"} <= set(bundled_names())
+    everything = load_checklists(bundled_names())
+    assert everything.requirements
+    default_ids = {r.id for r in load_checklists().requirements}
+    assert set(STABLE_IDS) <= default_ids
+    for req in everything.requirements:
+        assert req.references and req.remediation and req.description
+
+
+def test_a_users_yaml_works_like_a_bundled_one(tmp_path: Path) -> None:
+    compiled = load_checklists([write(tmp_path, GOOD_ITEM)])
+    assert [r.id for r in compiled.requirements] == ["retention"]
+
+
+@pytest.mark.parametrize("body, message", [
+    (GOOD_ITEM.replace("  - id: retention\n    title", "  - title"), "missing required key 'id'"),
+    (GOOD_ITEM.replace('patterns: ["retention period"]', "patterns: [[{LEMMA: {IN: retain}}]]"), "requirement 'retention': core pattern 1: invalid token pattern"),
+    (GOOD_ITEM.replace('patterns: ["retention period"]', "patterns: [[{LEMA: retain}]]"), "invalid token pattern"),
+    (GOOD_ITEM + "    colour: red\n", "unknown key 'colour'"),
+    (GOOD_ITEM.replace("severity: high", "severity: urgent"), "severity must be one of"),
+    (GOOD_ITEM.replace('references: ["GDPR Art. 13(2)(a)"]', "references: GDPR"), "'references' must be a list"),
+    (GOOD_ITEM.replace('patterns: ["retention period"]', ""), "needs 'patterns' or a 'detector'"),
+    (GOOD_ITEM + "    detector: crystal_ball\n", "unknown detector 'crystal_ball'"),
+    (GOOD_ITEM + GOOD_ITEM, "defined twice"),
+    (GOOD_ITEM.replace("title: Retention", "title: [Retention"), "invalid YAML"),
+])
+def test_bad_checklists_fail_with_file_line_item_and_problem(tmp_path: Path, body: str, message: str) -> None:
+    path = write(tmp_path, body)
+    with pytest.raises(ChecklistError) as err:
+        load_checklists([path])
+    text = str(err.value)
+    assert path in text and message in text
+    assert "\n" not in text
+
+
+def test_error_names_the_line(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD_ITEM + "    colour: red\n")
+    with pytest.raises(ChecklistError) as err:
+        load_checklists([path])
+    lines = Path(path).read_text().splitlines()
+    item_line = lines.index("  - id: retention") + 1
+    key_line = lines.index("    colour: red") + 1
+    assert f"{path}:{item_line}: requirement 'retention'" in str(err.value)
+    assert f"unknown key 'colour' (line {key_line})" in str(err.value)
+
+
+def test_yaml_words_like_on_and_no_stay_words(tmp_path: Path) -> None:
+    body = GOOD_ITEM.replace('patterns: ["retention period"]', "patterns: [[{LOWER: based}, {LOWER: {IN: [on, no]}}]]")
+    load_checklists([write(tmp_path, body)])  # would fail if 'on' became True
+
+
+def test_cli_exits_2_on_a_bad_checklist(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD_ITEM.replace("  - id: retention\n    title", "  - title"))
+    policy = tmp_path / "p.md"
+    policy.write_text("We keep data for 30 days.")
+    result = CliRunner().invoke(main, ["scan", str(policy), "--checklist", path, "--out", str(tmp_path / "r")])
+    assert result.exit_code == EXIT_USAGE
+    assert "missing required key 'id'" in result.output
+
+
+def test_cli_exits_2_on_an_unknown_checklist_name(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["scan", "x.md", "--checklist", "nosuch"])
+    assert result.exit_code == EXIT_USAGE and "unknown checklist 'nosuch'" in result.output

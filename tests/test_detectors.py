@@ -1,0 +1,118 @@
+"""Each detector on short real-looking sentences: the problem it must flag and the near misses it must not."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.detectors import link_mismatch
+from checker.placeholders import find_placeholders
+
+
+def kinds(result, kind: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return [f.evidence.text for f in result.findings if f.kind == kind]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("We may transfer your data to other countries, including [List of countries].", ["[List of countries]"]),
+    ("Cookies may collect [List of data collected by cookies] for the purpose of [Purpose of data collection].",
+     ["[List of data collected by cookies]", "[Purpose of data collection]"]),
+    ("Please write to [COMPANY NAME] at [ADDRESS].", ["[COMPANY NAME]", "[ADDRESS]"]),
+    ("Contact {{company_name}} for details.", ["{{company_name}}"]),
+    ("As shown in prior work [1], [2-4], cookies are common.", []),
+    ("The word is spelled wrong [sic] in the original.", []),
+    ("Write to [email protected] for help.", []),
+    ("Read [our cookie notice] on the site.", []),
+])
+def test_placeholder_spans(text: str, expected: list[str]) -> None:
+    assert [text[s:e] for s, e in find_placeholders(text)] == expected
+
+
+def test_markdown_link_is_not_a_placeholder(analyse_text) -> None:  # type: ignore[no-untyped-def]
+    result = analyse_text("Read our [cookie notice](https://example.com/cookies) for details.")
+    assert kinds(result, "placeholder") == []
+
+
+@pytest.mark.parametrize("kind, sentence, flagged", [
+    ("liability_disclaimer", "Example is not liable for any damages caused by such unauthorized access.", True),
+    ("liability_disclaimer", "We disclaim all liability for any loss arising from the use of this site.", True),
+    ("liability_disclaimer", "In no event shall the company be liable for indirect damages.", True),
+    ("liability_disclaimer", "We are not responsible for the privacy practices of other websites.", False),
+    ("liability_disclaimer", "You are responsible for keeping your password confidential.", False),
+    ("rights_disclaimer", "This Privacy Policy is not intended to and does not create any contractual or other legal rights.", True),
+    ("rights_disclaimer", "This notice confers no rights on any third party.", True),
+    ("rights_disclaimer", "You have the right to access your personal data.", False),
+    ("consent_by_use", "By using this site, you agree with the terms of this Privacy Policy.", True),
+    ("consent_by_use", "By providing Example your Personal Information you expressly agree to the terms of this policy.", True),
+    ("consent_by_use", "By accessing or using our services after the policy has been updated, Example will deem that you consent to it.", True),
+    ("consent_by_use", "By visiting our website, you are accepting the practices described here.", True),
+    ("consent_by_use", "You can configure cookies by accessing the browser settings to accept or block them.", False),
+    ("consent_by_use", "We will ask for your consent before sending marketing e-mails.", False),
+    ("vague_retention", "We will retain your personal data for the period necessary to fulfil the purposes outlined in this policy.", True),
+    ("vague_retention", "We keep your information as long as necessary to provide the service.", True),
+    ("vague_retention", "We retain invoices for 10 years, as long as required by tax law.", False),
+    ("vague_retention", "We will keep you informed as long as necessary.", True),
+    ("vague_retention", "We process your data as long as necessary.", False),
+    ("encoding_artifact", "Users may update their data through the usersï¿½ profile.", True),
+    ("encoding_artifact", "We donâ€™t sell your data.", True),
+    ("encoding_artifact", "Our café in Zürich serves crème brûlée.", False),
+    ("dangling_reference", "You can always check the \u201cupdated time\u201d at the bottom for the most current version.", True),
+    ("dangling_reference", "The effective date is shown at the top of this page.", True),
+])
+def test_sentence_detectors(kind: str, sentence: str, flagged: bool, analyse_text) -> None:  # type: ignore[no-untyped-def]
+    assert bool(kinds(analyse_text(sentence), kind)) is flagged
+
+
+def test_dangling_date_reference_is_fine_when_the_date_exists(analyse_text) -> None:  # type: ignore[no-untyped-def]
+    text = "Last updated: March 3, 2020\n\nYou can always check the updated date at the top of this page."
+    assert kinds(analyse_text(text), "dangling_reference") == []
+
+
+def test_dangling_section_references(analyse_text) -> None:  # type: ignore[no-untyped-def]
+    text = ("## 1. Cookies\n\nWe use cookies.\n\n## 2. Your rights\n\n"
+            "Please refer to \u201cCookies\u201d and to \u201cHow to Opt Out of Sales\u201d in this policy. See section 2 and section 7.")
+    found = [f.message for f in analyse_text(text).findings if f.kind == "dangling_reference"]
+    assert any("How to Opt Out of Sales" in m for m in found)
+    assert any("section 7" in m for m in found)
+    assert not any("section 2 " in m or m.endswith("section 2") for m in found)
+
+
+def test_address_below_needs_an_address(analyse_text) -> None:  # type: ignore[no-untyped-def]
+    with_address = "Send a letter to the mailing address below.\n\nExample Inc.\n48 Main Street\nSpringfield, CA 94538"
+    without = "Send a letter to the mailing address below.\n\nThank you for reading."
+    assert kinds(analyse_text(with_address), "dangling_reference") == []
+    assert kinds(analyse_text(without), "dangling_reference")
+
+
+@pytest.mark.parametrize("text, target, mismatch", [
+    ("privacy@example.com.", "mailto:privacy@exam.com", True),
+    ("privacy@example.com", "mailto:privacy@example.com", False),
+    ("PRIVACY@Example.com", "mailto:privacy@example.com?subject=Hi", False),
+    ("www.example.com", "https://www.other.net/page", True),
+    ("https://example.com/privacy", "https://www.example.com/privacy", False),
+    ("example.com", "https://help.example.com/", False),
+    ("our privacy team", "mailto:privacy@example.com", False),
+    ("click here", "https://tracker.example.net/", False),
+])
+def test_link_mismatch(text: str, target: str, mismatch: bool) -> None:
+    assert (link_mismatch(text, target) is not None) is mismatch
+
+
+def test_contact_link_mismatch_quotes_the_real_target(analyse_text) -> None:  # type: ignore[no-untyped-def]
+    result = analyse_text("Also, you may contact us through email [privacy@example.com.](mailto:privacy@exam.com)")
+    found = [f for f in result.findings if f.kind == "contact_link_mismatch"]
+    assert len(found) == 1
+    assert "mailto:privacy@exam.com" in found[0].evidence.text
+    assert "privacy@exam.com" in found[0].message
+
+
+def test_transfer_without_safeguards_comes_from_the_checklist_qualifier(analyse_text) -> None:  # type: ignore[no-untyped-def]
+    unsafe = analyse_text("Your data may be processed by service providers located in a different country to you.")
+    safe = analyse_text("Your data may be transferred outside the EEA under standard contractual clauses.")
+    assert kinds(unsafe, "transfer_without_safeguards")
+    assert not kinds(safe, "transfer_without_safeguards")
+
+
+def test_law_sections_are_not_policy_references(analyse_text) -> None:  # type: ignore[no-untyped-def]
+    text = ("## 1. Cookies\n\nWe use cookies.\n\n## 2. California\n\n"
+            "Under Section 1798.83 of the California Civil Code, residents may ask us about disclosures.")
+    assert [f for f in analyse_text(text).findings if f.kind == "dangling_reference"] == []

@@ -1,0 +1,113 @@
+"""Loading: Markdown/text/HTML reduced to blocks that keep headings, links, and source line numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checker.documents import InputProblem, discover, load_bytes, read_policy
+from checker.models import BlockKind
+from checker.nlp import parse_document
+
+from .conftest import SEEDS
+
+PROVENANCE = ("> *The following text is extracted and transformed from the example.com privacy policy that was "
+              "archived on 2018-12-21. Please check the [original snapshot on the Wayback Machine]"
+              "(https://web.archive.org/web/2018/https://example.com/privacy) for the most accurate reproduction.*\n\n")
+
+
+def test_provenance_header_becomes_metadata_not_text() -> None:
+    doc = load_bytes((PROVENANCE + "# Privacy Policy\n\nWe respect your privacy.\n").encode(), "p.md", "markdown")
+    assert doc.metadata["source_site"] == "example.com"
+    assert doc.metadata["archive_date"] == "2018-12-21"
+    assert doc.metadata["snapshot_url"].startswith("https://web.archive.org/")
+    assert all("archived" not in b.text for b in doc.blocks)
+
+
+def test_markdown_headings_bold_lines_lists_and_links_keep_their_lines() -> None:
+    text = ("# Privacy\n\nIntro text.\n\n**Cookies**  \nWe use cookies.\n\n"
+            "  1. First item.\n  2. Second item.\n\nMail [privacy@example.com](mailto:privacy@other.com) now.\n")
+    blocks = load_bytes(text.encode(), "p.md", "markdown").blocks
+    by_text = {b.text: b for b in blocks}
+    assert by_text["Privacy"].kind is BlockKind.HEADING and by_text["Privacy"].line == 1
+    assert by_text["Cookies"].kind is BlockKind.HEADING and by_text["Cookies"].line == 5
+    assert by_text["We use cookies."].line == 6
+    assert by_text["Second item."].kind is BlockKind.LIST_ITEM and by_text["Second item."].line == 9
+    link_block = by_text["Mail privacy@example.com now."]
+    assert link_block.line == 11
+    assert [(l.text, l.target) for l in link_block.links] == [("privacy@example.com", "mailto:privacy@other.com")]
+
+
+def test_sentences_know_their_heading_and_line() -> None:
+    doc = read_policy(SEEDS / "asi.md")
+    sentences = parse_document(doc).sentences
+    children = next(s for s in sentences if "under the age of 13" in s.text)
+    assert children.heading == "Children's Privacy"
+    source_lines = (SEEDS / "asi.md").read_text(encoding="utf-8").splitlines()
+    assert "under the age of 13" in source_lines[children.line - 1]
+    # every sentence's first words are on the line it claims
+    for s in sentences:
+        assert s.text.split()[0].strip("*_[(") in source_lines[s.line - 1], (s.line, s.text)
+
+
+def test_plain_text_headings_are_short_title_lines() -> None:
+    text = "Intro sentence here.\nInformation Collection\nWe collect information when you register.\nContact Us\nWrite to privacy@example.com with questions.\n"
+    blocks = load_bytes(text.encode(), "p.txt", "text").blocks
+    assert [(b.kind.value, b.line) for b in blocks] == [
+        ("paragraph", 1), ("heading", 2), ("paragraph", 3), ("heading", 4), ("paragraph", 5)]
+
+
+def test_html_drops_scripts_navigation_and_cookie_banners() -> None:
+    html = """<html><head><title>Privacy</title><style>p{color:red}</style></head><body>
+<nav><a href="/">Home</a> Menu item</nav>
+<div id="cookie-banner">We use cookies. Accept all?</div>
+<h1>Privacy Policy</h1>
+<p>We collect your e-mail address.<script>alert(1)</script></p>
+<p>Contact <a href="mailto:privacy@example.com">privacy@example.com</a>.</p>
+<footer>Copyright 2024</footer></body></html>"""
+    doc = load_bytes(html.encode(), "p.html", "html")
+    texts = [b.text for b in doc.blocks]
+    assert texts == ["Privacy Policy", "We collect your e-mail address.", "Contact privacy@example.com."]
+    assert doc.blocks[0].kind is BlockKind.HEADING and doc.blocks[0].line == 4
+    assert doc.blocks[2].links[0].target == "mailto:privacy@example.com"
+    assert doc.metadata["title"] == "Privacy"
+
+
+@pytest.mark.parametrize("data, problem", [
+    (b"", "empty file"),
+    (b"   \n\t\n", "empty file"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
+])
+def test_bad_bytes_get_a_one_line_error(data: bytes, problem: str) -> None:
+    with pytest.raises(InputProblem) as err:
+        load_bytes(data, "bad.md", "markdown")
+    assert problem in str(err.value) and "bad.md" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_legacy_encodings_decode() -> None:
+    doc = load_bytes("We don\u2019t sell data. Caf\u00e9.".encode("cp1252"), "p.txt", "text")
+    assert doc.blocks[0].text == "We don\u2019t sell data. Caf\u00e9."
+    doc16 = load_bytes("Privacy notice text.".encode("utf-16"), "p.txt", "text")
+    assert doc16.blocks[0].text == "Privacy notice text."
+
+
+def test_size_limit(tmp_path: Path) -> None:
+    big = tmp_path / "big.md"
+    big.write_text("word " * 1000)
+    with pytest.raises(InputProblem, match="over the 100-byte limit"):
+        read_policy(big, max_bytes=100)
+
+
+def test_discover_is_sorted_recursive_and_skips_hidden(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "z.md").write_text("x")
+    (tmp_path / "a.txt").write_text("x")
+    (tmp_path / ".hidden.md").write_text("x")
+    (tmp_path / "notes.pdfx").write_text("x")
+    (tmp_path / "b" / "loop").symlink_to(tmp_path)
+    files, problems = discover([tmp_path])
+    assert [f.relative_to(tmp_path).as_posix() for f in files] == ["a.txt", "b/z.md"]
+    assert problems == []
+    files, problems = discover([tmp_path / "missing"])
+    assert files == [] and "no such file" in problems[0][1]
