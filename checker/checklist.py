@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -278,10 +277,10 @@ def parse_checklist(text: str, path: str, detectors: Iterable[str] = ()) -> Chec
 
 def bundled_dir() -> Path:
     """Where the bundled checklists live: ``checklists/`` in a checkout, ``checker/checklists`` in a wheel."""
-    here = Path(__file__).resolve().parent.parent / "checklists"
-    if here.is_dir():
-        return here
-    return Path(str(resources.files("checker.checklists")))
+    checkout = Path(__file__).resolve().parent.parent / "checklists"
+    if checkout.is_dir():
+        return checkout
+    return Path(__file__).resolve().parent / "checklists"
 
 
 def bundled_names() -> list[str]:
