@@ -139,6 +139,7 @@ def _sentences(document: Document, block_starts: list[int], doc: Doc) -> ParsedD
     sentence_of_token = [-1] * len(doc)
     heading: str | None = None
     section = 0
+    full_text = doc.text  # Doc.text rebuilds the string on every access: read it once
 
     def emit(start: int, end: int) -> None:
         nonlocal heading, section
@@ -149,7 +150,7 @@ def _sentences(document: Document, block_starts: list[int], doc: Doc) -> ParsedD
         block: Block = blocks[b]
         first, last = tokens[0], tokens[-1]
         char_start, char_end = first.idx, last.idx + len(last.text)
-        text = doc.text[char_start:char_end]
+        text = full_text[char_start:char_end]
         local = char_start - block_starts[b]
         if block.kind is BlockKind.HEADING and local == 0:
             section += 1
