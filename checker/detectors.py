@@ -56,6 +56,9 @@ def _regex_detector(kind: str, severity: str, patterns: Sequence[re.Pattern[str]
 
 _I = re.IGNORECASE
 
+_THIRD_PARTY_SITES = re.compile(r"\b(?:third[- ]part(?:y|ies)|other|external|linked|independent)\s+(?:web\s*)?"
+                                r"(?:sites?|websites?|services|links|companies|platforms)\b|\bthese\s+(?:sites|websites|links)\b", _I)
+
 liability_disclaimer = _regex_detector(
     "liability_disclaimer", "medium",
     [re.compile(r"\b(?:not|never|no)\s+(?:be\s+)?(?:held\s+)?(?:liable|responsible|accountable)\s+(?:to\s+you\s+)?for\s+"
@@ -65,7 +68,9 @@ liability_disclaimer = _regex_detector(
      re.compile(r"\b(?:assumes?|accepts?)\s+no\s+(?:\w+\s+)?(?:liability|responsibility)\b", _I),
      re.compile(r"\bin\s+no\s+event\s+(?:shall|will)\b.{0,80}\bliable\b", _I),
      re.compile(r"\bno\s+liability\s+(?:whatsoever|for\s+any)\b", _I)],
-    "liability disclaimer: the policy disclaims responsibility for harm to the people whose data it holds")
+    "liability disclaimer: the policy disclaims responsibility for harm to the people whose data it holds",
+    # not answering for other companies' websites is ordinary; disclaiming one's own duty is the problem
+    guard=lambda s: not _THIRD_PARTY_SITES.search(s.text))
 
 rights_disclaimer = _regex_detector(
     "rights_disclaimer", "medium",
@@ -127,15 +132,23 @@ _MOJIBAKE = re.compile(r"ï¿½|\ufffd|Ã[\u0080-\u00bf]|â€[\u0080-\u00bf\u20
                        r"Â[\u00a0-\u00bf]")
 
 
+MAX_ENCODING_FINDINGS = 3
+
+
 def encoding_artifact(data: DetectorInput) -> list[Finding]:
-    """Mojibake ("usersï¿½ profile"): text that was decoded with the wrong character set."""
+    """Mojibake ("usersï¿½ profile"): text that was decoded with the wrong character set.
+
+    One broken file produces the same artifact in every sentence; the first few are reported and
+    the last one says how many more sentences are affected, so the report stays readable.
+    """
+    hits = [(s, m) for s in data.sentences for m in [_MOJIBAKE.search(s.text)] if m]
     found = []
-    for s in data.sentences:
-        m = _MOJIBAKE.search(s.text)
-        if m:
-            found.append(Finding("encoding_artifact", "low",
-                                 f"encoding artifact {m.group(0)!r}: text was saved or decoded with the wrong character set",
-                                 _evidence(s, [(m.start(), m.end())])))
+    for n, (s, m) in enumerate(hits[:MAX_ENCODING_FINDINGS], start=1):
+        more = len(hits) - MAX_ENCODING_FINDINGS
+        tail = f" ({more} more sentence(s) affected)" if n == MAX_ENCODING_FINDINGS and more > 0 else ""
+        found.append(Finding("encoding_artifact", "low",
+                             f"encoding artifact {m.group(0)!r}: text was saved or decoded with the wrong character set{tail}",
+                             _evidence(s, [(m.start(), m.end())])))
     return found
 
 
@@ -178,7 +191,8 @@ def contact_link_mismatch(data: DetectorInput) -> list[Finding]:
                 continue
             # Quote the sentence with the offending link written out, as in the source.
             shown = f"{s.text[:link.start]}[{s.text[link.start:link.end]}]({link.target}){s.text[link.end:]}"
-            found.append(Finding("contact_link_mismatch", "high", f"contact link mismatch: {why}",
+            severity = "high" if link.target.lower().startswith("mailto:") else "medium"
+            found.append(Finding("contact_link_mismatch", severity, f"contact link mismatch: {why}",
                                  _evidence(s, [(link.start, link.end)], text=shown)))
     return found
 
@@ -187,11 +201,14 @@ _DATE_REFERENCE = re.compile(r"\b(?:updated\s+time|(?:last\s+)?updated\s+date|ef
                              r"date\s+of\s+(?:the\s+)?last\s+(?:update|revision)|[\"\u201c]last\s+(?:updated|modified|revised)[\"\u201d])", _I)
 _LOCATION = re.compile(r"\b(?:at|on|to|in)\s+the\s+(?:very\s+)?(?:bottom|top|end|beginning|foot)\b|\b(?:below|above)\b", _I)
 _REFERRING = re.compile(r"\b(?:refer\s+to|see|under|described\s+in|set\s+out\s+in|explained\s+in)\b", _I)
+_LAW_NEAR = re.compile(r"\b(?:Code|Act|Regulation|GDPR|CCPA|CPRA|COPPA|Law|Directive|Statutes?|U\.?S\.?C|C\.?F\.?R)\b")
 _SECTION_NUMBER_REF = re.compile(r"\b(?:(?:refer\s+to|see)\s+(?:section|paragraph|clause)?|section|paragraph|clause)\s*"
                                  r"(\d+(?:\.\d+)*+)(?![.\d]*\d)\b(?!\s*(?:of|under|in)\s+(?:the\s+)?(?:[A-Z][\w.]*\s+){0,4}"
                                  r"(?:Act|Code|Regulation|GDPR|Law|Directive|Rules?|Statutes?|Civil))", _I)
-_QUOTED_REF = re.compile(r"(?:\brefer\s+to\b|\bsee\b|\bsection\b|\bheading\b)", _I)
-_QUOTED = re.compile(r"[\u201c\"]\s*([^\u201c\u201d\"]{3,80}?)\s*[\u201d\"]")
+# a quoted title right after the words that refer to it: 'see Section 9 "What are your rights?"'
+_QUOTED_REF = re.compile(r"\b(?:refer\s+to|see|in|under|read|(?:and|or)\s+to)\s+(?:the\s+)?(?:(?:section|heading|paragraph|chapter)\s+)?"
+                         r"(?:\d+(?:\.\d+)*\.?\s*)?(?:(?:section|heading)\s+)?[\u201c\"]\s*([^\u201c\u201d\"]{3,80}?)\s*[\u201d\"]"
+                         r"(?!\s*(?:link|button|tab|page|menu|option|setting|icon|law|act|form))", _I)
 _ADDRESS_REF = re.compile(r"\b(?:mailing|postal|physical)?\s*address\s+(?:listed\s+|shown\s+|provided\s+|given\s+)?below\b", _I)
 _POSTAL = re.compile(r"\b\d{1,6}\s+(?:[A-Z][\w.]*\s+){1,4}(?:Street|St\.?|Avenue|Ave\.?|Boulevard|Blvd\.?|Road|Rd\.?|"
                      r"Drive|Dr\.?|Lane|Ln\.?|Way|Court|Ct\.?|Place|Pl\.?|Parkway|Pkwy\.?|Square|Plaza)\b|"
@@ -206,6 +223,7 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
     """The policy points at something it does not contain: a date, a section, an address below."""
     sentences = data.sentences
     headings = [_norm(s.text) for s in sentences if s.is_heading]
+    titles = headings + [_norm(s.text) for s in sentences if not s.is_heading and len(s.text.split()) <= 14]
     numbered = sum(1 for h in headings if h[:1].isdigit()) >= 2  # only then is "section 7" checkable
     found = []
     for s in sentences:
@@ -219,20 +237,21 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
             continue
         for m in _SECTION_NUMBER_REF.finditer(text) if numbered and _REFERRING.search(text) else ():
             number = m.group(1)
+            if _LAW_NEAR.search(text[max(0, m.start() - 60):m.end() + 60]):
+                continue  # "California Civil Code section 1798.83" is a law, not this policy
             if not any(h.startswith(number.replace(".", " ") + " ") or h == number.replace(".", " ") for h in headings):
                 found.append(Finding("dangling_reference", "low",
                                      f"dangling reference: section {number} is referred to but no heading has that number",
                                      _evidence(s, [(m.start(), m.end())])))
-        if _QUOTED_REF.search(text):
-            for m in _QUOTED.finditer(text):
+        for m in _QUOTED_REF.finditer(text):
                 title = _norm(m.group(1))
                 words = title.split()
                 if not (2 <= len(words) <= 10) or not m.group(1)[:1].isupper():
                     continue
-                if not any(title in h or h.endswith(title) for h in headings):
+                if not any(title in h for h in titles):
                     found.append(Finding("dangling_reference", "low",
                                          f"dangling reference: no section titled {m.group(1)!r}",
-                                         _evidence(s, [(m.start(), m.end())])))
+                                         _evidence(s, [(m.start(1), m.end(1))])))
         if _ADDRESS_REF.search(text) and not any(_POSTAL.search(t.text) for t in sentences[s.index + 1:]):
             m = _ADDRESS_REF.search(text)
             assert m is not None

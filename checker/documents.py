@@ -324,10 +324,22 @@ def _blocks_from_run(run: _InlineText, line: int, where: str, heading_level: int
     return out
 
 
+_NUMBERED_TITLE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.|[A-H]\.)\s+[A-Z\u00c0-\u024f]")
+
+
+def looks_like_numbered_title(text: str) -> bool:
+    """"9. What are your rights?" written as a plain line: a section title, not a sentence."""
+    words = text.split()
+    return (2 <= len(words) <= 14 and bool(_NUMBERED_TITLE.match(text))
+            and not text.rstrip().endswith((".", ";", ",", ":")))
+
+
 def _segment(run: _InlineText, start: int, end: int, line: int, kind: BlockKind) -> list[Block]:
     text, starts, links, first = _clean_block(run, start, end)
     if not text:
         return []
+    if kind is BlockKind.PARAGRAPH and len(starts) == 1 and looks_like_numbered_title(text):
+        kind = BlockKind.HEADING
     return [Block(kind, text, line + first, starts, 6 if kind is BlockKind.HEADING else 0, links)]
 
 

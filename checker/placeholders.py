@@ -13,7 +13,10 @@ import re
 _SQUARE = re.compile(r"\[(?P<body>[^\[\]\n]{2,120})\]")
 _CURLY = re.compile(r"\{\{\s*(?P<body>[^{}\n]{1,80}?)\s*\}\}|\{(?P<var>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_]+)*)\}")
 _ANGLE = re.compile(r"<(?P<body>[A-Z][A-Za-z ]{2,60})>|<<(?P<body2>[^<>\n]{2,60})>>")
-_UNDERSCORES = re.compile(r"_{5,}|\bX{3,}\b")
+_UNDERSCORES = re.compile(r"(?<![\w-])(?:_{5,}|X{3,})(?![\w-])")
+_CROSS_REFERENCE = re.compile(r"^(?:re:|see\b|(?:section|article|part|chapter|clause|paragraph|schedule|annex|appendix|"
+                              r"exhibit|note|table|figure|footnote)\s+[\dIVXivx])", re.IGNORECASE)
+_UI_PATH = re.compile(r"[\u2192>]\s*$|^\s*[\u2192>]")
 _NOT_SLOTS = re.compile(r"^(?:\d+(?:[,\-\u2013]\s*\d+)*|[ivx]+|sic|emphasis added|email\s+protected|"
                         r"at|dot|\.\.\.|\u2026|redacted|link|pdf|here|x|\s*)$", re.IGNORECASE)
 _SLOT_WORDS = re.compile(r"\b(?:insert|enter|list|name|company|address|date|country|countries|email|e-mail|"
@@ -26,7 +29,10 @@ def find_placeholders(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for m in _SQUARE.finditer(text):
         body = m.group("body").strip()
-        if _NOT_SLOTS.match(body) or "@" in body or "://" in body:
+        if _NOT_SLOTS.match(body) or _CROSS_REFERENCE.match(body) or "@" in body or "://" in body:
+            continue
+        # "Settings -> Apps -> [App Name] -> Permissions": a generic UI label, not a template slot
+        if _UI_PATH.search(text[max(0, m.start() - 3):m.start()]) or _UI_PATH.search(text[m.end():m.end() + 3]):
             continue
         words = body.split()
         capitalised = body[:1].isupper() or body.isupper()
@@ -36,6 +42,8 @@ def find_placeholders(text: str) -> list[tuple[int, int]]:
         for m in pattern.finditer(text):
             if pattern is _ANGLE and ("@" in m.group(0) or "://" in m.group(0)):
                 continue
+            if pattern is _UNDERSCORES and not text.replace(m.group(0), "").strip(" :.-|"):
+                continue  # a line of underscores or X's alone is a rule or a mask, not a blank to fill
             spans.append((m.start(), m.end()))
     return sorted(set(spans))
 

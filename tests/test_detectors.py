@@ -116,3 +116,39 @@ def test_law_sections_are_not_policy_references(analyse_text) -> None:  # type: 
     text = ("## 1. Cookies\n\nWe use cookies.\n\n## 2. California\n\n"
             "Under Section 1798.83 of the California Civil Code, residents may ask us about disclosures.")
     assert [f for f in analyse_text(text).findings if f.kind == "dangling_reference"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "To opt out, visit the \u201cPrivacy Choices\u201d link in the footer.",
+    "Under California Civil Code section 1798.83, also known as the \"Shine the Light\" law, you may ask us.",
+])
+def test_quotes_that_are_not_section_references(text: str, analyse_text) -> None:  # type: ignore[no-untyped-def]
+    policy = "## 1. Cookies\n\nWe use cookies.\n\n## 2. Rights\n\n" + text
+    assert [f.message for f in analyse_text(policy).findings if f.kind == "dangling_reference"] == []
+
+
+def test_numbered_plain_lines_are_titles_a_reference_can_point_to(analyse_text) -> None:  # type: ignore[no-untyped-def]
+    policy = ("1\\. Who we are\n\nWe are Example.\n\n9\\. What are your rights?\n\nYou may ask for a copy.\n\n"
+              "To object, please see Section 9 \u201cWhat are your rights?\u201d below.")
+    assert [f.message for f in analyse_text(policy).findings if f.kind == "dangling_reference"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "See Settings \u2192 Apps \u2192 [App Name] \u2192 Permissions.",
+    "Cookies: _dc_gtm_UA-XXXXXXX-X, __lc.visitor_id.",
+    "The categories to be collected [Section 1] and how long they are retained [Section 7].",
+    "______",
+])
+def test_placeholder_near_misses_from_real_policies(text: str) -> None:
+    assert find_placeholders(text) == []
+
+
+def test_one_broken_file_gives_a_few_encoding_findings_not_one_per_sentence(analyse_text) -> None:  # type: ignore[no-untyped-def]
+    text = "\n\n".join(f"Sentence {n} says \ufffdSite\ufffd again." for n in range(10))
+    found = [f for f in analyse_text(text).findings if f.kind == "encoding_artifact"]
+    assert len(found) == 3 and "7 more sentence(s)" in found[-1].message
+
+
+def test_third_party_site_disclaimers_are_not_liability_findings(analyse_text) -> None:  # type: ignore[no-untyped-def]
+    text = "These websites are independent sites, and we assume no responsibility or liability whatsoever for them."
+    assert [f for f in analyse_text(text).findings if f.kind == "liability_disclaimer"] == []
