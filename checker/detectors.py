@@ -86,8 +86,8 @@ consent_by_use = _regex_detector(
     # reader ("you") is the one said to agree, so "by accessing the browser to accept cookies" is not it.
     [re.compile(r"\bby\s+(?:\w+\s+){0,2}?(?:using|accessing|visiting|browsing|continuing\s+to\s+(?:use|browse|access)|"
                 r"providing|submitting|registering|navigating)\b[^.;]{0,160}?\b(?:you|users?|visitors?)\s+"
-                r"(?:\w+\s+){0,3}?(?:agree|agrees|consent|consents|accept|accepts|accepting|acknowledge|signify|"
-                r"are\s+deemed|is\s+deemed)\b", _I),
+                r"(?:(?:hereby|expressly|thereby|also|are|have|will\s+be|automatically|further|each|give\s+us\s+your)\s+){0,2}"
+                r"(?:agree|agrees|consent|consents|accept|accepts|accepting|acknowledge|signify|deemed)\b", _I),
      re.compile(r"\b(?:deem|deems|deemed)\s+(?:that\s+)?(?:you\s+)?(?:to\s+)?(?:have\s+)?(?:consent|agree|accept)", _I),
      re.compile(r"\buse\s+of\s+(?:this|our|the)\s+[^.;]{0,80}\bconstitutes?\s+(?:your\s+)?(?:acceptance|agreement|consent)", _I)],
     "consent by use: continued use is treated as consent, which is not freely given, specific consent (GDPR Art. 4(11), 7)")
@@ -209,9 +209,11 @@ _SECTION_NUMBER_REF = re.compile(r"\b(?:(?:refer\s+to|see)\s+(?:section|paragrap
 _QUOTED_REF = re.compile(r"\b(?:refer\s+to|see|in|under|read|(?:and|or)\s+to)\s+(?:the\s+)?(?:(?:section|heading|paragraph|chapter)\s+)?"
                          r"(?:\d+(?:\.\d+)*\.?\s*)?(?:(?:section|heading)\s+)?[\u201c\"]\s*([^\u201c\u201d\"]{3,80}?)\s*[\u201d\"]"
                          r"(?!\s*(?:link|button|tab|page|menu|option|setting|icon|law|act|form))", _I)
+_INTERNAL = re.compile(r"\b(?:section|heading|paragraph|above|below|herein|this\s+(?:privacy\s+)?(?:policy|notice|statement))\b", _I)
 _ADDRESS_REF = re.compile(r"\b(?:mailing|postal|physical)?\s*address\s+(?:listed\s+|shown\s+|provided\s+|given\s+)?below\b", _I)
 _POSTAL = re.compile(r"\b\d{1,6}\s+(?:[A-Z][\w.]*\s+){1,4}(?:Street|St\.?|Avenue|Ave\.?|Boulevard|Blvd\.?|Road|Rd\.?|"
-                     r"Drive|Dr\.?|Lane|Ln\.?|Way|Court|Ct\.?|Place|Pl\.?|Parkway|Pkwy\.?|Square|Plaza)\b|"
+                     r"Drive|Dr\.?|Lane|Ln\.?|Way|Court|Ct\.?|Place|Pl\.?|Parkway|Pkwy\.?|Square|Plaza|Crescent|"
+                     r"Strasse|Straße|Rue|Via|Calle|Building|Tower|Floor)\b|^\s*(?:Postal\s+|Mailing\s+)?Address\s*:|"
                      r"\bP\.?\s?O\.?\s+Box\b|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b|\b\d{4,5}\s+[A-Z][a-z]+", 0)
 
 
@@ -223,7 +225,8 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
     """The policy points at something it does not contain: a date, a section, an address below."""
     sentences = data.sentences
     headings = [_norm(s.text) for s in sentences if s.is_heading]
-    titles = headings + [_norm(s.text) for s in sentences if not s.is_heading and len(s.text.split()) <= 14]
+    # short standalone lines can be titles too ("9. What are your rights?" written as plain text)
+    titles = [(s.index, _norm(s.text)) for s in sentences if s.is_heading or len(s.text.split()) <= 20]
     numbered = sum(1 for h in headings if h[:1].isdigit()) >= 2  # only then is "section 7" checkable
     found = []
     for s in sentences:
@@ -243,12 +246,13 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
                 found.append(Finding("dangling_reference", "low",
                                      f"dangling reference: section {number} is referred to but no heading has that number",
                                      _evidence(s, [(m.start(), m.end())])))
-        for m in _QUOTED_REF.finditer(text):
+        # only references that say they point inside this policy; others may name separate documents
+        for m in _QUOTED_REF.finditer(text) if _INTERNAL.search(text) else ():
                 title = _norm(m.group(1))
                 words = title.split()
                 if not (2 <= len(words) <= 10) or not m.group(1)[:1].isupper():
                     continue
-                if not any(title in h for h in titles):
+                if not any(title in h for i, h in titles if i != s.index):
                     found.append(Finding("dangling_reference", "low",
                                          f"dangling reference: no section titled {m.group(1)!r}",
                                          _evidence(s, [(m.start(1), m.end(1))])))

@@ -330,7 +330,7 @@ _NUMBERED_TITLE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.|[A-H]\.
 def looks_like_numbered_title(text: str) -> bool:
     """"9. What are your rights?" written as a plain line: a section title, not a sentence."""
     words = text.split()
-    return (2 <= len(words) <= 14 and bool(_NUMBERED_TITLE.match(text))
+    return (2 <= len(words) <= 20 and bool(_NUMBERED_TITLE.match(text))
             and not text.rstrip().endswith((".", ";", ",", ":")))
 
 

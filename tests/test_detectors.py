@@ -152,3 +152,16 @@ def test_one_broken_file_gives_a_few_encoding_findings_not_one_per_sentence(anal
 def test_third_party_site_disclaimers_are_not_liability_findings(analyse_text) -> None:  # type: ignore[no-untyped-def]
     text = "These websites are independent sites, and we assume no responsibility or liability whatsoever for them."
     assert [f for f in analyse_text(text).findings if f.kind == "liability_disclaimer"] == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "Opt out by visiting our opt-out page or by refusing consent when you see a Consent Management Tool.",
+    "For details, please refer to \u201cRegarding Usage of Your Information\u201d and the terms of each service.",
+])
+def test_more_real_near_misses(sentence: str, analyse_text) -> None:  # type: ignore[no-untyped-def]
+    assert [f.kind for f in analyse_text(sentence).findings if f.kind in ("consent_by_use", "dangling_reference")] == []
+
+
+def test_a_labelled_foreign_address_satisfies_address_below(analyse_text) -> None:  # type: ignore[no-untyped-def]
+    text = "Contact us via the address below:\n\n**Address: 1 One-North Crescent, #06-01, Singapore (138538)**"
+    assert [f for f in analyse_text(text).findings if f.kind == "dangling_reference"] == []
