@@ -100,7 +100,7 @@ def should_fail(report: Report, fail_on: str) -> bool:
 @main.command("scan")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @checklist_option
-@click.option("--format", "formats", default="json", show_default=True, metavar="LIST",
+@click.option("--format", "formats", default="html,md,json", show_default=True, metavar="LIST",
               help=f"Comma-separated report formats: {', '.join(FORMATS)}.")
 @click.option("--out", default="reports", show_default=True, metavar="DIR|-",
               help="Folder for the reports, or - to write the (single) format to standard output.")

@@ -15,10 +15,13 @@ from typing import Callable
 
 from ..models import Report
 from .json_report import render_json
+from .render import render_html, render_markdown
 
 Renderer = Callable[[Report], str]
 
 FORMATS: dict[str, tuple[Renderer, str]] = {
+    "html": (render_html, "index.html"),
+    "md": (render_markdown, "report.md"),
     "json": (render_json, "report.json"),
 }
 """format name -> (renderer, file name inside the output folder)."""

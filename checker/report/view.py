@@ -1,0 +1,184 @@
+"""Report -> plain data that the HTML and Markdown templates render.
+
+Everything a template needs is computed here (coverage scores, worst-first order, highlight
+segments), so templates only lay data out and never build markup from strings: no HTML is
+assembled in Python, and everything that comes from a policy reaches the page through Jinja2's
+autoescaping.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlparse
+
+from ..models import SEVERITIES, Evidence, PolicyResult, Report, Status
+
+STATUS_SYMBOL = {"met": "\u2713", "partial": "\u25d0", "missing": "\u2717"}
+STATUS_WEIGHT = {"met": 1.0, "partial": 0.5, "missing": 0.0}
+SEVERITY_WEIGHT = {"low": 1, "medium": 2, "high": 3}
+
+
+@dataclass
+class Segment:
+    """A piece of evidence text, highlighted when a pattern matched it."""
+
+    text: str
+    mark: bool
+
+
+@dataclass
+class EvidenceView:
+    line: int
+    heading: str | None
+    segments: list[Segment]
+    text: str
+
+
+@dataclass
+class RequirementView:
+    id: str
+    title: str
+    status: str
+    symbol: str
+    severity: str
+    reason: str
+    references: list[str]
+    remediation: str
+    evidence: list[EvidenceView]
+    anchor: str
+
+
+@dataclass
+class FindingView:
+    kind: str
+    severity: str
+    message: str
+    evidence: EvidenceView
+
+
+@dataclass
+class PolicyView:
+    number: int
+    anchor: str
+    source: str
+    sha256: str
+    name: str
+    metadata: dict[str, Any]
+    snapshot_url: str | None
+    coverage: int
+    gap_score: int
+    gaps: Counter[str]
+    statuses: Counter[str]
+    requirements: list[RequirementView]
+    findings: list[FindingView]
+    facts: dict[str, Any]
+    cells: dict[str, str] = field(default_factory=dict)  # requirement id -> "✓ met", for compact tables
+
+
+@dataclass
+class ReportView:
+    title: str
+    version: str
+    generated: str
+    checklists: list[dict[str, str]]
+    requirements: list[dict[str, Any]]
+    policies: list[PolicyView]
+    worst_first: list[PolicyView]
+    comparisons: list[dict[str, Any]]
+    age_comparison: list[dict[str, Any]] | None
+    errors: list[dict[str, str]]
+    totals: dict[str, Any] = field(default_factory=dict)
+
+
+def segments(evidence: Evidence) -> list[Segment]:
+    """Split evidence text into plain and highlighted pieces (overlapping highlights merged)."""
+    spans: list[tuple[int, int]] = []
+    for start, end in sorted(evidence.highlights):
+        start, end = max(0, start), min(len(evidence.text), end)
+        if end <= start:
+            continue
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+    out: list[Segment] = []
+    position = 0
+    for start, end in spans:
+        if start > position:
+            out.append(Segment(evidence.text[position:start], False))
+        out.append(Segment(evidence.text[start:end], True))
+        position = end
+    if position < len(evidence.text):
+        out.append(Segment(evidence.text[position:], False))
+    return out
+
+
+def _evidence(e: Evidence) -> EvidenceView:
+    return EvidenceView(line=e.line, heading=e.heading, segments=segments(e), text=e.text)
+
+
+def safe_url(url: Any) -> str | None:
+    """Only http(s) links from policy metadata become links; anything else is shown as text."""
+    if not isinstance(url, str):
+        return None
+    return url if urlparse(url).scheme in ("http", "https") else None
+
+
+def _policy(number: int, result: PolicyResult, requirements: dict[str, dict[str, Any]]) -> PolicyView:
+    reqs: list[RequirementView] = []
+    gaps: Counter[str] = Counter()
+    statuses: Counter[str] = Counter()
+    for v in result.verdicts:
+        meta = requirements.get(v.requirement, {})
+        severity = meta.get("severity", "medium")
+        statuses[v.status.value] += 1
+        if v.status is not Status.MET:
+            gaps[severity] += 1
+        reqs.append(RequirementView(
+            id=v.requirement, title=meta.get("title", v.requirement), status=v.status.value,
+            symbol=STATUS_SYMBOL[v.status.value], severity=severity, reason=v.reason,
+            references=list(meta.get("references", [])), remediation=meta.get("remediation", ""),
+            evidence=[_evidence(e) for e in v.evidence], anchor=f"p{number}-{v.requirement}"))
+    total = len(result.verdicts) or 1
+    coverage = round(100 * sum(STATUS_WEIGHT[v.status.value] for v in result.verdicts) / total)
+    findings = [FindingView(f.kind, f.severity, f.message, _evidence(f.evidence))
+                for f in sorted(result.findings, key=lambda f: (-SEVERITY_WEIGHT[f.severity], f.evidence.line))]
+    gap_score = (sum(SEVERITY_WEIGHT[s] * n for s, n in gaps.items())
+                 + sum(SEVERITY_WEIGHT[f.severity] for f in result.findings))
+    name = result.source.replace("\\", "/").rsplit("/", 1)[-1]
+    return PolicyView(number=number, anchor=f"p{number}", source=result.source, sha256=result.sha256, name=name, metadata=result.metadata,
+                      snapshot_url=safe_url(result.metadata.get("snapshot_url")), coverage=coverage,
+                      gap_score=gap_score, gaps=gaps, statuses=statuses, requirements=reqs, findings=findings,
+                      facts=result.facts, cells={r.id: f"{r.symbol} {r.status}" for r in reqs})
+
+
+def build_view(report: Report, title: str = "Privacy policy gap report") -> ReportView:
+    """Everything the templates show, computed once."""
+    requirements = {r["id"]: r for r in report.requirements}
+    policies = [_policy(n, p, requirements) for n, p in enumerate(report.policies, start=1)]
+    gaps: Counter[str] = Counter()
+    findings: Counter[str] = Counter()
+    for p in policies:
+        gaps.update(p.gaps)
+        findings.update(f.severity for f in p.findings)
+    age = next((c for c in report.comparisons if c.kind == "children_age"), None)
+    age_rows = None
+    if age is not None:
+        by_source = {p.source: p for p in policies}
+        age_rows = [{"policy": by_source[src], "age": value} for src, value in age.values.items() if src in by_source]
+    return ReportView(
+        title=title, version=report.tool_version,
+        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        checklists=report.checklists, requirements=report.requirements, policies=policies,
+        worst_first=sorted(policies, key=lambda p: (-p.gap_score, p.coverage, p.source)),
+        comparisons=[{"kind": c.kind, "message": c.message, "values": c.values} for c in report.comparisons],
+        age_comparison=age_rows,
+        errors=[{"source": e.source, "message": e.message} for e in report.errors],
+        totals={"policies": len(policies), "requirements": len(report.requirements),
+                "gaps": {s: gaps.get(s, 0) for s in reversed(SEVERITIES)},
+                "findings": {s: findings.get(s, 0) for s in reversed(SEVERITIES)},
+                "gap_total": sum(gaps.values()), "finding_total": sum(findings.values()),
+                "coverage": round(sum(p.coverage for p in policies) / len(policies)) if policies else 0})
