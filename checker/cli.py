@@ -75,12 +75,15 @@ def summary(report: Report, written: list[Path]) -> str:
     gaps, findings = gaps_by_severity(report)
     lines = [f"gapcheck {__version__}: {len(report.policies)} polic{'y' if len(report.policies) == 1 else 'ies'} scanned"
              f" against {', '.join(c['id'] for c in report.checklists)}"
+             + (f", {len(report.skipped)} skipped" if report.skipped else "")
              + (f", {len(report.errors)} file(s) could not be scanned" if report.errors else "")]
     lines.append("  gaps:     " + ", ".join(f"{gaps.get(s, 0)} {s}" for s in reversed(SEVERITIES)))
     lines.append("  findings: " + ", ".join(f"{findings.get(s, 0)} {s}" for s in reversed(SEVERITIES)))
     for c in report.comparisons:
         if c.kind == "children_age":
             lines.append(f"  note: {c.message}")
+    for k in report.skipped:
+        lines.append(f"  skipped: {k.message}")
     for e in report.errors:
         lines.append(f"  error: {e.message}")
     for path in written:
@@ -98,7 +101,7 @@ def should_fail(report: Report, fail_on: str) -> bool:
 
 
 @main.command("scan")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @checklist_option
 @click.option("--format", "formats", default="html,md,json", show_default=True, metavar="LIST",
               help=f"Comma-separated report formats: {', '.join(FORMATS)}.")
@@ -110,9 +113,17 @@ def should_fail(report: Report, fail_on: str) -> bool:
 @click.option("--fail-on", type=click.Choice(["none", *SEVERITIES]), default="none", show_default=True,
               help="Exit with 1 when a gap or finding at or above this severity exists (for CI).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--force", is_flag=True, help="Scan policies that are not in English instead of skipping them.")
+@click.option("--from-list", "from_list", type=click.File("r", encoding="utf-8"), metavar="FILE",
+              help="Read more paths from FILE, one per line (blank lines and # comments ignored); - for stdin.")
 def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: str, out: str, model: str,
-                 max_bytes: int, fail_on: str, quiet: bool) -> None:
-    """Scan policy files or folders (.md, .txt, .html) and write reports."""
+                 max_bytes: int, fail_on: str, quiet: bool, force: bool, from_list: object) -> None:
+    """Scan policy files or folders (.md, .txt, .html, .pdf; - for standard input) and write reports."""
+    if from_list is not None:
+        listed = [line.strip() for line in from_list if line.strip() and not line.lstrip().startswith("#")]  # type: ignore[attr-defined]
+        paths = paths + tuple(listed)
+    if not paths:
+        _fail("give at least one file or folder, - for standard input, or --from-list FILE")
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
@@ -120,7 +131,7 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
     if out == "-" and len(chosen) != 1:
         _fail("--out - writes one format to standard output; pick one with --format")
     compiled = _load(checklists, model)
-    report = scan(paths, compiled=compiled, max_bytes=max_bytes, model=model)
+    report = scan(paths, compiled=compiled, max_bytes=max_bytes, model=model, force=force)
     written: list[Path] = []
     if out == "-":
         sys.stdout.write(FORMATS[chosen[0]][0](report))

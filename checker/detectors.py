@@ -33,7 +33,7 @@ Detector = Callable[[DetectorInput], list[Finding]]
 
 def _evidence(sentence: Sentence, spans: Sequence[tuple[int, int]] = (), text: str | None = None) -> Evidence:
     return Evidence(text=text if text is not None else sentence.text, line=sentence.line,
-                    heading=sentence.heading, highlights=tuple(spans))
+                    heading=sentence.heading, highlights=tuple(spans), page=sentence.page)
 
 
 def _regex_detector(kind: str, severity: str, patterns: Sequence[re.Pattern[str]], message: str,

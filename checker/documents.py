@@ -11,17 +11,17 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from charset_normalizer import from_bytes
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .models import Block, BlockKind, Document, Link
 
 SUFFIXES: dict[str, str] = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text",
-                            ".html": "html", ".htm": "html"}
+                            ".html": "html", ".htm": "html", ".pdf": "pdf"}
 """File name endings gapcheck reads, and the loader each one goes to."""
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -58,7 +58,7 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, s
                     seen.add(key)
                     found.append(file)
             if len(found) == before:
-                problems.append((str(path), "directory holds no policy files (.md, .txt, .html, .htm)"))
+                problems.append((str(path), "directory holds no policy files (.md, .txt, .html, .htm, .pdf)"))
         else:
             key = path.resolve()
             if key not in seen:
@@ -92,13 +92,14 @@ def _walk(directory: Path, visited: set[Path]) -> Iterator[Path]:
 def decode(data: bytes, source: str) -> str:
     """Decode policy bytes, refusing binary content with a clear message.
 
-    UTF-8 (with or without BOM) and UTF-16 with BOM are tried first; otherwise Windows-1252, which
-    never fails on Western text and is what legacy pages use. Mojibake that survives decoding is
-    left in place on purpose: the ``encoding_artifact`` detector reports it.
+    UTF-8 (with or without BOM) and UTF-16 (BOM or the NUL pattern of ASCII text) are recognised
+    first; other bytes go to :func:`_guess_decode`. Mojibake that survives decoding is left in place
+    on purpose: the ``encoding_artifact`` detector reports it.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    utf16 = _utf16_codec(data)
+    if utf16:
         try:
-            return data.decode("utf-16")
+            return data.decode(utf16)
         except UnicodeDecodeError as exc:
             raise InputProblem(f"{source}: broken UTF-16 text ({exc.reason})") from None
     if b"\x00" in data[:8192]:
@@ -106,11 +107,50 @@ def decode(data: bytes, source: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+        text = _guess_decode(data)
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f")
     if controls > 0.05 * max(1, min(len(text), 8192)):
         raise InputProblem(f"{source}: binary file (mostly control characters), not a policy text")
     return text
+
+
+def _utf16_codec(data: bytes) -> str | None:
+    """``utf-16`` for a BOM, ``utf-16-le``/``-be`` when every other byte is NUL (ASCII-range text)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    head = data[:4096]
+    if len(head) < 4 or len(head) % 2:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.01 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.01 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+_LEGACY_WESTERN_SHARE = 0.05
+
+
+def _guess_decode(data: bytes) -> str:
+    """Bytes that are not UTF-8: Windows-1252 for mostly-ASCII text, else ask charset-normalizer.
+
+    With a handful of accented letters in English text, charset-normalizer has too little evidence
+    and picks e.g. Shift-JIS; Windows-1252 (a superset of Latin-1's printable range) is what such
+    files almost always are. Text with many high bytes (Cyrillic, CJK code pages) has the evidence.
+    """
+    sample = data[:200_000]
+    high = sum(1 for byte in sample if byte >= 0x80)
+    if high <= _LEGACY_WESTERN_SHARE * len(sample):
+        return data.decode("cp1252", errors="replace")
+    best = from_bytes(sample).best()
+    encoding = best.encoding if best is not None else "cp1252"
+    if encoding.lower().replace("-", "_") in ("utf_8", "ascii"):
+        encoding = "cp1252"  # it just failed as UTF-8; legacy Western pages are the common case
+    try:
+        return data.decode(encoding, errors="replace")
+    except LookupError:
+        return data.decode("cp1252", errors="replace")
 
 
 def read_policy(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, display: str | None = None) -> Document:
@@ -133,13 +173,34 @@ def read_policy(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, display: str | N
     return load_bytes(data, source, kind)
 
 
+def sniff_kind(data: bytes) -> str:
+    """Format of bytes without a file name (standard input): HTML, PDF, else Markdown."""
+    head = data[:2048].lstrip().lower()
+    if head.startswith(b"%pdf"):
+        return "pdf"
+    if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in head or b"<p>" in head:
+        return "html"
+    return "markdown"
+
+
 def load_bytes(data: bytes, source: str, kind: str) -> Document:
-    """Turn raw bytes of a given kind (``markdown``, ``text``, ``html``) into a Document."""
-    text = decode(data, source)
-    if not text.strip():
+    """Turn raw bytes of a given kind (``markdown``, ``text``, ``html``, ``pdf``) into a Document."""
+    if not data.strip():
         raise InputProblem(f"{source}: empty file (no text)")
-    loader = LOADERS[kind]
-    blocks, metadata = loader(text)
+    if kind == "pdf":
+        from .pdf_text import load_pdf
+
+        blocks, metadata = load_pdf(data, source)
+    else:
+        text = decode(data, source)
+        if not text.strip():
+            raise InputProblem(f"{source}: empty file (no text)")
+        try:
+            blocks, metadata = LOADERS[kind](text)
+        except InputProblem as exc:
+            raise InputProblem(f"{source}: {exc}") from None
+        except RecursionError:
+            raise InputProblem(f"{source}: markup nested too deeply to read") from None
     if not any(b.text.strip() for b in blocks):
         raise InputProblem(f"{source}: no policy text found after removing markup")
     metadata.setdefault("format", kind)
@@ -343,7 +404,28 @@ def _segment(run: _InlineText, start: int, end: int, line: int, kind: BlockKind)
     return [Block(kind, text, line + first, starts, 6 if kind is BlockKind.HEADING else 0, links)]
 
 
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_LINK_TARGET = re.compile(r"\]\([^)\s]*\)|<https?://[^>\s]*>")
+
+
 def load_markdown(text: str) -> tuple[list[Block], dict[str, Any]]:
+    """Markdown -> blocks, falling back to plain text when the Markdown parser loses the words.
+
+    markdown-it stops at 20 levels of nesting (about ten nested list markers) and silently drops
+    what is deeper; mangled exports do that. When the blocks hold under half the letters of the
+    source (link targets aside), the file is read as plain text instead, which loses structure but
+    not policy text.
+    """
+    blocks, metadata = _load_markdown_structure(text)
+    source_letters = len(_LETTER.findall(_LINK_TARGET.sub("]", text)))
+    kept = sum(len(_LETTER.findall(b.text)) for b in blocks)
+    if source_letters >= 20 and kept < 0.5 * source_letters:
+        blocks, plain_meta = load_text(text)
+        metadata = {**metadata, **plain_meta, "note": "Markdown structure could not be read: scanned as plain text"}
+    return blocks, metadata
+
+
+def _load_markdown_structure(text: str) -> tuple[list[Block], dict[str, Any]]:
     """Markdown -> blocks. Headings stay headings (also ``**Bold**`` lines), links keep targets."""
     tokens = _MD.parse(text)
     blocks: list[Block] = []
@@ -386,13 +468,14 @@ def load_markdown(text: str) -> tuple[list[Block], dict[str, Any]]:
             where = context[-1] if context else "paragraph"
             blocks.extend(_blocks_from_run(run, last_line, where, heading_level))
         elif tok.type in ("html_block", "code_block", "fence"):
-            content = _strip_tags(tok.content) if tok.type == "html_block" else tok.content
+            content = strip_tags(tok.content) if tok.type == "html_block" else tok.content
             run = _InlineText(text=content, line_starts=[0] + [m.start() + 1 for m in re.finditer("\n", content)])
             blocks.extend(_blocks_from_run(run, last_line, "paragraph", 0))
     return blocks, metadata
 
 
-def _strip_tags(html: str) -> str:
+def strip_tags(html: str) -> str:
+    """Markup without its tags (raw HTML inside Markdown; pages too deeply nested to parse)."""
     return re.sub(r"<[^>]+>", " ", html)
 
 
@@ -419,7 +502,7 @@ def _looks_like_heading(line: str, next_line: str | None) -> bool:
     return next_line is not None and len(next_line.strip()) > len(stripped)
 
 
-def load_text(text: str) -> tuple[list[Block], dict[str, Any]]:
+def load_text(text: str, wrapped: bool = False, page: int | None = None) -> tuple[list[Block], dict[str, Any]]:
     """Plain text -> blocks: one block per line, short title-like lines become headings.
 
     Lines that continue a sentence (previous line has no final punctuation, this one starts in
@@ -448,7 +531,7 @@ def load_text(text: str) -> tuple[list[Block], dict[str, Any]]:
             cut = len(_BULLET.match(joined).group(0)) if _BULLET.match(joined) else 0
             joined = joined[cut:]
             starts = [max(0, s - cut) for s in starts]
-        blocks.append(Block(kind, joined, first_line, tuple(starts)))
+        blocks.append(Block(kind, joined, first_line, tuple(starts), page=page))
         pending.clear()
 
     nonblank = [(i, l) for i, l in enumerate(lines) if l.strip()]
@@ -464,10 +547,12 @@ def load_text(text: str) -> tuple[list[Block], dict[str, Any]]:
                 continue
         if _looks_like_heading(line, next_of.get(number - 1)) and not _BULLET.match(line):
             flush()
-            blocks.append(Block(BlockKind.HEADING, " ".join(line.split()), number, (0,), 2))
+            blocks.append(Block(BlockKind.HEADING, " ".join(line.split()), number, (0,), 2, page=page))
             continue
+        # A line continues the previous one when that one did not end a sentence and this one starts in
+        # lower case; in wrapped text (PDF), whatever the case, as lines are broken by width.
         continues = (pending and not pending[-1][1].rstrip().endswith((".", "!", "?", ":", ";"))
-                     and line.lstrip()[:1].islower() and not _BULLET.match(line))
+                     and (wrapped or line.lstrip()[:1].islower()) and not _BULLET.match(line))
         if pending and not continues:
             flush()
         pending.append((number, line))
@@ -475,139 +560,11 @@ def load_text(text: str) -> tuple[list[Block], dict[str, Any]]:
     return blocks, metadata
 
 
-# --------------------------------------------------------------------------------------------
-# HTML
-# --------------------------------------------------------------------------------------------
-
-_SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "nav", "footer", "head", "iframe", "button",
-              "select", "form"}
-_BLOCK_TAGS = {"p", "div", "section", "article", "main", "li", "td", "th", "tr", "table", "ul", "ol", "dl",
-               "dt", "dd", "blockquote", "pre", "address", "body", "header", "aside", "h1", "h2", "h3", "h4",
-               "h5", "h6", "figcaption", "caption"}
-_VOID_TAGS = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "source", "track", "wbr"}
-
-
-class _HTMLBlocks(HTMLParser):
-    """Collects block texts with their source line, heading level and links (stdlib only)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[Block] = []
-        self.skip_depth = 0
-        self.stack: list[str] = []
-        self.parts: list[str] = []
-        self.length = 0
-        self.line = 1
-        self.line_starts: list[int] = [0]
-        self.links: list[Link] = []
-        self.open_link: tuple[str, int] | None = None
-        self.kind = BlockKind.PARAGRAPH
-        self.level = 0
-        self.title = ""
-        self.in_title = False
-
-    def _flush(self) -> None:
-        raw = "".join(self.parts)
-        if raw.strip():
-            run = _InlineText(text=raw, line_starts=self.line_starts, links=self.links)
-            text, starts, links, first = _clean_block(run, 0, len(raw))
-            if text:
-                self.blocks.append(Block(self.kind, text, self.line + first, starts, self.level, links))
-        self.parts, self.length, self.line_starts, self.links = [], 0, [0], []
-        self.kind, self.level = BlockKind.PARAGRAPH, 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "title":
-            self.in_title = True
-        if tag in _SKIP_TAGS:
-            if tag not in _VOID_TAGS:
-                self.skip_depth += 1
-            return
-        if self.skip_depth:
-            return
-        attr = dict(attrs)
-        hidden = "display:none" in (attr.get("style") or "").replace(" ", "") or "hidden" in attr
-        role = (attr.get("role") or "").lower()
-        ident = f"{attr.get('id') or ''} {attr.get('class') or ''}".lower()
-        if tag not in _VOID_TAGS and (hidden or role in ("navigation", "banner", "contentinfo")
-                                      or re.search(r"cookie[-_ ]?(banner|consent|notice)", ident)):
-            self.skip_depth += 1
-            self.stack.append(f"skip:{tag}")
-            return
-        if tag in _BLOCK_TAGS:
-            self._flush()
-            self.line = self.getpos()[0]
-            if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-                self.kind, self.level = BlockKind.HEADING, int(tag[1])
-            elif tag == "li":
-                self.kind = BlockKind.LIST_ITEM
-            elif tag in ("td", "th"):
-                self.kind = BlockKind.TABLE_CELL
-        elif tag == "br":
-            self.parts.append("\n")
-            self.length += 1
-            self.line_starts.append(self.length)
-        elif tag == "a":
-            self.open_link = (attr.get("href") or "", self.length)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self.in_title = False
-        if self.stack and self.stack[-1] == f"skip:{tag}":
-            self.stack.pop()
-            self.skip_depth -= 1
-            return
-        if tag in _SKIP_TAGS and tag not in _VOID_TAGS:
-            self.skip_depth = max(0, self.skip_depth - 1)
-            return
-        if self.skip_depth:
-            return
-        if tag == "a" and self.open_link:
-            href, start = self.open_link
-            self.links.append(Link("".join(self.parts)[start:], href, start, self.length))
-            self.open_link = None
-        elif tag in _BLOCK_TAGS:
-            self._flush()
-
-    def handle_data(self, data: str) -> None:
-        if self.in_title:
-            self.title += data
-        if self.skip_depth or not data:
-            return
-        if not self.parts:
-            self.line = self.getpos()[0]
-        # Newlines inside HTML text are just spaces, but they still advance the source line.
-        for i, piece in enumerate(data.split("\n")):
-            if i:
-                self.parts.append(" ")
-                self.length += 1
-                self.line_starts.append(self.length)
-            self.parts.append(piece)
-            self.length += len(piece)
-
-    def close(self) -> None:
-        super().close()
-        self._flush()
-
-
 def load_html(text: str) -> tuple[list[Block], dict[str, Any]]:
-    """HTML -> blocks, dropping scripts, styles, navigation, footers and cookie banners."""
-    parser = _HTMLBlocks()
-    try:
-        parser.feed(text)
-        parser.close()
-    except Exception as exc:  # html.parser is lenient; anything it raises is a broken file
-        raise InputProblem(f"malformed HTML ({exc})") from None
-    metadata: dict[str, Any] = {}
-    if parser.title.strip():
-        metadata["title"] = " ".join(parser.title.split())
-    blocks = parser.blocks
-    if blocks:
-        meta = parse_provenance(blocks[0].text, blocks[0].links)
-        if meta:
-            metadata.update(meta)
-            blocks = blocks[1:]
-    return blocks, metadata
+    """HTML page -> blocks (see :mod:`checker.html_page`)."""
+    from .html_page import load_html as load_page
+
+    return load_page(text)
 
 
 LOADERS: dict[str, Callable[[str], tuple[list[Block], dict[str, Any]]]] = {

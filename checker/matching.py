@@ -75,7 +75,8 @@ def _evidence(sentences: Sequence[Sentence], chosen: dict[int, list[Match]]) -> 
         s = sentences[index]
         spans = sorted({(m.start, m.end) for m in chosen[index]})
         patterns = tuple(sorted({m.pattern_id for m in chosen[index]}))
-        out.append(Evidence(text=s.text, line=s.line, heading=s.heading, highlights=tuple(spans), patterns=patterns))
+        out.append(Evidence(text=s.text, line=s.line, heading=s.heading, highlights=tuple(spans), patterns=patterns,
+                            page=s.page))
     return tuple(out)
 
 
@@ -137,7 +138,7 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits,
                 findings.append(Finding(
                     kind=q.finding["kind"], severity=q.finding["severity"],
                     message=q.finding.get("message") or q.reason,
-                    evidence=Evidence(text=s.text, line=s.line, heading=s.heading,
+                    evidence=Evidence(text=s.text, line=s.line, heading=s.heading, page=s.page,
                                       highlights=tuple(sorted({(m.start, m.end) for m in usable[i]})))))
     # keep the evidence short: the best core sentences plus the qualifier sentences
     evidence = _evidence(sentences, chosen)

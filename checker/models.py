@@ -60,6 +60,7 @@ class Block:
     line_starts: tuple[int, ...] = (0,)
     level: int = 0
     links: tuple[Link, ...] = ()
+    page: int | None = None  # PDF page the block is on
 
     def line_at(self, offset: int) -> int:
         """Source line of the character at ``offset`` in this block's text."""
@@ -99,6 +100,7 @@ class Sentence:
     lemmas: tuple[str, ...] = ()
     token_offsets: tuple[int, ...] = ()
     links: tuple[Link, ...] = ()
+    page: int | None = None
 
     @property
     def is_heading(self) -> bool:
@@ -124,9 +126,12 @@ class Evidence:
     heading: str | None = None
     highlights: tuple[tuple[int, int], ...] = ()
     patterns: tuple[str, ...] = ()
+    page: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text, "line": self.line}
+        if self.page is not None:
+            out["page"] = self.page
         if self.heading:
             out["heading"] = self.heading
         if self.highlights:
@@ -183,6 +188,15 @@ class InputError:
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """A policy deliberately not scanned (e.g. not in English), with the reason."""
+
+    source: str
+    language: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Comparison:
     """Where policies of one corpus answer the same question differently."""
 
@@ -201,3 +215,4 @@ class Report:
     comparisons: list[Comparison]
     errors: list[InputError]
     requirements: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)

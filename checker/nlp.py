@@ -168,7 +168,7 @@ def _sentences(document: Document, block_starts: list[int], doc: Doc) -> ParsedD
             section=section,
             lemmas=tuple(t.lemma_.lower() or t.lower_ for t in tokens),
             token_offsets=tuple(t.idx - char_start for t in tokens),
-            links=links))
+            links=links, page=block.page))
 
     for sent in doc.sents:
         start = sent.start

@@ -8,6 +8,7 @@ A file that cannot be read becomes an entry in ``Report.errors`` and the batch g
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -15,11 +16,16 @@ from . import __version__
 from .checklist import DEFAULT_CHECKLISTS, CompiledChecklists, load_checklists
 from .compare import compare
 from .detectors import DetectorInput, run_detectors
-from .documents import DEFAULT_MAX_BYTES, InputProblem, discover, read_policy
+from .documents import DEFAULT_MAX_BYTES, InputProblem, discover, load_bytes, read_policy, sniff_kind
 from .facts import extract_facts
+from .language import detect_language
 from .matching import match_requirements
-from .models import Document, InputError, PolicyResult, Report
+from .models import Document, InputError, PolicyResult, Report, Skipped
 from .nlp import ParsedDocument, parse_documents
+
+STDIN = "-"
+UNDETERMINED = ("und", "zxx")
+"""Language codes for 'no language' (too little text, or not words at all)."""
 
 BATCH = 32
 
@@ -52,17 +58,45 @@ def display_path(path: Path) -> str:
 
 
 def scan(paths: Iterable[str | Path], checklists: Sequence[str] = DEFAULT_CHECKLISTS, model: str = "blank",
-         max_bytes: int = DEFAULT_MAX_BYTES, compiled: CompiledChecklists | None = None) -> Report:
-    """Scan files and directories against the checklists; never stops on one bad file."""
+         max_bytes: int = DEFAULT_MAX_BYTES, compiled: CompiledChecklists | None = None, force: bool = False,
+         stdin: bytes | None = None) -> Report:
+    """Scan files and directories against the checklists; never stops on one bad file.
+
+    ``-`` among the paths stands for ``stdin`` (bytes). Policies not in English are reported as
+    skipped with their language unless ``force`` is set: English patterns on other languages give
+    confident nonsense.
+    """
     compiled = compiled or load_checklists(checklists, model)
-    files, problems = discover(paths)
+    paths = list(paths)
+    files, problems = discover(p for p in paths if str(p) != STDIN)
     errors = [InputError(path, f"{path}: {problem}") for path, problem in problems]
+    skipped: list[Skipped] = []
     results: list[PolicyResult] = []
     batch: list[Document] = []
+
+    def admit(document: Document) -> None:
+        language, share = detect_language(document)
+        document.metadata["language"] = language
+        if language != "en" and not force:
+            why = (f"written in '{language}', not English" if language not in UNDETERMINED
+                   else "no English prose found (language undetermined)")
+            skipped.append(Skipped(document.source, language, f"{document.source}: skipped, {why} "
+                                   "(--force scans it anyway)"))
+        else:
+            batch.append(document)
+
+    if any(str(p) == STDIN for p in paths):
+        data = stdin if stdin is not None else sys.stdin.buffer.read(max_bytes + 1)
+        try:
+            if len(data) > max_bytes:
+                raise InputProblem(f"<stdin>: more than the {max_bytes:,}-byte limit (--max-bytes)")
+            admit(load_bytes(data, "<stdin>", sniff_kind(data)))
+        except InputProblem as exc:
+            errors.append(InputError("<stdin>", str(exc)))
     for file in files:
         name = display_path(file)
         try:
-            batch.append(read_policy(file, max_bytes, display=name))
+            admit(read_policy(file, max_bytes, display=name))
         except InputProblem as exc:
             errors.append(InputError(name, str(exc)))
         if len(batch) >= BATCH:
@@ -70,7 +104,9 @@ def scan(paths: Iterable[str | Path], checklists: Sequence[str] = DEFAULT_CHECKL
             batch = []
     if batch:
         results.extend(analyse_documents(batch, compiled))
-    return build_report(results, errors, compiled)
+    report = build_report(results, errors, compiled)
+    report.skipped = skipped
+    return report
 
 
 def build_report(results: list[PolicyResult], errors: list[InputError], compiled: CompiledChecklists) -> Report:

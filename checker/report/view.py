@@ -35,6 +35,12 @@ class EvidenceView:
     heading: str | None
     segments: list[Segment]
     text: str
+    page: int | None = None
+
+    @property
+    def where(self) -> str:
+        """``line 12``, or ``page 3, line 12`` for a PDF: what a reviewer looks up."""
+        return f"page {self.page}, line {self.line}" if self.page is not None else f"line {self.line}"
 
 
 @dataclass
@@ -90,6 +96,7 @@ class ReportView:
     comparisons: list[dict[str, Any]]
     age_comparison: list[dict[str, Any]] | None
     errors: list[dict[str, str]]
+    skipped: list[dict[str, str]] = field(default_factory=list)
     totals: dict[str, Any] = field(default_factory=dict)
 
 
@@ -117,7 +124,7 @@ def segments(evidence: Evidence) -> list[Segment]:
 
 
 def _evidence(e: Evidence) -> EvidenceView:
-    return EvidenceView(line=e.line, heading=e.heading, segments=segments(e), text=e.text)
+    return EvidenceView(line=e.line, heading=e.heading, segments=segments(e), text=e.text, page=e.page)
 
 
 def safe_url(url: Any) -> str | None:
@@ -177,6 +184,7 @@ def build_view(report: Report, title: str = "Privacy policy gap report") -> Repo
         comparisons=[{"kind": c.kind, "message": c.message, "values": c.values} for c in report.comparisons],
         age_comparison=age_rows,
         errors=[{"source": e.source, "message": e.message} for e in report.errors],
+        skipped=[{"source": s.source, "language": s.language, "message": s.message} for s in report.skipped],
         totals={"policies": len(policies), "requirements": len(report.requirements),
                 "gaps": {s: gaps.get(s, 0) for s in reversed(SEVERITIES)},
                 "findings": {s: findings.get(s, 0) for s in reversed(SEVERITIES)},

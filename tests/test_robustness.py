@@ -1,0 +1,115 @@
+"""Property-based robustness: whatever bytes arrive, a scan ends in a report or a clear error.
+
+Each example is written to a file with a policy suffix and goes the whole road (discover, read,
+decode, load, language, NLP, matching, detectors) and then through every report renderer. The only
+acceptable outcomes are one policy result, one skip or one one-line error naming the file.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from checker.checklist import CompiledChecklists, load_checklists
+from checker.report import FORMATS
+from checker.scan import scan
+
+from .conftest import SEEDS
+from .pdfmaker import policy_pdf
+
+SUFFIXES = [".md", ".txt", ".html", ".pdf"]
+PROFILE = settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow],
+                   derandomize=True)
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> CompiledChecklists:
+    return load_checklists()
+
+
+@lru_cache(maxsize=1)
+def _seed_pdf() -> bytes:
+    return policy_pdf(SEEDS / "asi.md")
+
+
+def scan_one(data: bytes, suffix: str) -> None:
+    """Scan ``data`` saved under ``suffix``; assert it ends as exactly one clean outcome."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"input{suffix}"
+        path.write_bytes(data)
+        report = scan([path], compiled=_compiled(), max_bytes=2_000_000)
+        outcomes = len(report.policies) + len(report.errors) + len(report.skipped)
+        assert outcomes == 1, (report.policies, report.errors, report.skipped)
+        for error in report.errors:
+            assert f"input{suffix}" in error.message and "\n" not in error.message
+            assert "Traceback" not in error.message
+        for name, (render, _) in FORMATS.items():
+            text = render(report)
+            assert text
+            if name == "json":
+                json.loads(text)
+
+
+@PROFILE
+@given(data=st.binary(max_size=4096), suffix=st.sampled_from(SUFFIXES))
+def test_random_bytes(data: bytes, suffix: str) -> None:
+    scan_one(data, suffix)
+
+
+@PROFILE
+@given(text=st.text(max_size=3000), encoding=st.sampled_from(["utf-8", "utf-16", "utf-16-le", "cp1252"]),
+       suffix=st.sampled_from([".md", ".txt", ".html"]))
+def test_random_unicode_in_any_encoding(text: str, encoding: str, suffix: str) -> None:
+    scan_one(text.encode(encoding, errors="replace"), suffix)
+
+
+_WORDS = st.sampled_from(["We", "collect", "your", "personal", "data", "children", "under", "13", "[Company]",
+                          "retain", "cookies", "privacy@example.com", "#", "*", "-", "1.", "|", "<b>", "</p>",
+                          "](", "mailto:", "ï¿½", "\u00a0", "\t", "`", ">", "\\", "&amp;", "&#0;", "\ufeff"])
+
+
+@PROFILE
+@given(words=st.lists(_WORDS, min_size=1, max_size=400), newline=st.sampled_from(["\n", "\r\n", " ", "\n\n"]),
+       suffix=st.sampled_from([".md", ".txt", ".html"]))
+def test_policy_like_soup(words: list[str], newline: str, suffix: str) -> None:
+    text = "".join(w + (newline if i % 7 == 6 else " ") for i, w in enumerate(words))
+    scan_one(text.encode("utf-8"), suffix)
+
+
+@settings(deadline=None, max_examples=10, derandomize=True)
+@given(length=st.integers(min_value=20_000, max_value=300_000), word=st.sampled_from(["data ", "x", "We collect data, "]),
+       suffix=st.sampled_from([".md", ".txt", ".html"]))
+def test_huge_lines(length: int, word: str, suffix: str) -> None:
+    scan_one((word * (length // len(word) + 1))[:length].encode(), suffix)
+
+
+@settings(deadline=None, max_examples=25, derandomize=True)
+@given(depth=st.integers(min_value=1, max_value=20_000), tags=st.lists(st.sampled_from(
+    ["div", "b", "ul", "li", "table", "td", "section", "span", "p", "blockquote", "a"]), min_size=1, max_size=4),
+    closed=st.booleans())
+def test_deeply_nested_html(depth: int, tags: list[str], closed: bool) -> None:
+    opening = "".join(f"<{tags[i % len(tags)]}>" for i in range(depth))
+    closing = "".join(f"</{tags[i % len(tags)]}>" for i in reversed(range(depth))) if closed else ""
+    page = f"<html><body>{opening}We collect your e-mail address to answer you.{closing}</body></html>"
+    scan_one(page.encode(), ".html")
+
+
+@settings(deadline=None, max_examples=25, derandomize=True)
+@given(depth=st.integers(min_value=1, max_value=5_000), marker=st.sampled_from(["> ", "- ", "1. ", "  - "]))
+def test_deeply_nested_markdown(depth: int, marker: str) -> None:
+    scan_one((marker * depth + "We collect your e-mail address.\n").encode(), ".md")
+
+
+@settings(deadline=None, max_examples=40, derandomize=True)
+@given(cut=st.one_of(st.just(1.0), st.floats(min_value=0.0, max_value=1.0)), flips=st.lists(
+    st.tuples(st.floats(min_value=0.0, max_value=0.999), st.integers(min_value=0, max_value=255)), max_size=8))
+def test_truncated_and_corrupted_pdfs(cut: float, flips: list[tuple[float, int]]) -> None:
+    data = bytearray(_seed_pdf()[: max(1, int(len(_seed_pdf()) * cut))])
+    for where, value in flips:
+        data[int(where * len(data))] = value
+    scan_one(bytes(data), ".pdf")
