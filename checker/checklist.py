@@ -146,7 +146,10 @@ def _plain(value: Any) -> Any:
 # Schema
 # --------------------------------------------------------------------------------------------
 
-_TOP_KEYS = {"id": str, "title": str, "version": str, "description": str, "requirements": list}
+_TOP_KEYS = {"id": str, "title": str, "version": str, "description": str, "requirements": list,
+             "vocabulary": dict}
+"""``vocabulary`` holds named word lists for YAML anchors (``&verbs [...]``, ``{IN: *verbs}``): shared
+word lists stay in one place instead of drifting apart in copies."""
 _TOP_REQUIRED = ("id", "title", "version", "requirements")
 _ITEM_KEYS: dict[str, type | tuple[type, ...]] = {
     "id": str, "title": str, "references": list, "severity": str, "description": str, "remediation": str,

@@ -96,3 +96,30 @@ def test_cli_exits_2_on_a_bad_checklist(tmp_path: Path) -> None:
 def test_cli_exits_2_on_an_unknown_checklist_name(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["scan", "x.md", "--checklist", "nosuch"])
     assert result.exit_code == EXIT_USAGE and "unknown checklist 'nosuch'" in result.output
+
+
+def test_vocabulary_anchors_share_word_lists(tmp_path: Path) -> None:
+    path = tmp_path / "vocab.yaml"
+    path.write_text("""id: vocab
+title: Vocab
+version: '1'
+vocabulary:
+  keep_verbs: &keep [keep, retain, store]
+requirements:
+  - id: retention
+    title: Retention
+    references: ["GDPR Art. 13(2)(a)"]
+    severity: high
+    description: How long data is kept.
+    remediation: State a period.
+    patterns:
+      - [{LEMMA: {IN: *keep}}, {OP: "{,3}"}, {LOWER: for}, {LIKE_NUM: true}]
+""")
+    from checker.nlp import parse_texts
+
+    compiled = load_checklists([str(path)])
+    parsed = list(parse_texts(["We store your invoices for 10 years.", "We keep in touch for fun."]))
+    assert [len(compiled.patterns.find(p)) for p in parsed] == [1, 0]
+    path.write_text(path.read_text().replace("vocabulary:", "vocabulary: 3\nx:"))
+    with pytest.raises(ChecklistError):
+        load_checklists([str(path)])
