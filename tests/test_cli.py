@@ -119,3 +119,15 @@ def test_checklists_and_explain() -> None:
 def test_python_dash_m_checker_is_the_same_command() -> None:
     out = subprocess.run([sys.executable, "-m", "checker", "--help"], capture_output=True, text=True, check=True)
     assert "scan" in out.stdout and "eval" in out.stdout
+
+
+def test_checklists_combine_gdpr_and_ccpa() -> None:
+    result = CliRunner().invoke(main, ["scan", str(SEEDS / "asustor.md"), "--checklist", "gdpr", "--checklist", "ccpa",
+                                       "--format", "json", "--out", "-"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [c["id"] for c in report["checklists"]] == ["gdpr", "ccpa"]
+    ids = [r["id"] for r in report["policies"][0]["requirements"]]
+    assert "right_erasure" in ids and "ccpa_opt_out" in ids and "children" not in ids
+    listing = CliRunner().invoke(main, ["checklists"])
+    assert "ccpa_non_discrimination" in listing.output and "legitimate_interests" in listing.output
