@@ -7,10 +7,12 @@ Nothing here decides anything about policies; it only wires :mod:`checker.scan`,
 from __future__ import annotations
 
 import json
+import random
 import sys
 import textwrap
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -20,9 +22,10 @@ from .documents import DEFAULT_MAX_BYTES
 from .evaluate import GoldError, evaluate, format_table, load_gold
 from .models import SEVERITIES, Report, Status
 from .nlp import ModelUnavailable
-from .report import FORMATS, write_reports
+from .report import FORMATS, atomic_write, write_reports
 from .report.json_report import report_to_dict
 from .requirement_detectors import REQUIREMENT_DETECTORS
+from .review import ReviewError, format_scores, population, read_sheet, sample, score, sheet_text
 from .scan import scan
 
 EXIT_OK = 0
@@ -208,16 +211,32 @@ def explain_command(requirement: str, checklists: tuple[str, ...]) -> None:
 
 
 @main.command("eval")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--gold", required=True, type=click.Path(), help="Gold label file (YAML, see shared/gold/README.md).")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--gold", type=click.Path(), help="Gold label file (YAML, see shared/gold/README.md).")
+@click.option("--reviews", "reviews", multiple=True, type=click.Path(), metavar="SHEET",
+              help="Marked review sheet(s) from 'gapcheck review-sheet' (repeatable): measured precision instead of gold labels.")
 @click.option("--presence", is_flag=True, help="Presence-only labels: a gap is 'missing'; a predicted 'partial' counts as disclosed.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-@click.option("--details", is_flag=True, help="List every disagreement, missed finding and age mismatch.")
+@click.option("--details", is_flag=True, help="List every disagreement, missed finding and age mismatch (or every item marked wrong).")
 @checklist_option
 @model_option
-def eval_command(paths: tuple[str, ...], gold: str, presence: bool, as_json: bool, details: bool,
-                 checklists: tuple[str, ...], model: str) -> None:
-    """Scan PATHS (or read a JSON report) and score it against gold labels."""
+def eval_command(paths: tuple[str, ...], gold: str | None, reviews: tuple[str, ...], presence: bool, as_json: bool,
+                 details: bool, checklists: tuple[str, ...], model: str) -> None:
+    """Score a scan of PATHS (or a JSON report) against gold labels, or score marked review sheets."""
+    if reviews:
+        if gold or paths:
+            _fail("--reviews scores marked sheets on their own; leave out --gold and PATHS")
+        rows: list[dict[str, Any]] = []
+        try:
+            for sheet in reviews:
+                rows.extend(read_sheet(sheet))
+        except ReviewError as exc:
+            _fail(str(exc))
+        scores = score(rows)
+        click.echo(json.dumps(scores.to_dict(), indent=2) if as_json else format_scores(scores, details=details))
+        return
+    if not gold or not paths:
+        _fail("give --gold FILE and the policies (or a JSON report) to score, or --reviews SHEET")
     try:
         labels = load_gold(gold)
     except GoldError as exc:
@@ -238,3 +257,39 @@ def eval_command(paths: tuple[str, ...], gold: str, presence: bool, as_json: boo
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:
         click.echo(format_table(result, details=details))
+
+
+@main.command("review-sheet")
+@click.argument("report", type=click.Path(exists=True, dir_okay=False))
+@click.option("--sample", "size", type=click.IntRange(min=1), default=30, show_default=True,
+              help="How many items to sample (per requirement with --per-requirement).")
+@click.option("--per-requirement", is_flag=True, help="Sample up to --sample items for every requirement (stratified).")
+@click.option("--seed", type=int, default=None, help="Random seed (printed in the sheet; default: a fresh one).")
+@click.option("--no-findings", is_flag=True, help="Sample requirement verdicts only, not findings.")
+@click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
+              help="Sheet file (.yaml or .csv); default review-sheet.yaml beside the report; - for standard output.")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "csv"]), default=None,
+              help="Sheet format (default: from the --out suffix, else yaml).")
+def review_sheet_command(report: str, size: int, per_requirement: bool, seed: int | None, no_findings: bool,
+                         out: str | None, fmt: str | None) -> None:
+    """Write a sheet of randomly sampled verdicts from REPORT (a JSON report) for a reviewer to mark."""
+    try:
+        data = json.loads(Path(report).read_text(encoding="utf-8"))
+        rows = population(data, include_findings=not no_findings)
+    except (OSError, ValueError) as exc:
+        _fail(f"{report}: not a readable JSON report ({exc})")
+    except ReviewError as exc:
+        _fail(f"{report}: {exc}")
+    if not rows:
+        _fail(f"{report}: the report holds no verdicts to review")
+    seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
+    picked = sample(rows, size, seed, per_requirement=per_requirement)
+    target = out or str(Path(report).with_name("review-sheet.yaml"))
+    fmt = fmt or ("csv" if target.lower().endswith(".csv") else "yaml")
+    text = sheet_text(picked, report, seed, fmt)
+    if target == "-":
+        click.echo(text, nl=False)
+        return
+    atomic_write(Path(target), text)
+    click.echo(f"{len(picked)} item(s) sampled (seed {seed}) -> {target}; mark each 'right' or 'wrong', "
+               f"then: gapcheck eval --reviews {target}")

@@ -64,7 +64,10 @@ def get_pipeline(model: str = DEFAULT_MODEL) -> Language:
     """Build (once per process) the pipeline named ``model``.
 
     ``blank`` is the download-free default. Any installed spaCy package name (``en_core_web_sm``)
-    may be given; its parser/senter splits sentences and its own lemmatizer runs.
+    may be given; its parser/senter splits sentences, and its lemmatizer is replaced by the same
+    lower-casing lookup lemmatizer as the default, because checklist patterns are written against
+    those lemmas (``cookies`` -> ``cooky``): a different lemmatizer would silently change what every
+    pattern means.
     """
     if model in (DEFAULT_MODEL, "", None):
         nlp = spacy.blank("en")
@@ -77,8 +80,14 @@ def get_pipeline(model: str = DEFAULT_MODEL) -> Language:
         nlp = spacy.load(model, exclude=["ner"])
     except OSError:
         raise ModelUnavailable(
-            f"spaCy model '{model}' is not installed (pip install {model}); "
+            f"spaCy model '{model}' is not installed (python -m spacy download {model}); "
             "the default pipeline needs no model") from None
+    if "lemmatizer" in nlp.pipe_names:
+        nlp.replace_pipe("lemmatizer", "gapcheck_lemmatizer")
+        nlp.rename_pipe("lemmatizer", "gapcheck_lemmatizer")
+    else:
+        nlp.add_pipe("gapcheck_lemmatizer")
+    nlp.get_pipe("gapcheck_lemmatizer").initialize()
     nlp.max_length = 20_000_000
     return nlp
 

@@ -35,6 +35,8 @@ def load_pdf(data: bytes, source: str) -> tuple[list[Block], dict[str, Any]]:
                 raise InputProblem(f"{source}: AES-encrypted PDF and the 'cryptography' package is not "
                                    "installed (pip install 'pypdf[crypto]')") from None
         pages = [page.extract_text() or "" for page in reader.pages]
+        info = reader.metadata
+        title = str(info.title) if info is not None and info.title else None
     except InputProblem:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
@@ -48,7 +50,6 @@ def load_pdf(data: bytes, source: str) -> tuple[list[Block], dict[str, Any]]:
     if not blocks:
         raise InputProblem(f"{source}: PDF has no extractable text (a scanned image?)")
     metadata: dict[str, Any] = {"pages": len(pages), "location": "line on the PDF page"}
-    info = reader.metadata
-    if info is not None and info.title:
-        metadata["title"] = str(info.title)
+    if title:
+        metadata["title"] = title
     return blocks, metadata

@@ -49,6 +49,30 @@ def analyse_documents(documents: Sequence[Document], compiled: CompiledChecklist
         yield analyse(parsed, compiled)
 
 
+def _describe(exc: BaseException) -> str:
+    detail = " ".join(str(exc).split())[:160]
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
+def _analyse_batch(batch: list[Document], compiled: CompiledChecklists, results: list[PolicyResult],
+                   errors: list[InputError]) -> None:
+    """Analyse a batch; if anything in it fails, redo it one document at a time so that only the
+    document at fault becomes an error (a bug in a rule must cost one policy, not the batch)."""
+    try:
+        done = list(analyse_documents(batch, compiled))
+    except Exception:  # noqa: BLE001 - isolate the culprit below
+        done = []
+    else:
+        results.extend(done)
+        return
+    for document in batch:
+        try:
+            results.extend(list(analyse_documents([document], compiled)))
+        except Exception as exc:  # noqa: BLE001
+            errors.append(InputError(document.source, f"{document.source}: analysis failed ({_describe(exc)}); "
+                                     "please report this as a gapcheck bug"))
+
+
 def display_path(path: Path) -> str:
     """How a file is named in reports: relative to the working directory when it is below it."""
     try:
@@ -93,17 +117,21 @@ def scan(paths: Iterable[str | Path], checklists: Sequence[str] = DEFAULT_CHECKL
             admit(load_bytes(data, "<stdin>", sniff_kind(data)))
         except InputProblem as exc:
             errors.append(InputError("<stdin>", str(exc)))
+        except Exception as exc:  # noqa: BLE001
+            errors.append(InputError("<stdin>", f"<stdin>: could not be read ({_describe(exc)})"))
     for file in files:
         name = display_path(file)
         try:
             admit(read_policy(file, max_bytes, display=name))
         except InputProblem as exc:
             errors.append(InputError(name, str(exc)))
+        except Exception as exc:  # noqa: BLE001 - one unforeseen failure must not stop a nightly batch
+            errors.append(InputError(name, f"{name}: could not be read ({_describe(exc)})"))
         if len(batch) >= BATCH:
-            results.extend(analyse_documents(batch, compiled))
+            _analyse_batch(batch, compiled, results, errors)
             batch = []
     if batch:
-        results.extend(analyse_documents(batch, compiled))
+        _analyse_batch(batch, compiled, results, errors)
     report = build_report(results, errors, compiled)
     report.skipped = skipped
     return report

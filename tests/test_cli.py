@@ -131,3 +131,25 @@ def test_checklists_combine_gdpr_and_ccpa() -> None:
     assert "right_erasure" in ids and "ccpa_opt_out" in ids and "children" not in ids
     listing = CliRunner().invoke(main, ["checklists"])
     assert "ccpa_non_discrimination" in listing.output and "legitimate_interests" in listing.output
+
+
+def test_a_statistical_pipeline_keeps_the_checklists_lemmas(tmp_path: Path) -> None:
+    """--model loads any installed/saved pipeline; its own lemmatizer gives way to the lookup one."""
+    import spacy
+
+    from checker.checklist import load_checklists
+    from checker.nlp import get_pipeline
+    from checker.scan import scan
+
+    saved = spacy.blank("en")
+    saved.add_pipe("sentencizer")
+    saved.add_pipe("lemmatizer", config={"mode": "rule"})  # a POS-based lemmatizer, as en_core_web_sm has
+    saved.initialize()
+    saved.to_disk(tmp_path / "pipe")
+    model = str(tmp_path / "pipe")
+    nlp = get_pipeline(model)
+    assert "gapcheck_lemmatizer" in nlp.pipe_names and "lemmatizer" not in nlp.pipe_names
+    assert [t.lemma_ for t in nlp("We set cookies")][-1] == "cooky"
+    with_model = scan([SEEDS / "asi.md"], compiled=load_checklists(model=model), model=model).policies[0]
+    default = scan([SEEDS / "asi.md"]).policies[0]
+    assert {v.requirement: v.status for v in with_model.verdicts} == {v.requirement: v.status for v in default.verdicts}

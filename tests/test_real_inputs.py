@@ -235,3 +235,31 @@ def test_every_modern_policy_ends_as_a_report_or_a_clear_skip(compiled) -> None:
     assert report.skipped, "the corpus holds non-English policies"
     assert all(s.language != "en" for s in report.skipped)
     assert len(report.policies) >= 0.9 * len(policies)
+
+
+def test_an_unforeseen_failure_costs_one_policy_not_the_batch(tmp_path: Path, compiled, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import checker.scan as scan_module
+
+    for seed in ("asi.md", "aspera.md", "asustor.md"):
+        (tmp_path / seed).write_bytes((SEEDS / seed).read_bytes())
+    real_analyse = scan_module.analyse
+
+    def flaky(parsed, compiled_):  # type: ignore[no-untyped-def]
+        if parsed.document.source.endswith("aspera.md"):
+            raise ZeroDivisionError("a rule divided by zero")
+        return real_analyse(parsed, compiled_)
+
+    monkeypatch.setattr(scan_module, "analyse", flaky)
+    real_read = scan_module.read_policy
+
+    def broken_reader(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if path.name == "asustor.md":
+            raise MemoryError("out of memory in a parser")
+        return real_read(path, *args, **kwargs)
+
+    monkeypatch.setattr(scan_module, "read_policy", broken_reader)
+    report = scan([tmp_path], compiled=compiled)
+    assert [Path(p.source).name for p in report.policies] == ["asi.md"]
+    messages = {Path(e.source).name: e.message for e in report.errors}
+    assert "ZeroDivisionError" in messages["aspera.md"] and "bug" in messages["aspera.md"]
+    assert "MemoryError" in messages["asustor.md"]
