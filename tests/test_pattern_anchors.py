@@ -1,0 +1,59 @@
+"""Anchored matching finds exactly what running every pattern over the whole document finds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from spacy.matcher import Matcher
+
+from checker.checklist import bundled_names, load_checklists
+from checker.documents import read_policy
+from checker.nlp import parse_documents
+from checker.pattern_anchors import anchors_of, is_required
+
+from .conftest import SEEDS, SHARED
+
+PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
+
+
+@pytest.mark.parametrize("spec, required", [
+    ({"LOWER": "a"}, True), ({"OP": "+"}, True), ({"OP": "{2}"}, True), ({"OP": "{1,3}"}, True),
+    ({"OP": "?"}, False), ({"OP": "*"}, False), ({"OP": "{,4}"}, False), ({"OP": "{0,2}"}, False),
+    ({"OP": "!"}, False),
+])
+def test_required_tokens(spec: dict, required: bool) -> None:
+    assert is_required(spec) is required
+
+
+def test_anchors_are_the_required_word_lists() -> None:
+    pattern = [{"LOWER": {"IN": ["you", "users"]}}, {"OP": "{,5}"}, {"LEMMA": {"IN": ["access", "review"]}},
+               {"LOWER": {"IN": ["the"]}, "OP": "?"}, {"TEXT": {"REGEX": "^x"}}, {"TEXT": "DPO"},
+               {"LOWER": {"NOT_IN": ["a"]}}]
+    assert anchors_of(pattern) == [("LOWER", frozenset({"you", "users"})), ("LEMMA", frozenset({"access", "review"})),
+                                   ("LOWER", frozenset({"dpo"}))]
+    assert anchors_of([{"LIKE_NUM": True}, {"OP": "?"}]) == []
+
+
+def _policies() -> list[Path]:
+    found = sorted(p for p in SEEDS.iterdir() if p.suffix in (".md", ".txt")) + sorted(PAGES.glob("*.html"))
+    modern = SHARED / "modern-dev"
+    if modern.is_dir():
+        found += sorted(modern.glob("*.md"))[:15]
+    return found
+
+
+def test_anchored_matching_equals_whole_document_matching() -> None:
+    compiled = load_checklists(bundled_names())
+    patterns = compiled.patterns
+    reference = Matcher(patterns._nlp.vocab)
+    for pattern_id, pattern in patterns.token_patterns:
+        reference.add(pattern_id, [pattern])
+    documents = [read_policy(p) for p in _policies()]
+    total = 0
+    for parsed in parse_documents(documents, compiled.model):
+        raw = list(reference(parsed._doc)) + list(patterns._phrases(parsed._doc))
+        expected = patterns._collect(parsed, raw)
+        assert patterns.find(parsed) == expected, parsed.document.source
+        total += len(expected)
+    assert total > 1000
