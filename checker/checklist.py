@@ -7,6 +7,7 @@ wrong, because a silently ignored typo in a checklist means a silently wrong aud
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +85,10 @@ class CompiledChecklists:
     requirements: list[Requirement]
     patterns: PatternSet
     model: str
+    sources: tuple[str, ...] = ()
+    """The checklist files as loaded: what a worker process needs to compile the same set."""
+    digest: str = ""
+    """SHA-256 of the checklist texts and the model: part of every cache key."""
 
     def get(self, requirement_id: str) -> Requirement | None:
         return next((r for r in self.requirements if r.id == requirement_id), None)
@@ -310,12 +315,16 @@ def load_checklists(names: Iterable[str] = DEFAULT_CHECKLISTS, model: str = DEFA
 
     checklists: list[Checklist] = []
     owner: dict[str, str] = {}
+    digest = hashlib.sha256(f"model={model}\n".encode())
+    sources: list[str] = []
     for name in names:
         path = resolve(name)
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise ChecklistError(f"{path}: cannot read checklist ({exc})") from None
+        digest.update(hashlib.sha256(text.encode("utf-8")).digest())
+        sources.append(str(path))
         checklist = parse_checklist(text, str(path), REQUIREMENT_DETECTORS)
         if any(c.id == checklist.id for c in checklists):
             continue  # the same checklist named twice
@@ -337,7 +346,8 @@ def load_checklists(names: Iterable[str] = DEFAULT_CHECKLISTS, model: str = DEFA
                     patterns.add(f"{req.id}/{role}/{n}", pattern)
                 except PatternError as exc:
                     raise ChecklistError(f"{where}: {role} pattern {n}: {exc}") from None
-    return CompiledChecklists(checklists=checklists, requirements=requirements, patterns=patterns, model=model)
+    return CompiledChecklists(checklists=checklists, requirements=requirements, patterns=patterns, model=model,
+                              sources=tuple(sources), digest=digest.hexdigest())
 
 
 def _path_of(checklists: list[Checklist], req: Requirement) -> str:

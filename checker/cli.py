@@ -26,7 +26,12 @@ from .report import FORMATS, atomic_write, write_reports
 from .report.json_report import report_to_dict
 from .requirement_detectors import REQUIREMENT_DETECTORS
 from .review import ReviewError, format_scores, population, read_sheet, sample, score, sheet_text
-from .scan import scan
+from .diff import diff_reports, format_diff
+from .models import PolicyResult, Skipped
+from .report.json_load import ReportFormatError, load_report_dict, report_from_dict
+from .runner import EXECUTORS, Settings, default_jobs, run
+from .scan import build_report, scan, tasks_for
+from .stream import JsonlSink, lighten, progress_over
 
 EXIT_OK = 0
 EXIT_GAPS = 1
@@ -89,6 +94,8 @@ def summary(report: Report, written: list[Path]) -> str:
         lines.append(f"  skipped: {k.message}")
     for e in report.errors:
         lines.append(f"  error: {e.message}")
+    if report.diff is not None:
+        lines.append("  " + format_diff(report.diff).replace("\n", "\n  "))
     for path in written:
         lines.append(f"  wrote {path}")
     return "\n".join(lines)
@@ -103,11 +110,14 @@ def should_fail(report: Report, fail_on: str) -> bool:
     return any(SEVERITIES.index(s) >= floor and (gaps.get(s) or findings.get(s)) for s in SEVERITIES)
 
 
+STREAM_FORMATS = ("jsonl",)
+
+
 @main.command("scan")
 @click.argument("paths", nargs=-1, type=click.Path())
 @checklist_option
 @click.option("--format", "formats", default="html,md,json", show_default=True, metavar="LIST",
-              help=f"Comma-separated report formats: {', '.join(FORMATS)}.")
+              help=f"Comma-separated report formats: {', '.join([*FORMATS, *STREAM_FORMATS])}.")
 @click.option("--out", default="reports", show_default=True, metavar="DIR|-",
               help="Folder for the reports, or - to write the (single) format to standard output.")
 @model_option
@@ -116,11 +126,25 @@ def should_fail(report: Report, fail_on: str) -> bool:
 @click.option("--fail-on", type=click.Choice(["none", *SEVERITIES]), default="none", show_default=True,
               help="Exit with 1 when a gap or finding at or above this severity exists (for CI).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar with rate and ETA (default: only when standard error is a terminal).")
 @click.option("--force", is_flag=True, help="Scan policies that are not in English instead of skipping them.")
 @click.option("--from-list", "from_list", type=click.File("r", encoding="utf-8"), metavar="FILE",
               help="Read more paths from FILE, one per line (blank lines and # comments ignored); - for stdin.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Parallel worker processes (default: every core). Output is identical to --jobs 1.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="Reuse results of unchanged policies (same bytes, checklists and gapcheck version).")
+@click.option("--baseline", type=click.Path(exists=True, dir_okay=False), default=None, metavar="REPORT",
+              help="A previous JSON/JSONL report: show new and resolved gaps and findings, new/removed/edited policies.")
+@click.option("--executor", type=click.Choice(EXECUTORS), default="local", show_default=True,
+              help="Where the work runs: local processes, or a Dask cluster (pip install 'gapcheck[dask]').")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask scheduler address (tcp://host:8786); without it --executor dask starts a local cluster.")
 def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: str, out: str, model: str,
-                 max_bytes: int, fail_on: str, quiet: bool, force: bool, from_list: object) -> None:
+                 max_bytes: int, fail_on: str, quiet: bool, progress: bool | None, force: bool, from_list: object,
+                 jobs: int | None, cache_dir: str | None, baseline: str | None, executor: str,
+                 scheduler: str | None) -> None:
     """Scan policy files or folders (.md, .txt, .html, .pdf; - for standard input) and write reports."""
     if from_list is not None:
         listed = [line.strip() for line in from_list if line.strip() and not line.lstrip().startswith("#")]  # type: ignore[attr-defined]
@@ -128,20 +152,60 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
     if not paths:
         _fail("give at least one file or folder, - for standard input, or --from-list FILE")
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
-    unknown = [f for f in chosen if f not in FORMATS]
+    unknown = [f for f in chosen if f not in FORMATS and f not in STREAM_FORMATS]
     if unknown or not chosen:
-        _fail(f"unknown format {', '.join(unknown) or '(none)'} (choose from {', '.join(FORMATS)})")
+        _fail(f"unknown format {', '.join(unknown) or '(none)'} (choose from {', '.join([*FORMATS, *STREAM_FORMATS])})")
     if out == "-" and len(chosen) != 1:
         _fail("--out - writes one format to standard output; pick one with --format")
-    compiled = _load(checklists, model)
-    report = scan(paths, compiled=compiled, max_bytes=max_bytes, model=model, force=force)
-    written: list[Path] = []
-    if out == "-":
-        sys.stdout.write(FORMATS[chosen[0]][0](report))
-        sys.stdout.flush()
-    else:
+    old = None
+    if baseline:
         try:
-            written = write_reports(report, chosen, Path(out))
+            old = load_report_dict(baseline)
+        except ReportFormatError as exc:
+            _fail(str(exc))
+    compiled = _load(checklists, model)
+    tasks, errors = tasks_for(paths, max_bytes=max_bytes)
+    settings = Settings(compiled.sources, compiled.model, max_bytes, force, cache_dir)
+    stream = "jsonl" in chosen
+    keep_full = any(f != "jsonl" for f in chosen) or (old is not None and not stream)
+    sink = JsonlSink(Path(out) / "results.jsonl" if out != "-" else None, compiled) if stream else None
+    results: list[PolicyResult] = []
+    skipped: list[Skipped] = []
+    outcomes = run(tasks, settings, compiled, jobs=jobs or default_jobs(), executor=executor, scheduler=scheduler)
+    show = progress if progress is not None else (not quiet and sys.stderr.isatty())
+    try:
+        with progress_over(outcomes, len(tasks), show) as bar:
+            for outcome in bar:
+                if sink is not None:
+                    sink.add(outcome)
+                if outcome.result is not None:
+                    results.append(outcome.result if keep_full else lighten(outcome.result))
+                elif outcome.skipped is not None:
+                    skipped.append(outcome.skipped)
+                elif outcome.error is not None:
+                    errors.append(outcome.error)
+    except RuntimeError as exc:  # the Dask extra missing, a cluster that cannot be reached
+        if sink is not None:
+            sink.abort()
+        _fail(str(exc))
+    report = build_report(results, errors, compiled)
+    report.skipped = skipped
+    written: list[Path] = []
+    if sink is not None:
+        try:
+            written.extend(sink.finish(report))
+        except OSError as exc:
+            _fail(f"cannot write reports to {out}: {exc.strerror or exc}")
+    if old is not None:
+        new = load_report_dict(written[0]) if not keep_full and written else report_to_dict(report)
+        report.diff = diff_reports(old, new)
+    others = [f for f in chosen if f != "jsonl"]
+    if out == "-" and others:
+        sys.stdout.write(FORMATS[others[0]][0](report))
+        sys.stdout.flush()
+    elif others:
+        try:
+            written.extend(write_reports(report, others, Path(out)))
         except OSError as exc:
             _fail(f"cannot write reports to {out}: {exc.strerror or exc}")
     if not quiet:
@@ -293,3 +357,51 @@ def review_sheet_command(report: str, size: int, per_requirement: bool, seed: in
     atomic_write(Path(target), text)
     click.echo(f"{len(picked)} item(s) sampled (seed {seed}) -> {target}; mark each 'right' or 'wrong', "
                f"then: gapcheck eval --reviews {target}")
+
+
+@main.command("report")
+@click.argument("results", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "formats", default="html,md", show_default=True, metavar="LIST",
+              help=f"Comma-separated formats: {', '.join(FORMATS)}.")
+@click.option("--out", default="reports", show_default=True, metavar="DIR|-", help="Folder for the reports, or -.")
+@click.option("--baseline", type=click.Path(exists=True, dir_okay=False), default=None, metavar="REPORT",
+              help="A previous JSON/JSONL report to show the changes against.")
+def report_command(results: str, formats: str, out: str, baseline: str | None) -> None:
+    """Build reports from RESULTS (a JSON or JSONL file of an earlier scan) without scanning again."""
+    chosen = [f.strip() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        _fail(f"unknown format {', '.join(unknown) or '(none)'} (choose from {', '.join(FORMATS)})")
+    if out == "-" and len(chosen) != 1:
+        _fail("--out - writes one format to standard output; pick one with --format")
+    try:
+        data = load_report_dict(results)
+        report = report_from_dict(data)
+        if baseline:
+            report.diff = diff_reports(load_report_dict(baseline), data)
+    except ReportFormatError as exc:
+        _fail(str(exc))
+    if out == "-":
+        sys.stdout.write(FORMATS[chosen[0]][0](report))
+        return
+    try:
+        written = write_reports(report, chosen, Path(out))
+    except OSError as exc:
+        _fail(f"cannot write reports to {out}: {exc.strerror or exc}")
+    click.echo(summary(report, written))
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(exists=True, dir_okay=False))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+@click.option("--fail-on-new", is_flag=True, help="Exit with 1 when there are new gaps or new findings.")
+def diff_command(old: str, new: str, as_json: bool, fail_on_new: bool) -> None:
+    """What changed from the OLD report to the NEW one (JSON or JSONL)."""
+    try:
+        changes = diff_reports(load_report_dict(old), load_report_dict(new))
+    except ReportFormatError as exc:
+        _fail(str(exc))
+    click.echo(json.dumps(changes, indent=2, ensure_ascii=False) if as_json else format_diff(changes, limit=1_000_000))
+    new_things = changes["counts"]["new_gaps"] or changes["counts"]["new_findings"]
+    sys.exit(EXIT_GAPS if fail_on_new and new_things else EXIT_OK)

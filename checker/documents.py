@@ -153,15 +153,14 @@ def _guess_decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def read_policy(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, display: str | None = None) -> Document:
-    """Read one policy file into a :class:`Document`, or raise :class:`InputProblem`."""
-    source = display or str(path)
-    kind = SUFFIXES.get(path.suffix.lower(), "text")
+def read_file_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, source: str | None = None) -> bytes:
+    """The bytes of one policy file, or :class:`InputProblem` (too big, unreadable, gone)."""
+    source = source or str(path)
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise InputProblem(f"{source}: file is {size:,} bytes, over the {max_bytes:,}-byte limit (--max-bytes)")
-        data = path.read_bytes()
+        return path.read_bytes()
     except PermissionError:
         raise InputProblem(f"{source}: permission denied") from None
     except IsADirectoryError:
@@ -170,7 +169,17 @@ def read_policy(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, display: str | N
         raise InputProblem(f"{source}: file not found (dangling link or removed during the scan)") from None
     except OSError as exc:
         raise InputProblem(f"{source}: cannot read ({exc.strerror or exc})") from None
-    return load_bytes(data, source, kind)
+
+
+def kind_of(path: Path) -> str:
+    """The loader for a file name: by suffix, plain text for anything else named directly."""
+    return SUFFIXES.get(path.suffix.lower(), "text")
+
+
+def read_policy(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, display: str | None = None) -> Document:
+    """Read one policy file into a :class:`Document`, or raise :class:`InputProblem`."""
+    source = display or str(path)
+    return load_bytes(read_file_bytes(path, max_bytes, source), source, kind_of(path))
 
 
 def sniff_kind(data: bytes) -> str:

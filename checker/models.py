@@ -216,3 +216,5 @@ class Report:
     errors: list[InputError]
     requirements: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    diff: dict[str, Any] | None = None
+    """Changes since a baseline run (``scan --baseline``), as computed by :mod:`checker.diff`."""

@@ -16,18 +16,15 @@ from . import __version__
 from .checklist import DEFAULT_CHECKLISTS, CompiledChecklists, load_checklists
 from .compare import compare
 from .detectors import DetectorInput, run_detectors
-from .documents import DEFAULT_MAX_BYTES, InputProblem, discover, load_bytes, read_policy, sniff_kind
+from .documents import DEFAULT_MAX_BYTES, discover
 from .facts import extract_facts
-from .language import detect_language
 from .matching import match_requirements
 from .models import Document, InputError, PolicyResult, Report, Skipped
 from .nlp import ParsedDocument, parse_documents
+from .runner import UNDETERMINED, Settings, Task, run  # noqa: F401 - UNDETERMINED re-exported
 
 STDIN = "-"
-UNDETERMINED = ("und", "zxx")
-"""Language codes for 'no language' (too little text, or not words at all)."""
 
-BATCH = 32
 
 
 def analyse(parsed: ParsedDocument, compiled: CompiledChecklists) -> PolicyResult:
@@ -49,30 +46,6 @@ def analyse_documents(documents: Sequence[Document], compiled: CompiledChecklist
         yield analyse(parsed, compiled)
 
 
-def _describe(exc: BaseException) -> str:
-    detail = " ".join(str(exc).split())[:160]
-    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
-
-
-def _analyse_batch(batch: list[Document], compiled: CompiledChecklists, results: list[PolicyResult],
-                   errors: list[InputError]) -> None:
-    """Analyse a batch; if anything in it fails, redo it one document at a time so that only the
-    document at fault becomes an error (a bug in a rule must cost one policy, not the batch)."""
-    try:
-        done = list(analyse_documents(batch, compiled))
-    except Exception:  # noqa: BLE001 - isolate the culprit below
-        done = []
-    else:
-        results.extend(done)
-        return
-    for document in batch:
-        try:
-            results.extend(list(analyse_documents([document], compiled)))
-        except Exception as exc:  # noqa: BLE001
-            errors.append(InputError(document.source, f"{document.source}: analysis failed ({_describe(exc)}); "
-                                     "please report this as a gapcheck bug"))
-
-
 def display_path(path: Path) -> str:
     """How a file is named in reports: relative to the working directory when it is below it."""
     try:
@@ -81,57 +54,43 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
+def tasks_for(paths: Iterable[str | Path], stdin: bytes | None = None,
+              max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Task], list[InputError]]:
+    """The work for a list of paths (``-`` = standard input) and the arguments that gave nothing."""
+    paths = list(paths)
+    files, problems = discover(p for p in paths if str(p) != STDIN)
+    errors = [InputError(path, f"{path}: {problem}") for path, problem in problems]
+    tasks: list[Task] = []
+    if any(str(p) == STDIN for p in paths):
+        data = stdin if stdin is not None else sys.stdin.buffer.read(max_bytes + 1)
+        tasks.append(Task("<stdin>", data=data))
+    tasks.extend(Task(display_path(file), path=str(file)) for file in files)
+    return tasks, errors
+
+
 def scan(paths: Iterable[str | Path], checklists: Sequence[str] = DEFAULT_CHECKLISTS, model: str = "blank",
          max_bytes: int = DEFAULT_MAX_BYTES, compiled: CompiledChecklists | None = None, force: bool = False,
-         stdin: bytes | None = None) -> Report:
+         stdin: bytes | None = None, jobs: int = 1, cache_dir: str | None = None, executor: str = "local",
+         scheduler: str | None = None) -> Report:
     """Scan files and directories against the checklists; never stops on one bad file.
 
     ``-`` among the paths stands for ``stdin`` (bytes). Policies not in English are reported as
     skipped with their language unless ``force`` is set: English patterns on other languages give
-    confident nonsense.
+    confident nonsense. ``jobs``/``executor`` choose where the work runs (:mod:`checker.runner`);
+    the report is the same whichever runs it.
     """
     compiled = compiled or load_checklists(checklists, model)
-    paths = list(paths)
-    files, problems = discover(p for p in paths if str(p) != STDIN)
-    errors = [InputError(path, f"{path}: {problem}") for path, problem in problems]
-    skipped: list[Skipped] = []
+    tasks, errors = tasks_for(paths, stdin, max_bytes)
+    settings = Settings(compiled.sources, compiled.model, max_bytes, force, cache_dir)
     results: list[PolicyResult] = []
-    batch: list[Document] = []
-
-    def admit(document: Document) -> None:
-        language, share = detect_language(document)
-        document.metadata["language"] = language
-        if language != "en" and not force:
-            why = (f"written in '{language}', not English" if language not in UNDETERMINED
-                   else "no English prose found (language undetermined)")
-            skipped.append(Skipped(document.source, language, f"{document.source}: skipped, {why} "
-                                   "(--force scans it anyway)"))
-        else:
-            batch.append(document)
-
-    if any(str(p) == STDIN for p in paths):
-        data = stdin if stdin is not None else sys.stdin.buffer.read(max_bytes + 1)
-        try:
-            if len(data) > max_bytes:
-                raise InputProblem(f"<stdin>: more than the {max_bytes:,}-byte limit (--max-bytes)")
-            admit(load_bytes(data, "<stdin>", sniff_kind(data)))
-        except InputProblem as exc:
-            errors.append(InputError("<stdin>", str(exc)))
-        except Exception as exc:  # noqa: BLE001
-            errors.append(InputError("<stdin>", f"<stdin>: could not be read ({_describe(exc)})"))
-    for file in files:
-        name = display_path(file)
-        try:
-            admit(read_policy(file, max_bytes, display=name))
-        except InputProblem as exc:
-            errors.append(InputError(name, str(exc)))
-        except Exception as exc:  # noqa: BLE001 - one unforeseen failure must not stop a nightly batch
-            errors.append(InputError(name, f"{name}: could not be read ({_describe(exc)})"))
-        if len(batch) >= BATCH:
-            _analyse_batch(batch, compiled, results, errors)
-            batch = []
-    if batch:
-        _analyse_batch(batch, compiled, results, errors)
+    skipped: list[Skipped] = []
+    for outcome in run(tasks, settings, compiled, jobs=jobs, executor=executor, scheduler=scheduler):
+        if outcome.result is not None:
+            results.append(outcome.result)
+        elif outcome.skipped is not None:
+            skipped.append(outcome.skipped)
+        elif outcome.error is not None:
+            errors.append(outcome.error)
     report = build_report(results, errors, compiled)
     report.skipped = skipped
     return report

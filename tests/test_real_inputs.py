@@ -250,14 +250,16 @@ def test_an_unforeseen_failure_costs_one_policy_not_the_batch(tmp_path: Path, co
         return real_analyse(parsed, compiled_)
 
     monkeypatch.setattr(scan_module, "analyse", flaky)
-    real_read = scan_module.read_policy
+    import checker.runner as runner_module
+
+    real_read = runner_module.read_file_bytes
 
     def broken_reader(path, *args, **kwargs):  # type: ignore[no-untyped-def]
         if path.name == "asustor.md":
             raise MemoryError("out of memory in a parser")
         return real_read(path, *args, **kwargs)
 
-    monkeypatch.setattr(scan_module, "read_policy", broken_reader)
+    monkeypatch.setattr(runner_module, "read_file_bytes", broken_reader)
     report = scan([tmp_path], compiled=compiled)
     assert [Path(p.source).name for p in report.policies] == ["asi.md"]
     messages = {Path(e.source).name: e.message for e in report.errors}

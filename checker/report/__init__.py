@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..models import Report
+from .ci_formats import render_junit, render_sarif
 from .json_report import render_json
 from .render import render_html, render_markdown
 
@@ -23,6 +24,8 @@ FORMATS: dict[str, tuple[Renderer, str]] = {
     "html": (render_html, "index.html"),
     "md": (render_markdown, "report.md"),
     "json": (render_json, "report.json"),
+    "sarif": (render_sarif, "report.sarif"),
+    "junit": (render_junit, "junit.xml"),
 }
 """format name -> (renderer, file name inside the output folder)."""
 

@@ -44,6 +44,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "comparisons": [{"kind": c.kind, "values": c.values, "message": c.message} for c in report.comparisons],
         "errors": [{"source": e.source, "message": e.message} for e in report.errors],
         "skipped": [{"source": k.source, "language": k.language, "message": k.message} for k in report.skipped],
+        **({"diff": report.diff} if report.diff is not None else {}),
     }
 
 

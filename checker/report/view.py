@@ -97,6 +97,7 @@ class ReportView:
     age_comparison: list[dict[str, Any]] | None
     errors: list[dict[str, str]]
     skipped: list[dict[str, str]] = field(default_factory=list)
+    diff: dict[str, Any] | None = None
     totals: dict[str, Any] = field(default_factory=dict)
 
 
@@ -185,6 +186,7 @@ def build_view(report: Report, title: str = "Privacy policy gap report") -> Repo
         age_comparison=age_rows,
         errors=[{"source": e.source, "message": e.message} for e in report.errors],
         skipped=[{"source": s.source, "language": s.language, "message": s.message} for s in report.skipped],
+        diff=report.diff,
         totals={"policies": len(policies), "requirements": len(report.requirements),
                 "gaps": {s: gaps.get(s, 0) for s in reversed(SEVERITIES)},
                 "findings": {s: findings.get(s, 0) for s in reversed(SEVERITIES)},

@@ -1,0 +1,64 @@
+"""Incremental cache: a policy whose bytes, checklists and gapcheck version are unchanged is not
+analysed again.
+
+One JSON file per policy, named by SHA-256 of (policy bytes, checklist digest, gapcheck version,
+force flag), in two-level fan-out folders so that a million entries do not share one directory.
+An entry is trusted only if it parses, carries the same key and rebuilds into a result; anything
+else is ignored (and overwritten by the fresh result), never served. Writes are atomic, so
+parallel workers and interrupted runs cannot leave a torn entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+FORMAT = 1
+
+
+def cache_key(data_sha256: str, checklist_digest: str, force: bool) -> str:
+    raw = f"{FORMAT}|{__version__}|{checklist_digest}|{int(force)}|{data_sha256}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ResultCache:
+    """Policy outcomes (a result or a language skip) stored under a content key."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The stored record for ``key``, or None when absent or not trustworthy."""
+        try:
+            record = json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(record, dict) or record.get("key") != key or record.get("kind") not in ("policy", "skipped"):
+            return None
+        if not isinstance(record.get("data"), dict):
+            return None
+        return record
+
+    def put(self, key: str, kind: str, data: dict[str, Any]) -> None:
+        """Store atomically; a cache that cannot be written only costs speed, never the run."""
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump({"key": key, "kind": kind, "data": data}, handle, ensure_ascii=False)
+            os.replace(tmp, path)
+        except OSError:
+            try:
+                os.unlink(tmp)
+            except (OSError, UnboundLocalError):
+                pass

@@ -1,0 +1,123 @@
+"""Streaming output for big batches: JSONL written as policies finish, results kept light, progress.
+
+``--format jsonl`` writes one record per line (``run`` header, then ``policy``/``skipped``/``error``
+records in input order, then a ``summary`` with the cross-policy comparisons) to a temporary file
+renamed into place at the end, so a run that dies leaves the previous results intact. With JSONL as
+the only format the full results are not kept: each policy is reduced to its statuses (shared,
+immutable records) for the summary, comparisons and exit code, so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import IO, Any, Iterable, Iterator
+
+import click
+
+from . import __version__
+from .checklist import CompiledChecklists
+from .models import Evidence, Finding, PolicyResult, Report, Verdict
+from .report.json_report import policy_to_dict
+from .runner import Outcome
+
+_VERDICTS: dict[tuple[str, str, str], Verdict] = {}
+_FINDINGS: dict[tuple[str, str], Finding] = {}
+_NO_EVIDENCE = Evidence(text="", line=0)
+
+
+def lighten(result: PolicyResult) -> PolicyResult:
+    """The result without its text: statuses and finding severities, as shared records."""
+    verdicts = tuple(_VERDICTS.setdefault((v.requirement, v.status.value, v.checklist),
+                                          Verdict(v.requirement, v.status, "", (), v.checklist)) for v in result.verdicts)
+    findings = tuple(_FINDINGS.setdefault((f.kind, f.severity), Finding(f.kind, f.severity, "", _NO_EVIDENCE))
+                     for f in result.findings)
+    facts = {"children_age": result.facts.get("children_age")}
+    return PolicyResult(result.source, result.sha256, {}, verdicts, findings, facts, result.sentence_count)
+
+
+class JsonlSink:
+    """Writes outcomes as JSONL, atomically (temp file in the target folder, renamed at the end)."""
+
+    def __init__(self, path: Path | None, compiled: CompiledChecklists) -> None:
+        self.path = path
+        self._table = {r.id: {"id": r.id, "title": r.title, "checklist": r.checklist, "severity": r.severity,
+                              "references": list(r.references), "remediation": r.remediation}
+                       for r in compiled.requirements}
+        self._tmp: str | None = None
+        if path is None:
+            self._out: IO[str] = sys.stdout
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, self._tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            self._out = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        self._errors_written: set[str] = set()
+        self._write({"type": "run", "tool": {"name": "gapcheck", "version": __version__},
+                     "checklists": [{"id": c.id, "version": c.version, "title": c.title} for c in compiled.checklists],
+                     "requirements": list(self._table.values())})
+
+    def _write(self, record: dict[str, Any]) -> None:
+        self._out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def add(self, outcome: Outcome) -> None:
+        if outcome.result is not None:
+            self._write({"type": "policy", **policy_to_dict(outcome.result, self._table)})
+        elif outcome.skipped is not None:
+            k = outcome.skipped
+            self._write({"type": "skipped", "source": k.source, "language": k.language, "message": k.message})
+        elif outcome.error is not None:
+            self._errors_written.add(outcome.error.message)
+            self._write({"type": "error", "source": outcome.error.source, "message": outcome.error.message})
+
+    def finish(self, report: Report) -> list[Path]:
+        """Write the errors met before scanning and the summary; put the file in place."""
+        for e in report.errors:
+            if e.message not in self._errors_written:
+                self._write({"type": "error", "source": e.source, "message": e.message})
+        self._write({"type": "summary", "policies": len(report.policies), "skipped": len(report.skipped),
+                     "errors": len(report.errors),
+                     "comparisons": [{"kind": c.kind, "values": c.values, "message": c.message}
+                                     for c in report.comparisons]})
+        self._out.flush()
+        if self.path is None:
+            return []
+        os.fsync(self._out.fileno())
+        self._out.close()
+        assert self._tmp is not None
+        os.replace(self._tmp, self.path)
+        self._tmp = None
+        return [self.path]
+
+    def abort(self) -> None:
+        if self.path is not None and self._tmp:
+            self._out.close()
+            with contextlib.suppress(OSError):
+                os.unlink(self._tmp)
+
+
+@contextlib.contextmanager
+def progress_over(items: Iterable[Outcome], total: int, show: bool) -> Iterator[Iterable[Outcome]]:
+    """``items`` as they come, with a progress bar (count, rate, ETA) on standard error if ``show``."""
+    if not show or total == 0:
+        yield items
+        return
+    start = time.monotonic()
+    done = [0]
+
+    def counted() -> Iterator[Outcome]:
+        for item in items:
+            done[0] += 1
+            yield item
+
+    def rate(_: Any) -> str:
+        elapsed = max(time.monotonic() - start, 1e-6)
+        return f"{done[0] / elapsed:.1f} policies/s"
+
+    with click.progressbar(counted(), length=total, label="scanning", show_eta=True, show_pos=True,
+                           item_show_func=rate, file=sys.stderr) as bar:
+        yield bar

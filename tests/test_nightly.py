@@ -1,0 +1,184 @@
+"""Nightly-scale features: parallel runs equal serial ones, the cache, JSONL streaming and
+re-rendering, diffs against the last run, SARIF and JUnit, and the Dask executor."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import checker.runner as runner
+from checker.cli import main
+from checker.report.ci_formats import sarif_log
+from checker.scan import scan
+
+from .conftest import SEEDS
+
+PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Twelve policies (seeds, their saved pages, two broken files): enough for a process pool."""
+    folder = tmp_path_factory.mktemp("corpus")
+    for source in sorted(SEEDS.glob("*.md")) + sorted(SEEDS.glob("*.txt")) + sorted(PAGES.glob("*.html")):
+        shutil.copy(source, folder / source.name)
+    (folder / "empty.md").write_bytes(b"")
+    (folder / "z-french.md").write_text("# Politique\\n\\nNous collectons vos données personnelles pour la "
+                                         "gestion de votre compte et vous disposez d'un droit d'accès.\\n",
+                                         encoding="utf-8")
+    return folder
+
+
+def _json(folder: Path, *args: str) -> dict:
+    result = CliRunner().invoke(main, ["scan", *args, "--format", "json", "--out", str(folder), "-q"])
+    assert result.exit_code == 0, result.output
+    return json.loads((folder / "report.json").read_text(encoding="utf-8"))
+
+
+def test_parallel_run_equals_serial_run(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "PARALLEL_MIN_TASKS", 2)
+    serial = (tmp_path / "s")
+    parallel = (tmp_path / "p")
+    _json(serial, str(corpus), "--jobs", "1")
+    _json(parallel, str(corpus), "--jobs", "3")
+    assert (serial / "report.json").read_bytes() == (parallel / "report.json").read_bytes()
+    data = json.loads((parallel / "report.json").read_text(encoding="utf-8"))
+    assert len(data["policies"]) == 10 and len(data["errors"]) == 1 and len(data["skipped"]) == 1
+
+
+def test_cache_reuses_unchanged_policies_and_distrusts_damaged_entries(corpus: Path, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    first = _json(tmp_path / "a", str(corpus), "--cache", str(cache), "--jobs", "1")
+    entries = sorted(cache.rglob("*.json"))
+    assert len(entries) == 11  # ten policies and one language skip; errors are not cached
+    calls = []
+
+    def counting_analyse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        raise AssertionError("a cached policy was analysed again")
+
+    import checker.scan as scan_module
+    monkeypatch.setattr(scan_module, "analyse", counting_analyse)
+    second = _json(tmp_path / "b", str(corpus), "--cache", str(cache), "--jobs", "1")
+    assert second == first and calls == []
+    # damage one entry: it is recomputed, not trusted
+    entries[0].write_text('{"key": "x", "kind": "policy", "data": {}}', encoding="utf-8")
+    entries[1].write_text("{not json", encoding="utf-8")
+    monkeypatch.undo()
+    third = _json(tmp_path / "c", str(corpus), "--cache", str(cache), "--jobs", "1")
+    assert third == first
+    assert json.loads(entries[1].read_text(encoding="utf-8"))["kind"] in ("policy", "skipped")
+
+
+def test_cache_key_changes_with_the_checklists(corpus: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _json(tmp_path / "a", str(corpus / "asi.md"), "--cache", str(cache))
+    data = _json(tmp_path / "b", str(corpus / "asi.md"), "--cache", str(cache), "--checklist", "gdpr",
+                 "--checklist", "ccpa")
+    assert any(r["id"].startswith("ccpa_") for r in data["policies"][0]["requirements"])
+    assert len(list(cache.rglob("*.json"))) == 2
+
+
+def test_jsonl_streams_and_rebuilds_the_same_reports(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["scan", str(corpus), "--format", "jsonl,json", "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert lines[0]["type"] == "run" and lines[-1]["type"] == "summary"
+    assert [r["type"] for r in lines[1:-1]].count("policy") == 10
+    assert lines[-1]["comparisons"][0]["kind"] == "children_age"
+    rebuilt = tmp_path / "rebuilt"
+    result = CliRunner().invoke(main, ["report", str(out / "results.jsonl"), "--format", "json,md,html",
+                                       "--out", str(rebuilt)])
+    assert result.exit_code == 0, result.output
+    original = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    again = json.loads((rebuilt / "report.json").read_text(encoding="utf-8"))
+    assert again["policies"] == original["policies"]
+    assert again["comparisons"] == original["comparisons"]
+    assert sorted(e["message"] for e in again["errors"]) == sorted(e["message"] for e in original["errors"])
+    assert "asustor" in (rebuilt / "report.md").read_text(encoding="utf-8")
+
+
+def test_jsonl_only_run_keeps_summary_and_exit_code(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["scan", str(corpus), "--format", "jsonl", "--out", str(out),
+                                       "--fail-on", "high"])
+    assert result.exit_code == 1
+    assert "10 policies scanned" in result.output and "13, 18" in result.output
+    assert [p.name for p in out.iterdir()] == ["results.jsonl"]
+
+
+def test_diff_against_the_last_run(corpus: Path, tmp_path: Path) -> None:
+    changed = tmp_path / "policies"  # the same folder, scanned last night and today
+    shutil.copytree(corpus, changed)
+    old = _json(tmp_path / "old", str(changed))
+    (changed / "asi.md").write_text((changed / "asi.md").read_text(encoding="utf-8") +
+                                    "\n## Retention\n\nWe keep your order data for 6 years after your last purchase.\n",
+                                    encoding="utf-8")
+    (changed / "aspera.md").unlink()
+    (changed / "new.md").write_text("# Privacy\n\nWe collect your e-mail address and transfer it to [List of countries].\n",
+                                    encoding="utf-8")
+    old_path = tmp_path / "old" / "report.json"
+    result = CliRunner().invoke(main, ["scan", str(changed), "--baseline", str(old_path), "--format", "json,md",
+                                       "--out", str(tmp_path / "new")])
+    assert result.exit_code == 0, result.output
+    assert "since the baseline" in result.output
+    new = json.loads((tmp_path / "new" / "report.json").read_text(encoding="utf-8"))
+    diff = new["diff"]
+    names = lambda items: {Path(x if isinstance(x, str) else x["source"]).name for x in items}  # noqa: E731
+    assert names(diff["removed_policies"]) == {"aspera.md"} and names(diff["new_policies"]) == {"new.md"}
+    assert names(diff["changed_text"]) == {"asi.md"}
+    assert {(Path(g["source"]).name, g["requirement"]) for g in diff["resolved_gaps"]} == {("asi.md", "retention")}
+    assert any(Path(f["source"]).name == "new.md" and f["kind"] == "placeholder" for f in diff["new_findings"])
+    assert "Changes since the last run" in (tmp_path / "new" / "report.md").read_text(encoding="utf-8")
+    standalone = CliRunner().invoke(main, ["diff", str(old_path), str(tmp_path / "new" / "report.json"), "--json"])
+    assert json.loads(standalone.output)["counts"] == diff["counts"]
+    assert old["policies"]  # the baseline itself is untouched
+    fail = CliRunner().invoke(main, ["diff", str(old_path), str(tmp_path / "new" / "report.json"), "--fail-on-new"])
+    assert fail.exit_code == 1
+
+
+def test_sarif_is_valid_sarif_2_1_0(corpus: Path) -> None:
+    from sarif_pydantic import Sarif
+
+    report = scan([corpus])
+    log = sarif_log(report)
+    parsed = Sarif.model_validate(log)
+    assert parsed.version == "2.1.0"
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    gaps = [(p.source, v.requirement) for p in report.policies for v in p.verdicts if v.status.value != "met"]
+    findings = sum(len(p.findings) for p in report.policies)
+    assert len(run["results"]) == len(gaps) + findings
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        assert result["level"] in ("error", "warning", "note")
+        region = result["locations"][0]["physicalLocation"]["region"]
+        assert region["startLine"] >= 1
+    retention = next(r for r in rules if r["id"] == "retention")
+    assert "GDPR Art. 13(2)(a)" in retention["help"]["text"]
+    assert run["invocations"][0]["toolExecutionNotifications"][0]["level"] == "error"
+
+
+def test_junit_has_a_case_per_policy_and_requirement(corpus: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["scan", str(corpus), "--format", "junit", "--out", str(tmp_path), "-q"])
+    assert result.exit_code == 0
+    root = ET.parse(tmp_path / "junit.xml").getroot()
+    suites = {s.get("name"): s for s in root.iter("testsuite")}
+    asi = next(s for name, s in suites.items() if name.endswith("asi.md"))
+    cases = {c.get("name"): c for c in asi.iter("testcase")}
+    assert cases["retention"].find("failure") is not None and cases["children"].find("failure") is None
+    assert int(root.get("tests")) == sum(int(s.get("tests")) for s in suites.values())
+
+
+def test_dask_executor_gives_the_serial_result(corpus: Path) -> None:
+    pytest.importorskip("dask.distributed")
+    serial = scan([corpus])
+    on_dask = scan([corpus], executor="dask", jobs=2)
+    assert on_dask == serial
