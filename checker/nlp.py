@@ -23,7 +23,7 @@ from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc, Token
 
 from .models import Block, BlockKind, Document, Match, Sentence
-from .pattern_anchors import Anchor, anchors_of
+from .pattern_anchors import Anchor, anchors_of, max_length
 
 DEFAULT_MODEL = "blank"
 BLOCK_SEPARATOR = "\n\n"
@@ -229,8 +229,8 @@ class PatternSet:
         self._nlp = get_pipeline(model)
         self._matcher = Matcher(self._nlp.vocab, validate=True)  # patterns without an anchor: whole doc
         self._phrases = PhraseMatcher(self._nlp.vocab, attr="LEMMA")
-        # anchored patterns: a Matcher and the anchors of its patterns
-        self._anchored: dict[str, tuple[Matcher, list[list[Anchor]]]] = {}
+        # anchored patterns: a Matcher, the anchors of its patterns, and the longest match it can make
+        self._anchored: dict[str, tuple[Matcher, list[list[Anchor]], int | None]] = {}
         self._ids: set[str] = set()
         self.token_patterns: list[tuple[str, list[dict[str, Any]]]] = []
         """Every token pattern as added (for tools and for checking the anchored matching)."""
@@ -248,7 +248,7 @@ class PatternSet:
             # slower (6.2 s vs 4.1 s on modern-dev), every call then runs patterns that cannot match
             group = pattern_id
             if anchors and group not in self._anchored:
-                self._anchored[group] = (Matcher(self._nlp.vocab, validate=True), [])
+                self._anchored[group] = (Matcher(self._nlp.vocab, validate=True), [], max_length(pattern))
             matcher = self._anchored[group][0] if anchors else self._matcher
             try:
                 matcher.add(pattern_id, [pattern])
@@ -278,50 +278,61 @@ class PatternSet:
         if len(self._phrases):
             raw.extend(self._phrases(doc))
         if self._anchored:
-            where: dict[str, dict[str, set[int]]] = {"LOWER": {}, "LEMMA": {}}
-            by_lower, by_lemma = where["LOWER"], where["LEMMA"]
-            bounds: dict[int, list[int]] = {}
-            for token in doc:
-                sentence = owner[token.i]
-                if sentence < 0:
-                    continue
-                by_lower.setdefault(token.lower_, set()).add(sentence)
-                by_lemma.setdefault(token.lemma_, set()).add(sentence)
-                edge = bounds.get(sentence)
-                if edge is None:
-                    bounds[sentence] = [token.i, token.i + 1]
-                else:
-                    edge[1] = token.i + 1
-            spans: dict[int, Any] = {}
-            holding: dict[Anchor, set[int]] = {}
-            for matcher, pattern_anchors in self._anchored.values():
-                # a sentence is a candidate when some pattern of the group has all its anchors there
-                group_candidates: set[int] = set()
-                for anchors in pattern_anchors:
-                    candidates: set[int] | None = None
-                    for anchor in sorted(anchors, key=lambda a: len(a[1])):
-                        found = holding.get(anchor)
-                        if found is None:
-                            index = where[anchor[0]]
-                            found = set()
-                            for value in anchor[1]:
-                                hit = index.get(value)
-                                if hit:
-                                    found |= hit
-                            holding[anchor] = found
-                        candidates = found if candidates is None else candidates & found
-                        if not candidates:
-                            break
-                    if candidates:
-                        group_candidates |= candidates
-                for sentence in group_candidates:
-                    span = spans.get(sentence)
-                    if span is None:
-                        start, end = bounds[sentence]
-                        span = spans[sentence] = doc[start:end]
-                    offset = span.start
-                    raw.extend((mid, offset + a, offset + b) for mid, a, b in matcher(span))
+            raw.extend(self._find_anchored(doc, owner))
         return self._collect(parsed, raw)
+
+    def _find_anchored(self, doc: Doc, owner: list[int]) -> list[tuple[int, int, int]]:
+        """Run each anchored pattern where it can match: in the sentences holding a word of every
+        one of its anchors, and there only within reach of its rarest anchor's occurrences."""
+        positions: dict[str, dict[int, list[int]]] = {"LOWER": {}, "LEMMA": {}}
+        by_lower, by_lemma = positions["LOWER"], positions["LEMMA"]
+        arrays = doc.to_array([LOWER, LEMMA]).tolist() if len(doc) else []
+        bounds: dict[int, list[int]] = {}
+        for i, (lower, lemma) in enumerate(arrays):
+            sentence = owner[i]
+            if sentence < 0:
+                continue
+            by_lower.setdefault(lower, []).append(i)
+            by_lemma.setdefault(lemma, []).append(i)
+            edge = bounds.get(sentence)
+            if edge is None:
+                bounds[sentence] = [i, i + 1]
+            else:
+                edge[1] = i + 1
+        strings = doc.vocab.strings
+        occurrences: dict[Anchor, list[int]] = {}
+        holding: dict[Anchor, set[int]] = {}
+
+        def where(anchor: Anchor) -> tuple[list[int], set[int]]:
+            found = occurrences.get(anchor)
+            if found is None:
+                index = positions[anchor[0]]
+                found = sorted(i for value in anchor[1] for i in index.get(strings[value], ()))
+                occurrences[anchor] = found
+                holding[anchor] = {owner[i] for i in found}
+            return found, holding[anchor]
+
+        raw: list[tuple[int, int, int]] = []
+        for matcher, pattern_anchors, reach in self._anchored.values():
+            anchors = pattern_anchors[0]
+            candidates: set[int] | None = None
+            rarest: list[int] = []
+            for anchor in sorted(anchors, key=lambda a: len(a[1])):
+                found, sentences = where(anchor)
+                if candidates is None or len(found) < len(rarest):
+                    rarest = found
+                candidates = set(sentences) if candidates is None else candidates & sentences
+                if not candidates:
+                    break
+            for sentence in candidates or ():
+                start, end = bounds[sentence]
+                if reach is not None:
+                    first = rarest[bisect.bisect_left(rarest, start)]
+                    last = rarest[bisect.bisect_left(rarest, end) - 1]
+                    start, end = max(start, first - reach + 1), min(end, last + reach)
+                offset = start
+                raw.extend((mid, offset + a, offset + b) for mid, a, b in matcher(doc[start:end]))
+        return raw
 
     def _collect(self, parsed: ParsedDocument, raw: list[tuple[int, int, int]]) -> list[Match]:
         """Matches inside one sentence, the shortest span per pattern and sentence, in order."""

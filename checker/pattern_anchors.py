@@ -66,3 +66,29 @@ def anchors_of(pattern: list[dict[str, Any]]) -> list[Anchor]:
         if best is not None and best not in anchors:
             anchors.append(best)
     return anchors
+
+
+def max_length(pattern: list[dict[str, Any]]) -> int | None:
+    """The most tokens a match of ``pattern`` can span, or None when a quantifier is unbounded.
+
+    A match holds an anchor word and reaches at most this far from it, so only a window around
+    the anchor's occurrences needs to be searched, not the whole (possibly very long) sentence.
+    """
+    total = 0
+    for spec in pattern:
+        op = spec.get("OP")
+        if op is None or op == "?":
+            total += 1
+        elif op == "!":
+            continue
+        elif op in ("*", "+"):
+            return None
+        else:
+            found = _QUANTIFIER.match(str(op))
+            if not found:
+                return None
+            low, comma, high = found.groups()
+            if comma and not high:
+                return None
+            total += int(high) if comma else int(low or 0)
+    return total
