@@ -21,10 +21,9 @@ from .facts import extract_facts
 from .matching import match_requirements
 from .models import Document, InputError, PolicyResult, Report, Skipped
 from .nlp import ParsedDocument, parse_documents
-from .runner import UNDETERMINED, Settings, Task, run  # noqa: F401 - UNDETERMINED re-exported
+from .runner import Settings, Task, run
 
 STDIN = "-"
-
 
 
 def analyse(parsed: ParsedDocument, compiled: CompiledChecklists) -> PolicyResult:
