@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -89,6 +90,13 @@ class CompiledChecklists:
     """The checklist files as loaded: what a worker process needs to compile the same set."""
     digest: str = ""
     """SHA-256 of the checklist texts and the model: part of every cache key."""
+
+    @cached_property
+    def requirement_table(self) -> dict[str, dict[str, Any]]:
+        """Requirement id -> what reports show of it (title, checklist, severity, references,
+        remediation): the ``requirements`` of the JSON report and the extra fields of each verdict."""
+        return {r.id: {"id": r.id, "title": r.title, "checklist": r.checklist, "severity": r.severity,
+                       "references": list(r.references), "remediation": r.remediation} for r in self.requirements}
 
     def get(self, requirement_id: str) -> Requirement | None:
         return next((r for r in self.requirements if r.id == requirement_id), None)

@@ -16,7 +16,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from .cache import ResultCache, cache_key
 from .checklist import CompiledChecklists, load_checklists
@@ -84,11 +84,6 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
 
 
-def _requirement_table(compiled: CompiledChecklists) -> dict[str, dict[str, Any]]:
-    return {r.id: {"id": r.id, "title": r.title, "checklist": r.checklist, "severity": r.severity,
-                   "references": list(r.references), "remediation": r.remediation} for r in compiled.requirements}
-
-
 def _skip(source: str, language: str) -> Skipped:
     why = (f"written in '{language}', not English" if language not in UNDETERMINED
            else "no English prose found (language undetermined)")
@@ -135,7 +130,7 @@ def process(task: Task, settings: Settings, compiled: CompiledChecklists | None 
             return Outcome(source, skipped=_skip(source, language))
         result = analyse(parse_document(document, compiled.model), compiled)
         if cache:
-            cache.put(key, "policy", policy_to_dict(result, _requirement_table(compiled)))
+            cache.put(key, "policy", policy_to_dict(result, compiled.requirement_table))
         return Outcome(source, result=result)
     except InputProblem as exc:
         return Outcome(source, error=InputError(source, str(exc)))

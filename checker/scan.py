@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Sequence
 
 from . import __version__
 from .checklist import DEFAULT_CHECKLISTS, CompiledChecklists, load_checklists
@@ -19,8 +19,8 @@ from .detectors import DetectorInput, run_detectors
 from .documents import DEFAULT_MAX_BYTES, discover
 from .facts import extract_facts
 from .matching import match_requirements
-from .models import Document, InputError, PolicyResult, Report, Skipped
-from .nlp import ParsedDocument, parse_documents
+from .models import InputError, PolicyResult, Report, Skipped
+from .nlp import ParsedDocument
 from .runner import Settings, Task, run
 
 STDIN = "-"
@@ -37,12 +37,6 @@ def analyse(parsed: ParsedDocument, compiled: CompiledChecklists) -> PolicyResul
     doc = parsed.document
     return PolicyResult(source=doc.source, sha256=doc.sha256, metadata=dict(doc.metadata), verdicts=tuple(verdicts),
                         findings=tuple(findings), facts=facts.to_dict(), sentence_count=len(sentences))
-
-
-def analyse_documents(documents: Sequence[Document], compiled: CompiledChecklists) -> Iterator[PolicyResult]:
-    """Analyse loaded documents, batching the NLP with ``nlp.pipe``."""
-    for parsed in parse_documents(documents, compiled.model):
-        yield analyse(parsed, compiled)
 
 
 def display_path(path: Path) -> str:
@@ -101,6 +95,4 @@ def build_report(results: list[PolicyResult], errors: list[InputError], compiled
         tool_version=__version__,
         checklists=[{"id": c.id, "version": c.version, "title": c.title} for c in compiled.checklists],
         policies=results, comparisons=compare(results), errors=errors,
-        requirements=[{"id": r.id, "title": r.title, "checklist": r.checklist, "severity": r.severity,
-                       "references": list(r.references), "remediation": r.remediation}
-                      for r in compiled.requirements])
+        requirements=list(compiled.requirement_table.values()))

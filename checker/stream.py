@@ -46,9 +46,7 @@ class JsonlSink:
 
     def __init__(self, path: Path | None, compiled: CompiledChecklists) -> None:
         self.path = path
-        self._table = {r.id: {"id": r.id, "title": r.title, "checklist": r.checklist, "severity": r.severity,
-                              "references": list(r.references), "remediation": r.remediation}
-                       for r in compiled.requirements}
+        self._table = compiled.requirement_table
         self._tmp: str | None = None
         if path is None:
             self._out: IO[str] = sys.stdout

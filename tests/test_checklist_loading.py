@@ -100,21 +100,10 @@ def test_cli_exits_2_on_an_unknown_checklist_name(tmp_path: Path) -> None:
 
 def test_vocabulary_anchors_share_word_lists(tmp_path: Path) -> None:
     path = tmp_path / "vocab.yaml"
-    path.write_text("""id: vocab
-title: Vocab
-version: '1'
-vocabulary:
-  keep_verbs: &keep [keep, retain, store]
-requirements:
-  - id: retention
-    title: Retention
-    references: ["GDPR Art. 13(2)(a)"]
-    severity: high
-    description: How long data is kept.
-    remediation: State a period.
-    patterns:
-      - [{LEMMA: {IN: *keep}}, {OP: "{,3}"}, {LOWER: for}, {LIKE_NUM: true}]
-""")
+    item = GOOD_ITEM.replace('patterns: ["retention period"]',
+                             'patterns:\n      - [{LEMMA: {IN: *keep}}, {OP: "{,3}"}, {LOWER: for}, {LIKE_NUM: true}]')
+    path.write_text("id: vocab\ntitle: Vocab\nversion: '1'\nvocabulary:\n  keep_verbs: &keep [keep, retain, store]\n"
+                    "requirements:" + item)
     from checker.nlp import parse_texts
 
     compiled = load_checklists([str(path)])
