@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlparse
 from .facts import Facts
 from .models import Evidence, Finding, Sentence, Verdict
 from .placeholders import find_placeholders
+from .regex_screen import Screened, screened
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def _evidence(sentence: Sentence, spans: Sequence[tuple[int, int]] = (), text: s
                     heading=sentence.heading, highlights=tuple(spans), page=sentence.page)
 
 
-def _regex_detector(kind: str, severity: str, patterns: Sequence[re.Pattern[str]], message: str,
+def _regex_detector(kind: str, severity: str, patterns: Sequence[Screened], message: str,
                     guard: Callable[[Sentence], bool] = lambda s: True) -> Detector:
     """A detector that flags every sentence one of ``patterns`` matches (once per sentence)."""
 
@@ -56,50 +57,50 @@ def _regex_detector(kind: str, severity: str, patterns: Sequence[re.Pattern[str]
 
 _I = re.IGNORECASE
 
-_THIRD_PARTY_SITES = re.compile(r"\b(?:third[- ]part(?:y|ies)|other|external|linked|independent)\s+(?:web\s*)?"
+_THIRD_PARTY_SITES = screened(r"\b(?:third[- ]part(?:y|ies)|other|external|linked|independent)\s+(?:web\s*)?"
                                 r"(?:sites?|websites?|services|links|companies|platforms)\b|\bthese\s+(?:sites|websites|links)\b", _I)
 
 liability_disclaimer = _regex_detector(
     "liability_disclaimer", "medium",
-    [re.compile(r"\b(?:not|never|no)\s+(?:be\s+)?(?:held\s+)?(?:liable|responsible|accountable)\s+(?:to\s+you\s+)?for\s+"
+    [screened(r"\b(?:not|never|no)\s+(?:be\s+)?(?:held\s+)?(?:liable|responsible|accountable)\s+(?:to\s+you\s+)?for\s+"
                 r"(?:any\s+|all\s+)?(?:\w+\s+){0,4}?(?:damages?|loss(?:es)?|harm|injur\w*|breach\w*|costs?|claims?|"
                 r"consequences?)\b", _I),
-     re.compile(r"\bdisclaims?\s+(?:any|all)\s+(?:\w+\s+){0,2}?(?:liability|responsibility)", _I),
-     re.compile(r"\b(?:assumes?|accepts?)\s+no\s+(?:\w+\s+)?(?:liability|responsibility)\b", _I),
-     re.compile(r"\bin\s+no\s+event\s+(?:shall|will)\b.{0,80}\bliable\b", _I),
-     re.compile(r"\bno\s+liability\s+(?:whatsoever|for\s+any)\b", _I)],
+     screened(r"\bdisclaims?\s+(?:any|all)\s+(?:\w+\s+){0,2}?(?:liability|responsibility)", _I),
+     screened(r"\b(?:assumes?|accepts?)\s+no\s+(?:\w+\s+)?(?:liability|responsibility)\b", _I),
+     screened(r"\bin\s+no\s+event\s+(?:shall|will)\b.{0,80}\bliable\b", _I),
+     screened(r"\bno\s+liability\s+(?:whatsoever|for\s+any)\b", _I)],
     "liability disclaimer: the policy disclaims responsibility for harm to the people whose data it holds",
     # not answering for other companies' websites is ordinary; disclaiming one's own duty is the problem
     guard=lambda s: not _THIRD_PARTY_SITES.search(s.text))
 
 rights_disclaimer = _regex_detector(
     "rights_disclaimer", "medium",
-    [re.compile(r"\b(?:does|do|shall|will|is|are|doesn't|don't)\s+not\s+(?:\w+\s+){0,3}?(?:create|confer|grant|give|"
+    [screened(r"\b(?:does|do|shall|will|is|are|doesn't|don't)\s+not\s+(?:\w+\s+){0,3}?(?:create|confer|grant|give|"
                 r"establish|extend)\s+(?:\w+\s+){0,6}?rights?\b", _I),
-     re.compile(r"\bnot\s+intended\s+to\s+(?:\w+\s+){0,4}?(?:create|confer|grant|give)\s+(?:\w+\s+){0,6}?rights?\b", _I),
-     re.compile(r"\bconfers?\s+no\s+(?:\w+\s+){0,3}?rights?\b", _I)],
+     screened(r"\bnot\s+intended\s+to\s+(?:\w+\s+){0,4}?(?:create|confer|grant|give)\s+(?:\w+\s+){0,6}?rights?\b", _I),
+     screened(r"\bconfers?\s+no\s+(?:\w+\s+){0,3}?rights?\b", _I)],
     "rights disclaimer: the policy says it creates no rights, which undercuts every commitment in it")
 
 consent_by_use = _regex_detector(
     "consent_by_use", "medium",
     # "By using this site, you agree ..." / "By providing X your data you expressly agree ...": the
     # reader ("you") is the one said to agree, so "by accessing the browser to accept cookies" is not it.
-    [re.compile(r"\bby\s+(?:\w+\s+){0,2}?(?:using|accessing|visiting|browsing|continuing\s+to\s+(?:use|browse|access)|"
+    [screened(r"\bby\s+(?:\w+\s+){0,2}?(?:using|accessing|visiting|browsing|continuing\s+to\s+(?:use|browse|access)|"
                 r"providing|submitting|registering|navigating)\b[^.;]{0,160}?\b(?:you|users?|visitors?)\s+"
                 r"(?:(?:hereby|expressly|thereby|also|are|have|will\s+be|automatically|further|each|give\s+us\s+your)\s+){0,2}"
                 r"(?:agree|agrees|consent|consents|accept|accepts|accepting|acknowledge|signify|deemed)\b", _I),
-     re.compile(r"\b(?:deem|deems|deemed)\s+(?:that\s+)?(?:you\s+)?(?:to\s+)?(?:have\s+)?(?:consent|agree|accept)", _I),
-     re.compile(r"\buse\s+of\s+(?:this|our|the)\s+[^.;]{0,80}\bconstitutes?\s+(?:your\s+)?(?:acceptance|agreement|consent)", _I)],
+     screened(r"\b(?:deem|deems|deemed)\s+(?:that\s+)?(?:you\s+)?(?:to\s+)?(?:have\s+)?(?:consent|agree|accept)", _I),
+     screened(r"\buse\s+of\s+(?:this|our|the)\s+[^.;]{0,80}\bconstitutes?\s+(?:your\s+)?(?:acceptance|agreement|consent)", _I)],
     "consent by use: continued use is treated as consent, which is not freely given, specific consent (GDPR Art. 4(11), 7)")
 
-_RETENTION_VERB = re.compile(r"\b(?:retain|retains|retained|retaining|retention|keep|keeps|kept|store|stores|stored|"
+_RETENTION_VERB = screened(r"\b(?:retain|retains|retained|retaining|retention|keep|keeps|kept|store|stores|stored|"
                              r"hold|holds|held|preserve|preserved)\b", _I)
-_VAGUE_PERIOD = re.compile(
+_VAGUE_PERIOD = screened(
     r"\b(?:as\s+long\s+as\s+(?:is\s+|it\s+is\s+)?(?:reasonably\s+)?(?:necessary|needed|required|appropriate|permitted)|"
     r"(?:the|a|such)\s+(?:\w+\s+)?period\s+(?:of\s+time\s+)?(?:that\s+is\s+)?(?:reasonably\s+)?(?:necessary|needed|required)|"
     r"(?:reasonable|adequate|appropriate)\s+(?:\w+\s+){0,2}?period|(?:no\s+)?longer\s+than\s+(?:is\s+)?(?:necessary|needed)|"
     r"as\s+long\s+as\s+we\s+(?:deem|consider|think))\b", _I)
-CONCRETE_PERIOD = re.compile(
+CONCRETE_PERIOD = screened(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|thirty|"
     r"sixty|ninety)(?:\s*\(\d+\))?[\s-]*(?:calendar\s+|business\s+)?(?:days?|weeks?|months?|years?)\b", _I)
 
@@ -128,7 +129,7 @@ def placeholder(data: DetectorInput) -> list[Finding]:
     return found
 
 
-_MOJIBAKE = re.compile(r"ï¿½|\ufffd|Ã[\u0080-\u00bf]|â€[\u0080-\u00bf\u2018-\u201e\u2122\u0153\u02dc\u0161\u017e\u201d]|"
+_MOJIBAKE = screened(r"ï¿½|\ufffd|Ã[\u0080-\u00bf]|â€[\u0080-\u00bf\u2018-\u201e\u2122\u0153\u02dc\u0161\u017e\u201d]|"
                        r"Â[\u00a0-\u00bf]")
 
 
@@ -197,21 +198,21 @@ def contact_link_mismatch(data: DetectorInput) -> list[Finding]:
     return found
 
 
-_DATE_REFERENCE = re.compile(r"\b(?:updated\s+time|(?:last\s+)?updated\s+date|effective\s+date|revision\s+date|"
+_DATE_REFERENCE = screened(r"\b(?:updated\s+time|(?:last\s+)?updated\s+date|effective\s+date|revision\s+date|"
                              r"date\s+of\s+(?:the\s+)?last\s+(?:update|revision)|[\"\u201c]last\s+(?:updated|modified|revised)[\"\u201d])", _I)
-_LOCATION = re.compile(r"\b(?:at|on|to|in)\s+the\s+(?:very\s+)?(?:bottom|top|end|beginning|foot)\b|\b(?:below|above)\b", _I)
-_REFERRING = re.compile(r"\b(?:refer\s+to|see|under|described\s+in|set\s+out\s+in|explained\s+in)\b", _I)
-_LAW_NEAR = re.compile(r"\b(?:Code|Act|Regulation|GDPR|CCPA|CPRA|COPPA|Law|Directive|Statutes?|U\.?S\.?C|C\.?F\.?R)\b")
-_SECTION_NUMBER_REF = re.compile(r"\b(?:(?:refer\s+to|see)\s+(?:section|paragraph|clause)?|section|paragraph|clause)\s*"
+_LOCATION = screened(r"\b(?:at|on|to|in)\s+the\s+(?:very\s+)?(?:bottom|top|end|beginning|foot)\b|\b(?:below|above)\b", _I)
+_REFERRING = screened(r"\b(?:refer\s+to|see|under|described\s+in|set\s+out\s+in|explained\s+in)\b", _I)
+_LAW_NEAR = screened(r"\b(?:Code|Act|Regulation|GDPR|CCPA|CPRA|COPPA|Law|Directive|Statutes?|U\.?S\.?C|C\.?F\.?R)\b")
+_SECTION_NUMBER_REF = screened(r"\b(?:(?:refer\s+to|see)\s+(?:section|paragraph|clause)?|section|paragraph|clause)\s*"
                                  r"(\d+(?:\.\d+)*+)(?![.\d]*\d)\b(?!\s*(?:of|under|in)\s+(?:the\s+)?(?:[A-Z][\w.]*\s+){0,4}"
                                  r"(?:Act|Code|Regulation|GDPR|Law|Directive|Rules?|Statutes?|Civil))", _I)
 # a quoted title right after the words that refer to it: 'see Section 9 "What are your rights?"'
-_QUOTED_REF = re.compile(r"\b(?:refer\s+to|see|in|under|read|(?:and|or)\s+to)\s+(?:the\s+)?(?:(?:section|heading|paragraph|chapter)\s+)?"
+_QUOTED_REF = screened(r"\b(?:refer\s+to|see|in|under|read|(?:and|or)\s+to)\s+(?:the\s+)?(?:(?:section|heading|paragraph|chapter)\s+)?"
                          r"(?:\d+(?:\.\d+)*\.?\s*)?(?:(?:section|heading)\s+)?[\u201c\"]\s*([^\u201c\u201d\"]{3,80}?)\s*[\u201d\"]"
                          r"(?!\s*(?:link|button|tab|page|menu|option|setting|icon|law|act|form))", _I)
-_INTERNAL = re.compile(r"\b(?:section|heading|paragraph|above|below|herein|this\s+(?:privacy\s+)?(?:policy|notice|statement))\b", _I)
-_ADDRESS_REF = re.compile(r"\b(?:mailing|postal|physical)?\s*address\s+(?:listed\s+|shown\s+|provided\s+|given\s+)?below\b", _I)
-_POSTAL = re.compile(r"\b\d{1,6}\s+(?:[A-Z][\w.]*\s+){1,4}(?:Street|St\.?|Avenue|Ave\.?|Boulevard|Blvd\.?|Road|Rd\.?|"
+_INTERNAL = screened(r"\b(?:section|heading|paragraph|above|below|herein|this\s+(?:privacy\s+)?(?:policy|notice|statement))\b", _I)
+_ADDRESS_REF = screened(r"\b(?:mailing|postal|physical)?\s*address\s+(?:listed\s+|shown\s+|provided\s+|given\s+)?below\b", _I)
+_POSTAL = screened(r"\b\d{1,6}\s+(?:[A-Z][\w.]*\s+){1,4}(?:Street|St\.?|Avenue|Ave\.?|Boulevard|Blvd\.?|Road|Rd\.?|"
                      r"Drive|Dr\.?|Lane|Ln\.?|Way|Court|Ct\.?|Place|Pl\.?|Parkway|Pkwy\.?|Square|Plaza|Crescent|"
                      r"Strasse|Straße|Rue|Via|Calle|Building|Tower|Floor)\b|^\s*(?:Postal\s+|Mailing\s+)?Address\s*:|"
                      r"\bP\.?\s?O\.?\s+Box\b|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b|\b\d{4,5}\s+[A-Z][a-z]+", 0)

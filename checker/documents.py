@@ -8,6 +8,7 @@ because it describes the file, it is not part of the policy.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -302,35 +303,25 @@ def _clean_block(run: _InlineText, start: int, end: int) -> tuple[str, tuple[int
     the source line (relative to the run) the cleaned text starts on.
     """
     raw = run.text[start:end]
-    # Map each kept character to its position in raw, collapsing runs of whitespace to one space.
-    chars: list[str] = []
-    positions: list[int] = []
-    previous_space = True
-    for i, ch in enumerate(raw):
-        if ch.isspace():
-            if not previous_space:
-                chars.append(" ")
-                positions.append(i)
-            previous_space = True
-        else:
-            chars.append(ch)
-            positions.append(i)
-            previous_space = False
-    while chars and chars[-1] == " ":
-        chars.pop()
-        positions.pop()
-    text = "".join(chars)
+    pieces = [m.span() for m in _NON_SPACE.finditer(raw)]
+    text = " ".join(raw[a:b] for a, b in pieces)
+    piece_starts = [a for a, _ in pieces]
+    text_starts: list[int] = []
+    offset = 0
+    for a, b in pieces:
+        text_starts.append(offset)
+        offset += b - a + 1
 
     def new_offset(raw_offset: int) -> int:
-        # first kept character at or after raw_offset
-        lo, hi = 0, len(positions)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if positions[mid] < raw_offset:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
+        # the text offset of the first kept character at or after raw_offset; of each whitespace
+        # run between two pieces only its first character is kept (as the space)
+        k = bisect.bisect_right(piece_starts, raw_offset) - 1
+        if k < 0:
+            return 0
+        a, b = pieces[k]
+        if raw_offset <= b and (raw_offset < b or k + 1 < len(pieces)):
+            return text_starts[k] + raw_offset - a
+        return text_starts[k + 1] if k + 1 < len(pieces) else len(text)
 
     rel_starts = [s - start for s in run.line_starts]
     first_line = max(i for i, s in enumerate(rel_starts) if s <= 0) if any(s <= 0 for s in rel_starts) else 0
@@ -413,8 +404,13 @@ def _segment(run: _InlineText, start: int, end: int, line: int, kind: BlockKind)
     return [Block(kind, text, line + first, starts, 6 if kind is BlockKind.HEADING else 0, links)]
 
 
-_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_LETTER = re.compile(r"[^\W\d_]+", re.UNICODE)
+_NON_SPACE = re.compile(r"\S+")
 _LINK_TARGET = re.compile(r"\]\([^)\s]*\)|<https?://[^>\s]*>")
+
+
+def _letters(text: str) -> int:
+    return sum(map(len, _LETTER.findall(text)))
 
 
 def load_markdown(text: str) -> tuple[list[Block], dict[str, Any]]:
@@ -426,8 +422,8 @@ def load_markdown(text: str) -> tuple[list[Block], dict[str, Any]]:
     not policy text.
     """
     blocks, metadata = _load_markdown_structure(text)
-    source_letters = len(_LETTER.findall(_LINK_TARGET.sub("]", text)))
-    kept = sum(len(_LETTER.findall(b.text)) for b in blocks)
+    source_letters = _letters(_LINK_TARGET.sub("]", text))
+    kept = sum(_letters(b.text) for b in blocks)
     if source_letters >= 20 and kept < 0.5 * source_letters:
         blocks, plain_meta = load_text(text)
         metadata = {**metadata, **plain_meta, "note": "Markdown structure could not be read: scanned as plain text"}

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any, Sequence
 
 from .models import Sentence
+from .regex_screen import screened
 
 NUMBER_WORDS: dict[str, int] = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -21,18 +22,18 @@ NUMBER_WORDS: dict[str, int] = {
 }
 _NUM = r"(?P<num>\d{1,2}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")(?:\s*\(\s*(?P<paren>\d{1,2})\s*\))?"
 
-_AGE_PATTERNS = [
+_AGE_PATTERNS = [  # screened: most sentences are not about age
     # under the age of 13 / below the age of eighteen (18) / younger than 16 / under 13 years of age
-    re.compile(r"\b(?:under|below|beneath|younger\s+than|less\s+than)\s+(?:the\s+)?(?:(?:legal\s+|minimum\s+)?age\s+of\s+)?"
+    screened(r"\b(?:under|below|beneath|younger\s+than|less\s+than)\s+(?:the\s+)?(?:(?:legal\s+|minimum\s+)?age\s+of\s+)?"
                + _NUM + r"(?!\s*(?:%|percent|days?|hours?|months?|minutes?|weeks?)\b)", re.IGNORECASE),
     # at least 13 years old / must be 16 or older / aged 13 or over
-    re.compile(r"\b(?:at\s+least|over\s+the\s+age\s+of|aged?)\s+(?:the\s+age\s+of\s+)?" + _NUM
+    screened(r"\b(?:at\s+least|over\s+the\s+age\s+of|aged?)\s+(?:the\s+age\s+of\s+)?" + _NUM
                + r"(?=\s*(?:years?|or\s+older|or\s+over|and\s+(?:older|over)|\+|\b))", re.IGNORECASE),
-    re.compile(_NUM + r"\s+years?\s+(?:of\s+age|old)\s+or\s+(?:older|over)", re.IGNORECASE),
+    screened(_NUM + r"\s+years?\s+(?:of\s+age|old)\s+or\s+(?:older|over)", re.IGNORECASE),
 ]
-_AGE_CONTEXT = re.compile(r"\b(?:child|children|childrens|minor|minors|kid|kids|teen|teens|teenagers?|parent|"
+_AGE_CONTEXT = screened(r"\b(?:child|children|childrens|minor|minors|kid|kids|teen|teens|teenagers?|parent|"
                           r"parents|parental|guardian|age|aged|years\s+old|coppa|young)\b", re.IGNORECASE)
-_CONSENT_CONTEXT = re.compile(r"\b(?:parent|parents|parental|guardian|guardians|consent)\b", re.IGNORECASE)
+_CONSENT_CONTEXT = screened(r"\b(?:parent|parents|parental|guardian|guardians|consent)\b", re.IGNORECASE)
 
 _MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -42,11 +43,11 @@ _MONTH_RE = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July
 _DATE_RE = (r"(?P<date>" + _MONTH_RE + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
             r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r",?\s+\d{4}"
             r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4}|" + _MONTH_RE + r",?\s+\d{4})")
-_EFFECTIVE = re.compile(
+_EFFECTIVE = screened(
     r"\b(?:last\s+(?:updated|revised|modified|amended|changed|reviewed)|(?:date\s+of\s+)?last\s+revision|"
     r"effective(?:\s+date)?|updated|revised|modified|amended|version\s+date|dated)"
     r"(?:\s+(?:on|as\s+of|from|date|is))?\s*[:\-\u2013\u2014]?\s*(?:on\s+)?" + _DATE_RE, re.IGNORECASE)
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+_EMAIL = screened(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 
 
 @dataclass(frozen=True)

@@ -85,10 +85,9 @@ class Document:
 
 @dataclass(frozen=True)
 class Sentence:
-    """A sentence (or heading, or list item) ready for matching.
-
-    ``lemmas`` are lower-case lemmas of the tokens, ``token_offsets`` their character offsets in
-    ``text``; both come from nlp.py so that no other module needs spaCy.
+    """A sentence (or heading, or list item) ready for matching: its text, where it stands in the
+    file (line, page, the heading above it) and the links in it. Token-level data stays in nlp.py,
+    so no other module needs spaCy.
     """
 
     index: int
@@ -97,8 +96,6 @@ class Sentence:
     kind: BlockKind
     heading: str | None
     section: int
-    lemmas: tuple[str, ...] = ()
-    token_offsets: tuple[int, ...] = ()
     links: tuple[Link, ...] = ()
     page: int | None = None
 

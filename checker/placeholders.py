@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 
-_SQUARE = re.compile(r"\[(?P<body>[^\[\]\n]{2,120})\]")
-_CURLY = re.compile(r"\{\{\s*(?P<body>[^{}\n]{1,80}?)\s*\}\}|\{(?P<var>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_]+)*)\}")
-_ANGLE = re.compile(r"<(?P<body>[A-Z][A-Za-z ]{2,60})>|<<(?P<body2>[^<>\n]{2,60})>>")
-_UNDERSCORES = re.compile(r"(?<![\w-])(?:_{5,}|X{3,})(?![\w-])")
+from .regex_screen import screened
+
+_SQUARE = screened(r"\[(?P<body>[^\[\]\n]{2,120})\]")
+_CURLY = screened(r"\{\{\s*(?P<body>[^{}\n]{1,80}?)\s*\}\}|\{(?P<var>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_]+)*)\}")
+_ANGLE = screened(r"<(?P<body>[A-Z][A-Za-z ]{2,60})>|<<(?P<body2>[^<>\n]{2,60})>>")
+_UNDERSCORES = screened(r"(?<![\w-])(?:_{5,}|X{3,})(?![\w-])")
 _CROSS_REFERENCE = re.compile(r"^(?:re:|see\b|(?:section|article|part|chapter|clause|paragraph|schedule|annex|appendix|"
                               r"exhibit|note|table|figure|footnote)\s+[\dIVXivx])", re.IGNORECASE)
 _UI_PATH = re.compile(r"[\u2192>]\s*$|^\s*[\u2192>]")

@@ -1,0 +1,115 @@
+"""A substring test in front of a regular expression: skip the regex when it cannot match.
+
+Detectors and fact extractors run a dozen regexes over every sentence of every policy; most
+sentences contain none of the words those regexes are about, yet Python's ``re`` tries each
+pattern at every character. Every match of ``\\bnot\\s+(?:be\\s+)?liable`` contains "not", so a
+sentence without "not" can be skipped with one ``in`` test (C speed, no regex state machine).
+
+:func:`needles` derives those required substrings from the compiled pattern's parse tree, so
+they cannot drift from the pattern: a sequence needs any one of its required parts, an
+alternation needs one of each branch's, a repeat needs its body only if it repeats at least once.
+Anything it cannot reason about (lookarounds, classes, back-references) gives no needle, and the
+regex then always runs. Case-insensitive patterns compare lower-cased ASCII text only, because
+Unicode case folding ("ſ" matches "s") is wider than ``str.lower``.
+"""
+
+from __future__ import annotations
+
+import re
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any, Iterator
+
+_REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
+
+
+def _best(options: list[frozenset[str]]) -> frozenset[str] | None:
+    """The most selective choice: the longest shortest needle, then the fewest needles."""
+    if not options:
+        return None
+    return max(options, key=lambda o: (min(map(len, o)), -len(o)))
+
+
+def _required(items: Any, ignore_case: bool) -> frozenset[str] | None:
+    """Substrings one of which every match of the node sequence ``items`` contains, or None."""
+    options: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            text = "".join(run)
+            options.append(frozenset({text.lower() if ignore_case else text}))
+            run.clear()
+
+    for op, av in items:
+        if op is sre.LITERAL:
+            run.append(chr(av))
+            continue
+        flush()
+        found: frozenset[str] | None = None
+        if op is sre.SUBPATTERN:
+            _group, add_flags, del_flags, body = av
+            if not (add_flags | del_flags) & re.IGNORECASE:  # a local case switch: not reasoned about
+                found = _required(body, ignore_case)
+        elif op is sre.BRANCH:
+            branches = [_required(b, ignore_case) for b in av[1]]
+            if all(b is not None for b in branches):
+                found = frozenset().union(*branches)  # type: ignore[arg-type]
+        elif op in _REPEATS and av[0] >= 1:
+            found = _required(av[2], ignore_case)
+        elif op is getattr(sre, "ATOMIC_GROUP", None):
+            found = _required(av, ignore_case)
+        if found:
+            options.append(found)
+    flush()
+    return _best(options)
+
+
+def needles(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Substrings one of which every match of ``pattern`` contains (lower-case if it ignores case)."""
+    if pattern.flags & re.VERBOSE:
+        return None  # the parser needs the same flags; keep the screen to plain patterns
+    found = _required(sre_parse.parse(pattern.pattern, pattern.flags), bool(pattern.flags & re.IGNORECASE))
+    if found is None or "" in found:
+        return None
+    if pattern.flags & re.IGNORECASE and not all(n.isascii() for n in found):
+        return None  # "ſ" matches "s" when ignoring case: a non-ASCII needle proves nothing
+    # "keep" already finds every text "keeps" would: test the shortest only
+    return frozenset(n for n in found if not any(m != n and m in n for m in found))
+
+
+class Screened:
+    """A compiled regex that first checks, with plain ``in`` tests, that it could match at all.
+
+    Behaves like the pattern for ``search``, ``finditer`` and ``findall``; same results, faster
+    on text that lacks every needle.
+    """
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.needles = tuple(sorted(needles(pattern) or ()))
+        self._ignore_case = bool(pattern.flags & re.IGNORECASE)
+
+    def could_match(self, text: str) -> bool:
+        """False only when no match is possible (no needle occurs in ``text``)."""
+        if not self.needles:
+            return True
+        if self._ignore_case:
+            if not text.isascii():
+                return True
+            text = text.lower()
+        return any(n in text for n in self.needles)
+
+    def search(self, text: str, *args: int) -> re.Match[str] | None:
+        return self.pattern.search(text, *args) if self.could_match(text) else None
+
+    def finditer(self, text: str, *args: int) -> Iterator[re.Match[str]]:
+        return self.pattern.finditer(text, *args) if self.could_match(text) else iter(())
+
+    def findall(self, text: str, *args: int) -> list[Any]:
+        return self.pattern.findall(text, *args) if self.could_match(text) else []
+
+
+def screened(pattern: str, flags: int = 0) -> Screened:
+    """``re.compile`` with a needle screen in front."""
+    return Screened(re.compile(pattern, flags))

@@ -1,0 +1,402 @@
+"""Shortest-match search for the token patterns checklists use, starting from their rarest word.
+
+spaCy's ``Matcher`` walks every token of the text it is given through every pattern, and a
+bounded wildcard (``{"OP": "{,8}"}``) multiplies the partial matches it carries; on long policy
+sentences that was 80% of a scan. gapcheck needs much less than spaCy computes: for each pattern
+and sentence only the *shortest* match (the words that carry the evidence). That is found from
+the pattern's rarest fixed token alone: every match puts that token at some occurrence ``p`` of it,
+and the shortest match around ``p`` is the shortest way to match the items before it, ending at
+``p``, plus the shortest way to match the items after it, starting after ``p`` (the two halves are
+independent). So the work is proportional to the occurrences of one rare word, not to the text.
+
+The subset handled here is what checklists use: token attributes ``LOWER``, ``LEMMA``,
+``TEXT``/``ORTH`` (a value, ``IN``, ``NOT_IN``, ``REGEX``), the ``IS_*``/``LIKE_*`` flags,
+``IS_SENT_START`` and ``LENGTH``, with operators ``?`` and ``{n}``/``{,m}``/``{n,m}``. A pattern
+outside it (``*``, ``+``, ``!``, part-of-speech, extensions) returns None from :func:`compile_pattern`
+and is left to spaCy's Matcher. Semantics follow spaCy's (``IS_SENT_START`` is ``sent_start == 1``,
+``REGEX`` is ``re.search``); a test checks both agree on real policies. Knows nothing of
+checklists; reads a spaCy ``Doc`` only through its attribute arrays.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy
+from spacy import attrs
+from spacy.strings import get_string_id
+from spacy.tokens import Doc
+
+from .pattern_anchors import _QUANTIFIER
+
+_STRING_KEYS = {"LOWER": "LOWER", "LEMMA": "LEMMA", "TEXT": "ORTH", "ORTH": "ORTH"}
+_FLAG_KEYS = {"IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE",
+              "IS_STOP", "IS_BRACKET", "IS_QUOTE", "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT", "IS_CURRENCY",
+              "LIKE_NUM", "LIKE_EMAIL", "LIKE_URL", "IS_SENT_START", "LENGTH"}
+_COLUMN_OF = {key: key for key in _FLAG_KEYS} | {"IS_SENT_START": "SENT_START", "LOWER": "LOWER",
+                                                 "LEMMA": "LEMMA", "ORTH": "ORTH"}
+_COMPARE: dict[str, Callable[[int, int], bool]] = {
+    "==": int.__eq__, "!=": int.__ne__, ">=": int.__ge__, "<=": int.__le__, ">": int.__gt__, "<": int.__lt__}
+
+
+# --------------------------------------------------------------------------------------------
+# One document's token attributes, computed only when a pattern asks for them
+# --------------------------------------------------------------------------------------------
+
+class DocColumns:
+    """A Doc's token attributes as Python lists, plus value -> positions indexes, built lazily.
+
+    A match must stay within one stretch of tokens (a sentence): ``owner[i]`` is the stretch
+    holding token ``i`` (-1 for none) and ``bounds[s]`` the first and past-the-last token of ``s``.
+    """
+
+    def __init__(self, doc: Doc, owner: Sequence[int], bounds: Sequence[tuple[int, int]]) -> None:
+        self.doc = doc
+        self.owner = owner
+        self.bounds = bounds
+        self._arrays: dict[str, numpy.ndarray] = {}
+        self._columns: dict[str, list[int]] = {}
+        self._indexes: dict[str, _Index] = {}
+        self._found: dict[tuple[str, Any], list[int]] = {}
+
+    def array(self, name: str) -> numpy.ndarray:
+        found = self._arrays.get(name)
+        if found is None:
+            if not len(self.doc):
+                found = numpy.zeros(0, dtype="uint64")
+            else:
+                found = self.doc.to_array([getattr(attrs, name)])
+                if name == "SENT_START":
+                    found = (found == 1).astype("uint64")
+            self._arrays[name] = found
+        return found
+
+    def column(self, name: str) -> list[int]:
+        found = self._columns.get(name)
+        if found is None:
+            found = self._columns[name] = self.array(name).tolist()
+        return found
+
+    def index(self, name: str) -> _Index:
+        found = self._indexes.get(name)
+        if found is None:
+            found = self._indexes[name] = _Index(self.array(name))
+        return found
+
+    def equal(self, name: str, value: int) -> list[int]:
+        """Tokens whose ``name`` is ``value``."""
+        key = (name, value)
+        found = self._found.get(key)
+        if found is None:
+            if name in ("LOWER", "LEMMA", "ORTH"):
+                found = self.index(name).get(value)
+            else:
+                found = numpy.flatnonzero(self.array(name) == value).tolist()
+            self._found[key] = found
+        return found
+
+    def regex_positions(self, name: str, regex: re.Pattern[str]) -> list[int]:
+        """Tokens whose ``name`` string the regex finds something in (each distinct value tested once)."""
+        key = (name, regex)
+        found = self._found.get(key)
+        if found is None:
+            strings = self.doc.vocab.strings
+            index = self.index(name)
+            found = index.union([value for value in index.values() if regex.search(strings[value])])
+            self._found[key] = found
+        return found
+
+
+class _Index:
+    """Value -> sorted token positions of one attribute column (one sort, no per-token Python)."""
+
+    def __init__(self, column: numpy.ndarray) -> None:
+        self._order = numpy.argsort(column, kind="stable")
+        values, starts = numpy.unique(column[self._order], return_index=True)
+        bounds = starts.tolist() + [len(column)]
+        self._where = {value: (bounds[n], bounds[n + 1]) for n, value in enumerate(values.tolist())}
+
+    def values(self) -> Iterable[int]:
+        return self._where.keys()
+
+    def get(self, value: int) -> list[int]:
+        span = self._where.get(value)
+        return [] if span is None else self._order[span[0]:span[1]].tolist()
+
+    def union(self, values: Iterable[int]) -> list[int]:
+        spans = [self._where[v] for v in values if v in self._where]
+        if not spans:
+            return []
+        if len(spans) == 1:
+            return self._order[spans[0][0]:spans[0][1]].tolist()
+        return numpy.sort(numpy.concatenate([self._order[a:b] for a, b in spans])).tolist()
+
+
+# --------------------------------------------------------------------------------------------
+# Token specs
+# --------------------------------------------------------------------------------------------
+
+Check = Callable[[DocColumns, int], bool]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One attribute test of a token spec: ``column`` ``kind`` ``value``."""
+
+    column: str
+    kind: str  # "eq", "in", "not_in", "regex", "cmp"
+    value: Any
+
+    def bind(self, view: DocColumns) -> Callable[[int], bool]:
+        """A test of token ``i`` of this document."""
+        column, value = view.column(self.column), self.value
+        if self.kind == "eq":
+            return lambda i: column[i] == value
+        if self.kind == "in":
+            return lambda i: column[i] in value
+        if self.kind == "not_in":
+            return lambda i: column[i] not in value
+        if self.kind == "regex":
+            strings = view.doc.vocab.strings
+            return lambda i: value.search(strings[column[i]]) is not None
+        compare, number = _COMPARE[value[0]], value[1]
+        return lambda i: bool(compare(column[i], number))
+
+    def positions(self, view: DocColumns) -> list[int] | None:
+        """Every token this condition holds for, when an index gives them cheaply; else None."""
+        if self.kind == "eq":
+            return view.equal(self.column, self.value)
+        if self.kind == "in":
+            return view.index(self.column).union(self.value)
+        if self.kind == "regex":
+            return view.regex_positions(self.column, self.value)
+        return None
+
+
+@dataclass(frozen=True)
+class Item:
+    """A token spec with its repeat bounds: ``low`` to ``high`` tokens each meeting every condition."""
+
+    conditions: tuple[Condition, ...]
+    low: int
+    high: int
+
+    def bind(self, view: DocColumns) -> Callable[[int], bool] | None:
+        """A test of token ``i`` of this document (None: any token will do)."""
+        if not self.conditions:
+            return None
+        checks = [c.bind(view) for c in self.conditions]
+        if len(checks) == 1:
+            return checks[0]
+        return lambda i: all(check(i) for check in checks)
+
+    def positions(self, view: DocColumns) -> list[int] | None:
+        """Tokens meeting every condition, from the most selective indexed condition; None if none is."""
+        best: list[int] | None = None
+        for condition in self.conditions:
+            found = condition.positions(view)
+            if found is not None and (best is None or len(found) < len(best)):
+                best = found
+        if best is None:
+            return None
+        if len(self.conditions) == 1:
+            return best
+        check = self.bind(view)
+        assert check is not None
+        return [i for i in best if check(i)]
+
+
+def _condition(key: str, value: Any) -> Condition | None:
+    key = key.upper()
+    if key in _STRING_KEYS:
+        column = _STRING_KEYS[key]
+        if isinstance(value, str):
+            return Condition(column, "eq", get_string_id(value))
+        if isinstance(value, dict) and len(value) == 1:
+            (op, operand), = value.items()
+            if op in ("IN", "NOT_IN") and isinstance(operand, list) and all(isinstance(v, str) for v in operand):
+                return Condition(column, op.lower(), frozenset(get_string_id(v) for v in operand))
+            if op == "REGEX" and isinstance(operand, str):
+                return Condition(column, "regex", re.compile(operand))
+        return None
+    if key in _FLAG_KEYS:
+        column = _COLUMN_OF[key]
+        if isinstance(value, bool):
+            return Condition(column, "eq", int(value))
+        if key == "LENGTH":
+            if isinstance(value, int):
+                return Condition(column, "eq", value)
+            if isinstance(value, dict) and len(value) == 1:
+                (op, operand), = value.items()
+                if op in _COMPARE and isinstance(operand, int) and not isinstance(operand, bool):
+                    return Condition(column, "cmp", (op, operand))
+    return None
+
+
+def _bounds(op: Any) -> tuple[int, int] | None:
+    if op is None:
+        return 1, 1
+    if op == "?":
+        return 0, 1
+    found = _QUANTIFIER.match(str(op))
+    if not found:
+        return None  # "*", "+", "!": unbounded or negated, left to spaCy
+    low, comma, high = found.groups()
+    if not comma:
+        return (int(low), int(low)) if low else None
+    if not high:
+        return None
+    return int(low or 0), int(high)
+
+
+def _item(spec: dict[str, Any]) -> Item | None:
+    bounds = _bounds(spec.get("OP"))
+    if bounds is None:
+        return None
+    conditions = []
+    for key, value in spec.items():
+        if key == "OP":
+            continue
+        condition = _condition(key, value)
+        if condition is None:
+            return None
+        conditions.append(condition)
+    return Item(tuple(conditions), *bounds)
+
+
+# --------------------------------------------------------------------------------------------
+# Patterns
+# --------------------------------------------------------------------------------------------
+
+class CompiledPattern:
+    """One token pattern, ready to find its shortest match per sentence around its pivot token."""
+
+    def __init__(self, items: list[Item]) -> None:
+        # Items that may match nothing at either end never make a match shorter, so the shortest
+        # match never uses them: drop them.
+        while items and items[0].low == 0:
+            items = items[1:]
+        while items and items[-1].low == 0:
+            items = items[:-1]
+        self.items = items
+        self.pivots = [k for k, item in enumerate(items) if item.low == item.high == 1]
+        self._walkers = {k: (_Walker(items[:k][::-1]), _Walker(items[k + 1:])) for k in self.pivots}
+
+    def _pivot(self, view: DocColumns) -> tuple[int, list[int]]:
+        """The single-token item with the fewest occurrences, and those occurrences."""
+        best: tuple[int, list[int]] | None = None
+        for k in self.pivots:
+            found = self.items[k].positions(view)
+            if found is not None and (best is None or len(found) < len(best[1])):
+                best = (k, found)
+                if not found:
+                    break
+        if best is None:  # no indexable condition: test the first single-token item everywhere
+            k = self.pivots[0]
+            check = self.items[k].bind(view)
+            best = (k, [i for i in range(len(view.doc)) if check is None or check(i)])
+        return best
+
+    def shortest(self, view: DocColumns, stretches: set[int] | None = None) -> dict[int, tuple[int, int]]:
+        """The shortest match (start, end token) per stretch, keyed by the stretch's first token.
+
+        Among equally long matches (in characters, as evidence is shown) the earliest wins.
+        ``stretches`` limits the search to those stretches (None: every one).
+        """
+        k, occurrences = self._pivot(view)
+        owner = view.owner
+        if stretches is None:
+            occurrences = [p for p in occurrences if owner[p] >= 0]
+        else:
+            occurrences = [p for p in occurrences if owner[p] in stretches]
+        best: dict[int, tuple[int, int]] = {}
+        if not occurrences:
+            return best
+        before, after = self._walkers[k]
+        back_checks = [item.bind(view) for item in before.items]
+        forward_checks = [item.bind(view) for item in after.items]
+        idx = view.column("IDX")
+        length = view.column("LENGTH")
+        for p in occurrences:
+            first, limit = view.bounds[owner[p]]
+            back = before.reach(back_checks, p - 1, first - 1, -1)
+            if back is None:
+                continue
+            forward = after.reach(forward_checks, p + 1, limit, 1)
+            if forward is None:
+                continue
+            start, end = back + 1, forward
+            span = (start, end)
+            previous = best.get(first)
+            if previous is None:
+                best[first] = span
+                continue
+            chars = idx[end - 1] + length[end - 1] - idx[start]
+            old = idx[previous[1] - 1] + length[previous[1] - 1] - idx[previous[0]]
+            if chars < old or (chars == old and start < previous[0]):
+                best[first] = span
+        return best
+
+
+class _Walker:
+    """Shortest match of a run of items, token by token in one direction (an NFA, breadth first).
+
+    A state is (item, tokens the item has taken); the states reachable without a token (an item
+    that has taken enough may be left) are tabulated once per pattern, not per token.
+    """
+
+    def __init__(self, items: list[Item]) -> None:
+        self.items = items
+        self._high = [item.high for item in items]
+        self._closure: dict[tuple[int, int], frozenset[tuple[int, int]]] = {}
+        self._done = (len(items), 0)
+        self._start = self._close((0, 0))
+
+    def _close(self, state: tuple[int, int]) -> frozenset[tuple[int, int]]:
+        found = self._closure.get(state)
+        if found is None:
+            reached = {state}
+            n, taken = state
+            while n < len(self.items) and taken >= self.items[n].low:
+                n, taken = n + 1, 0
+                reached.add((n, taken))
+            found = self._closure[state] = frozenset(reached)
+        return found
+
+    def reach(self, checks: list[Callable[[int], bool] | None], at: int, stop: int, step: int) -> int | None:
+        """From token ``at`` towards ``stop`` (exclusive) by ``step``: the position just past the
+        shortest match (``at`` itself when there are no items), or None when there is none."""
+        if not self.items:
+            return at
+        states = self._start
+        position, done, high, close = at, self._done, self._high, self._close
+        while True:
+            if done in states:
+                return position
+            if position == stop or not states:
+                return None
+            moved: set[tuple[int, int]] = set()
+            for n, taken in states:
+                if n < len(high) and taken < high[n]:
+                    check = checks[n]
+                    if check is None or check(position):
+                        moved |= close((n, taken + 1))
+            states = moved
+            position += step
+
+
+def compile_pattern(pattern: list[dict[str, Any]]) -> CompiledPattern | None:
+    """The pattern compiled for shortest-match search, or None when it is outside the subset."""
+    items = []
+    for spec in pattern:
+        item = _item(spec)
+        if item is None:
+            return None
+        items.append(item)
+    compiled = CompiledPattern(items)
+    if not compiled.items or not compiled.pivots:
+        return None
+    return compiled
+

@@ -1,0 +1,100 @@
+"""The needle screen in front of detector and fact regexes never changes what they find."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import checker.detectors
+import checker.facts
+import checker.placeholders
+from checker.documents import read_policy
+from checker.regex_screen import Screened, needles
+
+from .conftest import SEEDS, SHARED
+
+PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
+
+
+def _screened_patterns() -> list[Screened]:
+    found: list[Screened] = []
+    for module in (checker.detectors, checker.facts, checker.placeholders):
+        for value in vars(module).values():
+            items = value if isinstance(value, list) else [value]
+            found.extend(v for v in items if isinstance(v, Screened))
+    # the patterns inside the regex detectors
+    for detector in checker.detectors.DETECTORS.values():
+        for cell in detector.__closure__ or ():
+            contents = cell.cell_contents
+            if isinstance(contents, list) and contents and all(isinstance(v, Screened) for v in contents):
+                found.extend(contents)
+    return found
+
+
+PATTERNS = _screened_patterns()
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    (r"\bnot\s+(?:be\s+)?liable", {"liable"}),  # the longer of two required words
+    (r"\b(?:keep|keeps|retain)\b", {"keep", "retain"}),  # "keeps" contains "keep"
+    (r"(?:ab|cd)+x?", {"ab", "cd"}),
+    (r"a?b*", None),  # may match the empty string
+    (r"(?:foo|\d+)bar", {"bar"}),  # one branch has no literal: the next part is required instead
+    (r"(?=abc)\w+", None),  # lookarounds are not reasoned about
+    (r"(?i:Secret)", None),  # a local case switch neither
+])
+def test_needles_are_what_every_match_must_contain(pattern: str, expected: set[str] | None) -> None:
+    found = needles(re.compile(pattern))
+    assert (set(found) if found is not None else None) == expected
+
+
+def test_case_insensitive_needles_are_lower_case_and_ascii_only() -> None:
+    assert needles(re.compile(r"Liable\s+FOR", re.IGNORECASE)) == {"liable"}
+    # "ſ" (long s) matches "s" when ignoring case, so a non-ASCII needle proves nothing
+    assert needles(re.compile("ſtore", re.IGNORECASE)) is None
+    screen = Screened(re.compile("store", re.IGNORECASE))
+    assert screen.search("we ſtore data") is not None  # non-ASCII text always reaches the regex
+    assert screen.search("we keep data") is None
+
+
+def test_the_screen_covers_the_per_sentence_regexes() -> None:
+    assert len(PATTERNS) >= 25
+    assert sum(1 for p in PATTERNS if p.needles) >= 20
+
+
+def _sentences_of_real_policies() -> list[str]:
+    files = sorted(p for p in SEEDS.iterdir() if p.suffix in (".md", ".txt")) + sorted(PAGES.glob("*.html"))
+    for folder in (SHARED / "modern-dev", SHARED / "opp115-dev" / "policies"):
+        if folder.is_dir():
+            files += sorted(folder.iterdir())[:12]
+    texts: list[str] = []
+    for path in files:
+        texts.extend(block.text for block in read_policy(path).blocks)
+    return texts
+
+
+def test_screened_and_plain_regexes_agree_on_real_policies() -> None:
+    texts = _sentences_of_real_policies()
+    hits = 0
+    for screen in PATTERNS:
+        for text in texts:
+            expected = [m.span() for m in screen.pattern.finditer(text)]
+            assert [m.span() for m in screen.finditer(text)] == expected, (screen.pattern.pattern, text)
+            hits += bool(expected)
+    assert hits > 100  # the comparison saw matches, not only misses
+
+
+_WORDS = sorted({n for p in PATTERNS for n in p.needles} | {"we", "you", "data", "13", "years", "of", "the", "not",
+                                                             "for", "any", "damages", "Street", "NY 10001", "."})
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS) | st.text(max_size=6), max_size=25))
+def test_screened_and_plain_regexes_agree_on_word_soup(words: list[str]) -> None:
+    text = " ".join(words)
+    for screen in PATTERNS:
+        assert (screen.search(text) is None) == (screen.pattern.search(text) is None), (screen.pattern.pattern, text)
