@@ -3,8 +3,9 @@ analysed again.
 
 One JSON file per policy, named by SHA-256 of (policy bytes, checklist digest, gapcheck version,
 force flag), in two-level fan-out folders so that a million entries do not share one directory.
-An entry is trusted only if it parses, carries the same key and rebuilds into a result; anything
-else is ignored (and overwritten by the fresh result), never served. Writes are atomic, so
+An entry is trusted only if it parses, carries the same key and its result's SHA-256 matches the
+one written beside it (so an edited or partly overwritten entry cannot pass for gapcheck's own);
+anything else is ignored (and overwritten by the fresh result), never served. Writes are atomic, so
 parallel workers and interrupted runs cannot leave a torn entry.
 """
 
@@ -19,7 +20,9 @@ from typing import Any
 
 from . import __version__
 
-FORMAT = 1
+FORMAT = 2
+KINDS = ("policy", "skipped", "error")
+"""A result, a language skip, or a problem with the file itself (empty, not text, a broken PDF)."""
 
 
 def cache_key(data_sha256: str, checklist_digest: str, force: bool) -> str:
@@ -28,7 +31,7 @@ def cache_key(data_sha256: str, checklist_digest: str, force: bool) -> str:
 
 
 class ResultCache:
-    """Policy outcomes (a result or a language skip) stored under a content key."""
+    """Policy outcomes (a result, a language skip or an input problem) stored under a content key."""
 
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
@@ -40,13 +43,17 @@ class ResultCache:
         """The stored record for ``key``, or None when absent or not trustworthy."""
         try:
             record = json.loads(self._path(key).read_text(encoding="utf-8"))
+            if not isinstance(record, dict) or record.get("key") != key or record.get("kind") not in KINDS:
+                return None
+            text = record.get("data")
+            if not isinstance(text, str) or hashlib.sha256(text.encode("utf-8")).hexdigest() != record.get("sha256"):
+                return None
+            data = json.loads(text)
         except (OSError, ValueError):
             return None
-        if not isinstance(record, dict) or record.get("key") != key or record.get("kind") not in ("policy", "skipped"):
+        if not isinstance(data, dict):
             return None
-        if not isinstance(record.get("data"), dict):
-            return None
-        return record
+        return {"key": key, "kind": record["kind"], "data": data}
 
     def put(self, key: str, kind: str, data: dict[str, Any]) -> None:
         """Store atomically; a cache that cannot be written only costs speed, never the run."""
@@ -54,8 +61,10 @@ class ResultCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+            text = json.dumps(data, ensure_ascii=False)
+            record = {"key": key, "kind": kind, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "data": text}
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"key": key, "kind": kind, "data": data}, handle, ensure_ascii=False)
+                json.dump(record, handle, ensure_ascii=False)
             os.replace(tmp, path)
         except OSError:
             try:

@@ -3,6 +3,10 @@
 Requirements are data. Loading is strict (medspaCy's ``from_dict`` habit): an unknown key, a wrong
 type or a pattern spaCy cannot compile fails with the file, the line, the item id and what is
 wrong, because a silently ignored typo in a checklist means a silently wrong audit.
+
+Compiling the patterns needs spaCy (a second of start-up); a rerun whose every policy comes from
+the cache needs only the checklists' digest and requirement metadata, so compilation can be
+deferred to the first policy that needs analysing (``load_checklists(..., compile=False)``).
 """
 
 from __future__ import annotations
@@ -12,12 +16,15 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import yaml
 
-from .models import SEVERITIES
-from .nlp import DEFAULT_MODEL, Pattern, PatternError, PatternSet
+
+from .models import DEFAULT_MODEL, SEVERITIES, Pattern, PatternError
+
+if TYPE_CHECKING:
+    from .nlp import PatternSet
 
 DEFAULT_CHECKLISTS: tuple[str, ...] = ("gdpr", "coppa")
 
@@ -84,12 +91,28 @@ class CompiledChecklists:
 
     checklists: list[Checklist]
     requirements: list[Requirement]
-    patterns: PatternSet
     model: str
     sources: tuple[str, ...] = ()
     """The checklist files as loaded: what a worker process needs to compile the same set."""
     digest: str = ""
     """SHA-256 of the checklist texts and the model: part of every cache key."""
+    _patterns: PatternSet | None = field(default=None, repr=False)
+
+    @property
+    def compiled(self) -> bool:
+        """Have the patterns been compiled yet?"""
+        return self._patterns is not None
+
+    @property
+    def patterns(self) -> PatternSet:
+        """Every requirement's patterns in one PatternSet, compiled on first use.
+
+        Raises :class:`ChecklistError` naming file, line, requirement and pattern when one does
+        not compile.
+        """
+        if self._patterns is None:
+            self._patterns = _compile_patterns(self.checklists, self.requirements, self.model)
+        return self._patterns
 
     @cached_property
     def requirement_table(self) -> dict[str, dict[str, Any]]:
@@ -113,7 +136,10 @@ class _LineDict(dict):  # type: ignore[type-arg]
     key_lines: dict[str, int]
 
 
-class _LineLoader(yaml.SafeLoader):
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10x faster, same nodes
+
+
+class _LineLoader(_SafeLoader):  # type: ignore[misc, valid-type]
     """SafeLoader that records lines and reads only true/false as booleans.
 
     Checklist patterns are full of English words, and YAML 1.1 would turn ``on``, ``no``, ``yes``
@@ -123,7 +149,7 @@ class _LineLoader(yaml.SafeLoader):
 
 _LineLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
 }
 _LineLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
                                   list("tTfF"))
@@ -317,8 +343,10 @@ def resolve(name_or_file: str) -> Path:
                          "or give a path to a .yaml file)")
 
 
-def load_checklists(names: Iterable[str] = DEFAULT_CHECKLISTS, model: str = DEFAULT_MODEL) -> CompiledChecklists:
-    """Load, validate and compile the named checklists into one :class:`CompiledChecklists`."""
+def load_checklists(names: Iterable[str] = DEFAULT_CHECKLISTS, model: str = DEFAULT_MODEL,
+                    compile: bool = True) -> CompiledChecklists:
+    """Load, validate and (unless ``compile`` is False) compile the named checklists into one
+    :class:`CompiledChecklists`."""
     from .requirement_detectors import REQUIREMENT_DETECTORS
 
     checklists: list[Checklist] = []
@@ -341,8 +369,18 @@ def load_checklists(names: Iterable[str] = DEFAULT_CHECKLISTS, model: str = DEFA
                 raise ChecklistError(f"{path}:{req.line}: requirement '{req.id}' is also defined in {owner[req.id]}")
             owner[req.id] = str(path)
         checklists.append(checklist)
-    patterns = PatternSet(model)
     requirements = [r for c in checklists for r in c.requirements]
+    result = CompiledChecklists(checklists=checklists, requirements=requirements, model=model,
+                                sources=tuple(sources), digest=digest.hexdigest())
+    if compile:
+        result.patterns  # noqa: B018 - compile now: a broken pattern fails before any file is read
+    return result
+
+
+def _compile_patterns(checklists: list[Checklist], requirements: list[Requirement], model: str) -> PatternSet:
+    from .nlp import PatternSet  # spaCy is imported only when patterns are compiled
+
+    patterns = PatternSet(model)
     for req in requirements:
         where = f"{Path(_path_of(checklists, req)).as_posix()}:{req.line}: requirement '{req.id}'"
         roles: list[tuple[str, tuple[Pattern, ...]]] = [
@@ -354,8 +392,7 @@ def load_checklists(names: Iterable[str] = DEFAULT_CHECKLISTS, model: str = DEFA
                     patterns.add(f"{req.id}/{role}/{n}", pattern)
                 except PatternError as exc:
                     raise ChecklistError(f"{where}: {role} pattern {n}: {exc}") from None
-    return CompiledChecklists(checklists=checklists, requirements=requirements, patterns=patterns, model=model,
-                              sources=tuple(sources), digest=digest.hexdigest())
+    return patterns
 
 
 def _path_of(checklists: list[Checklist], req: Requirement) -> str:

@@ -20,8 +20,7 @@ from . import __version__
 from .checklist import DEFAULT_CHECKLISTS, ChecklistError, bundled_names, load_checklists, parse_checklist, resolve
 from .documents import DEFAULT_MAX_BYTES
 from .evaluate import GoldError, evaluate, format_table, load_gold
-from .models import SEVERITIES, Report, Status
-from .nlp import ModelUnavailable
+from .models import SEVERITIES, ModelUnavailable, Report, Status
 from .report import FORMATS, atomic_write, write_reports
 from .report.json_report import report_to_dict
 from .requirement_detectors import REQUIREMENT_DETECTORS
@@ -31,7 +30,7 @@ from .models import PolicyResult, Skipped
 from .report.json_load import ReportFormatError, load_report_dict, report_from_dict
 from .runner import EXECUTORS, Settings, default_jobs, run
 from .scan import build_report, scan, tasks_for
-from .stream import JsonlSink, lighten, progress_over
+from .stream import JsonlSink, light_result, progress_over
 
 EXIT_OK = 0
 EXIT_GAPS = 1
@@ -43,9 +42,9 @@ def _fail(message: str) -> None:
     sys.exit(EXIT_USAGE)
 
 
-def _load(checklists: tuple[str, ...], model: str):  # type: ignore[no-untyped-def]
+def _load(checklists: tuple[str, ...], model: str, compile: bool = True):  # type: ignore[no-untyped-def]
     try:
-        return load_checklists(checklists or DEFAULT_CHECKLISTS, model)
+        return load_checklists(checklists or DEFAULT_CHECKLISTS, model, compile=compile)
     except ChecklistError as exc:
         _fail(str(exc))
     except ModelUnavailable as exc:
@@ -163,7 +162,9 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
             old = load_report_dict(baseline)
         except ReportFormatError as exc:
             _fail(str(exc))
-    compiled = _load(checklists, model)
+    # with a cache, compiling the patterns (and importing spaCy) waits for the first policy the
+    # cache does not answer: an unchanged corpus is reported without either
+    compiled = _load(checklists, model, compile=cache_dir is None or executor == "dask")
     tasks, errors = tasks_for(paths, max_bytes=max_bytes)
     settings = Settings(compiled.sources, compiled.model, max_bytes, force, cache_dir)
     stream = "jsonl" in chosen
@@ -178,13 +179,14 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
             for outcome in bar:
                 if sink is not None:
                     sink.add(outcome)
-                if outcome.result is not None:
-                    results.append(outcome.result if keep_full else lighten(outcome.result))
+                if outcome.analysed is not None or outcome.record is not None:
+                    results.append(outcome.result if keep_full else light_result(outcome))  # type: ignore[arg-type]
                 elif outcome.skipped is not None:
                     skipped.append(outcome.skipped)
                 elif outcome.error is not None:
                     errors.append(outcome.error)
-    except RuntimeError as exc:  # the Dask extra missing, a cluster that cannot be reached
+    except (RuntimeError, ChecklistError, ModelUnavailable) as exc:
+        # the Dask extra missing, a cluster that cannot be reached; checklists compiled late (--cache)
         if sink is not None:
             sink.abort()
         _fail(str(exc))

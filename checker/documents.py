@@ -12,14 +12,15 @@ import bisect
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
-
-from charset_normalizer import from_bytes
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from .models import Block, BlockKind, Document, Link
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 SUFFIXES: dict[str, str] = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text",
                             ".html": "html", ".htm": "html", ".pdf": "pdf"}
@@ -144,6 +145,8 @@ def _guess_decode(data: bytes) -> str:
     high = sum(1 for byte in sample if byte >= 0x80)
     if high <= _LEGACY_WESTERN_SHARE * len(sample):
         return data.decode("cp1252", errors="replace")
+    from charset_normalizer import from_bytes  # imported only for the rare file that needs guessing
+
     best = from_bytes(sample).best()
     encoding = best.encoding if best is not None else "cp1252"
     if encoding.lower().replace("-", "_") in ("utf_8", "ascii"):
@@ -244,7 +247,11 @@ def parse_provenance(text: str, links: Iterable[Link] = ()) -> dict[str, Any] | 
 # Markdown
 # --------------------------------------------------------------------------------------------
 
-_MD = MarkdownIt("commonmark").enable("table")
+@lru_cache(maxsize=1)
+def _markdown_parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # imported when a Markdown file is read, not for cached runs
+
+    return MarkdownIt("commonmark").enable("table")
 _HEADING_MAX_WORDS = 20
 
 
@@ -432,7 +439,7 @@ def load_markdown(text: str) -> tuple[list[Block], dict[str, Any]]:
 
 def _load_markdown_structure(text: str) -> tuple[list[Block], dict[str, Any]]:
     """Markdown -> blocks. Headings stay headings (also ``**Bold**`` lines), links keep targets."""
-    tokens = _MD.parse(text)
+    tokens = _markdown_parser().parse(text)
     blocks: list[Block] = []
     metadata: dict[str, Any] = {}
     context: list[str] = []

@@ -20,6 +20,20 @@ class Status(str, Enum):
 
 
 SEVERITIES: tuple[str, ...] = ("low", "medium", "high")
+
+DEFAULT_MODEL = "blank"
+"""The default spaCy pipeline: ``spacy.blank("en")`` + sentencizer + lookup lemmas, no download."""
+
+Pattern = str | list[dict[str, Any]]
+"""A checklist pattern: a phrase (matched on lemmas) or a spaCy token pattern (a list of dicts)."""
+
+
+class ModelUnavailable(Exception):
+    """The requested spaCy model is not installed."""
+
+
+class PatternError(ValueError):
+    """A checklist pattern spaCy cannot compile; the message says why."""
 """Closed, ordered set of severities; the index is the rank used by ``--fail-on``."""
 
 

@@ -24,20 +24,12 @@ from spacy.schemas import validate_token_pattern
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Token
 
-from .models import Block, BlockKind, Document, Match, Sentence
-from .pattern_anchors import Anchor, anchors_of
+from .models import (DEFAULT_MODEL, Block, BlockKind, Document, Match, ModelUnavailable, Pattern,  # noqa: F401
+                     PatternError, Sentence)
+from .pattern_anchors import anchors_of
 from .token_matcher import CompiledPattern, DocColumns, compile_pattern
 
-DEFAULT_MODEL = "blank"
 BLOCK_SEPARATOR = "\n\n"
-
-
-class ModelUnavailable(Exception):
-    """The requested spaCy model is not installed."""
-
-
-class PatternError(ValueError):
-    """A checklist pattern spaCy cannot compile; the message says why."""
 
 
 class LowercaseLookupLemmatizer(Lemmatizer):
@@ -217,7 +209,8 @@ def _sentences(document: Document, block_starts: list[int], doc: Doc) -> ParsedD
 # Patterns
 # --------------------------------------------------------------------------------------------
 
-Pattern = str | list[dict[str, Any]]
+HashedAnchor = tuple[str, frozenset[int]]
+"""An anchor (:mod:`checker.pattern_anchors`) with its words as string-store hashes."""
 
 
 class PatternSet:
@@ -232,7 +225,7 @@ class PatternSet:
         self._nlp = get_pipeline(model)
         self._matcher = Matcher(self._nlp.vocab, validate=True)  # patterns outside token_matcher's subset
         self._phrases = PhraseMatcher(self._nlp.vocab, attr="LEMMA")
-        self._compiled: list[tuple[int, CompiledPattern, list[Anchor]]] = []
+        self._compiled: list[tuple[int, CompiledPattern, list[HashedAnchor]]] = []
         self._ids: set[str] = set()
         self.token_patterns: list[tuple[str, list[dict[str, Any]]]] = []
         """Every token pattern as added (for tools and for checking the anchored matching)."""
@@ -259,7 +252,10 @@ class PatternSet:
                     detail = " ".join(str(exc).split())
                     raise PatternError(f"invalid token pattern: {detail}") from None
             else:
-                self._compiled.append((self._nlp.vocab.strings.add(pattern_id), compiled, anchors_of(pattern)))
+                # anchors as hashed word lists, fewest words first (the likeliest to rule a sentence out)
+                anchors = sorted(((column, frozenset(get_string_id(w) for w in words))
+                                  for column, words in anchors_of(pattern)), key=lambda a: len(a[1]))
+                self._compiled.append((self._nlp.vocab.strings.add(pattern_id), compiled, anchors))
             self.token_patterns.append((pattern_id, pattern))
         else:
             raise PatternError("a pattern must be a phrase (string) or a token pattern (list of dicts)")
@@ -278,8 +274,6 @@ class PatternSet:
         """
         doc = parsed._doc
         raw: list[tuple[int, int, int]] = list(self._phrases(doc)) if len(self._phrases) else []
-        if not self._compiled and not len(self._matcher):
-            return self._collect(parsed, raw)
         view = _SentenceColumns(parsed)
         if len(self._matcher):
             raw.extend(self._matcher(doc))
@@ -288,11 +282,13 @@ class PatternSet:
             if candidates is not None and not candidates:
                 continue
             raw.extend((key, start, end) for start, end in compiled.shortest(view, candidates).values())
-        return self._collect(parsed, raw)
+        return self._collect(parsed, raw, view)
 
-    def _collect(self, parsed: ParsedDocument, raw: list[tuple[int, int, int]]) -> list[Match]:
+    def _collect(self, parsed: ParsedDocument, raw: list[tuple[int, int, int]],
+                 view: DocColumns | None = None) -> list[Match]:
         """Matches inside one sentence, the shortest span per pattern and sentence, in order."""
-        doc = parsed._doc
+        view = view or _SentenceColumns(parsed)
+        idx, length = view.column("IDX"), view.column("LENGTH")
         owner = parsed._sentence_of_token
         vocab = self._nlp.vocab
         found: dict[tuple[str, int], Match] = {}
@@ -303,8 +299,8 @@ class PatternSet:
             sent = parsed.sentences[sentence]
             pid = vocab.strings[match_id]
             base = parsed._sentence_start[sentence]
-            s_char = doc[start].idx - base
-            e_char = doc[end - 1].idx + len(doc[end - 1].text) - base
+            s_char = idx[start] - base
+            e_char = idx[end - 1] + length[end - 1] - base
             key = (pid, sentence)
             previous = found.get(key)
             # keep the shortest span per pattern and sentence: the words that carry the match
@@ -318,24 +314,22 @@ class _SentenceColumns(DocColumns):
 
     def __init__(self, parsed: ParsedDocument) -> None:
         super().__init__(parsed._doc, parsed._sentence_of_token, parsed._sentence_bounds)
-        self._holding: dict[Anchor, set[int]] = {}
+        self._holding: dict[HashedAnchor, set[int]] = {}
 
-    def holding(self, anchor: Anchor) -> set[int]:
+    def holding(self, anchor: HashedAnchor) -> set[int]:
         """The sentences holding a word of ``anchor``."""
         found = self._holding.get(anchor)
         if found is None:
-            column, words = anchor
-            index = self.index("LOWER" if column == "LOWER" else "LEMMA")
             owner = self.owner
-            found = {owner[i] for i in index.union(get_string_id(word) for word in words)}
+            found = {owner[i] for i in self.union(*anchor)}
             found.discard(-1)
             self._holding[anchor] = found
         return found
 
-    def candidates(self, anchors: list[Anchor]) -> set[int] | None:
+    def candidates(self, anchors: list[HashedAnchor]) -> set[int] | None:
         """Sentences holding a word of every anchor (None: no anchors, every sentence)."""
         found: set[int] | None = None
-        for anchor in sorted(anchors, key=lambda a: len(a[1])):
+        for anchor in anchors:
             holding = self.holding(anchor)
             found = set(holding) if found is None else found & holding
             if not found:

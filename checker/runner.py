@@ -14,14 +14,14 @@ from __future__ import annotations
 import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from .cache import ResultCache, cache_key
 from .checklist import CompiledChecklists, load_checklists
 from .documents import InputProblem, kind_of, load_bytes, read_file_bytes, sniff_kind
-from .language import detect_language
 from .models import InputError, PolicyResult, Skipped
 
 UNDETERMINED = ("und", "zxx")
@@ -54,24 +54,42 @@ class Settings:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one task: exactly one of ``result``, ``skipped``, ``error``."""
+    """What became of one task: a policy result, a language skip or an error.
+
+    A result is either ``analysed`` here or a ``record`` from the cache (the policy in the JSON
+    contract, as JSONL writes it); :attr:`result` builds the object only when someone asks, so a
+    cached policy headed for JSONL is never rebuilt and re-encoded.
+    """
 
     source: str
-    result: PolicyResult | None = None
+    analysed: PolicyResult | None = None
     skipped: Skipped | None = None
     error: InputError | None = None
     cached: bool = False
+    record: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def result(self) -> PolicyResult | None:
+        """The policy's result (None for a skip or an error)."""
+        if self.analysed is not None or self.record is None:
+            return self.analysed
+        from .report.json_load import policy_from_dict
+
+        return policy_from_dict(self.record)
 
 
 _COMPILED: dict[tuple[tuple[str, ...], str], CompiledChecklists] = {}
 
 
-def compiled_for(sources: tuple[str, ...], model: str) -> CompiledChecklists:
-    """The compiled checklists for these files and model, compiled at most once per process."""
+def compiled_for(sources: tuple[str, ...], model: str, compile: bool = True) -> CompiledChecklists:
+    """The checklists for these files and model, loaded (and compiled) at most once per process."""
     key = (sources, model)
     if key not in _COMPILED:
-        _COMPILED[key] = load_checklists(sources, model)
-    return _COMPILED[key]
+        _COMPILED[key] = load_checklists(sources, model, compile=compile)
+    found = _COMPILED[key]
+    if compile:
+        found.patterns  # noqa: B018 - compiles now if it was loaded uncompiled
+    return found
 
 
 def remember(compiled: CompiledChecklists) -> None:
@@ -90,37 +108,71 @@ def _skip(source: str, language: str) -> Skipped:
     return Skipped(source, language, f"{source}: skipped, {why} (--force scans it anyway)")
 
 
+def _read(task: Task, settings: Settings) -> tuple[bytes, str]:
+    """The task's bytes and kind (markdown, html, pdf, text); InputProblem when unreadable."""
+    if task.data is not None:
+        if len(task.data) > settings.max_bytes:
+            raise InputProblem(f"{task.source}: more than the {settings.max_bytes:,}-byte limit (--max-bytes)")
+        return task.data, sniff_kind(task.data)
+    assert task.path is not None
+    return read_file_bytes(Path(task.path), settings.max_bytes, task.source), kind_of(Path(task.path))
+
+
+def _from_cache(cache: ResultCache, key: str, source: str) -> Outcome | None:
+    """The stored outcome under ``key``, or None when absent or damaged (then it is recomputed)."""
+    record = cache.get(key)
+    if record is None:
+        return None
+    try:
+        if record["kind"] == "skipped":
+            return Outcome(source, skipped=_skip(source, str(record["data"]["language"])), cached=True)
+        if record["kind"] == "error":
+            return Outcome(source, error=InputError(source, f"{source}: {record['data']['problem']}"), cached=True)
+        return Outcome(source, cached=True, record={**record["data"], "source": source})
+    except (KeyError, TypeError):
+        return None
+
+
+def _failed(source: str, exc: Exception) -> Outcome:
+    if isinstance(exc, InputProblem):
+        return Outcome(source, error=InputError(source, str(exc)))
+    return Outcome(source, error=InputError(source, f"{source}: could not be scanned ({_describe(exc)}); "
+                                                    "please report this as a gapcheck bug"))
+
+
+def lookup(task: Task, settings: Settings, digest: str) -> Outcome | None:
+    """What the cache already knows about ``task``: its outcome, a read error, or None (analyse it).
+
+    Costs a read and a hash, no NLP: a rerun over an unchanged corpus is answered entirely here.
+    """
+    if not settings.cache_dir:
+        return None
+    try:
+        data, kind = _read(task, settings)
+        key = cache_key(hashlib.sha256(data).hexdigest() + kind, digest, settings.force)
+        return _from_cache(ResultCache(settings.cache_dir), key, task.source)
+    except Exception as exc:  # noqa: BLE001 - a bad file is that file's error, never the batch's
+        return _failed(task.source, exc)
+
+
 def process(task: Task, settings: Settings, compiled: CompiledChecklists | None = None) -> Outcome:
     """Scan one policy; never raises (an unforeseen failure becomes this policy's error)."""
+    from .language import detect_language
     from .nlp import parse_document
-    from .report.json_load import ReportFormatError, policy_from_dict
     from .report.json_report import policy_to_dict
     from .scan import analyse
 
     source = task.source
     try:
         compiled = compiled or compiled_for(settings.checklist_sources, settings.model)
-        if task.data is not None:
-            data = task.data
-            if len(data) > settings.max_bytes:
-                raise InputProblem(f"{source}: more than the {settings.max_bytes:,}-byte limit (--max-bytes)")
-            kind = sniff_kind(data)
-        else:
-            assert task.path is not None
-            data = read_file_bytes(Path(task.path), settings.max_bytes, source)
-            kind = kind_of(Path(task.path))
+        cache, key = None, ""
+        data, kind = _read(task, settings)
         cache = ResultCache(settings.cache_dir) if settings.cache_dir else None
         key = cache_key(hashlib.sha256(data).hexdigest() + kind, compiled.digest, settings.force) if cache else ""
         if cache:
-            record = cache.get(key)
-            if record is not None:
-                try:
-                    if record["kind"] == "skipped":
-                        return Outcome(source, skipped=_skip(source, str(record["data"]["language"])), cached=True)
-                    result = policy_from_dict(record["data"])
-                    return Outcome(source, result=replace(result, source=source), cached=True)
-                except (KeyError, TypeError, ReportFormatError):
-                    pass  # a damaged entry is recomputed and overwritten
+            known = _from_cache(cache, key, source)
+            if known is not None:
+                return known
         document = load_bytes(data, source, kind)
         language, _ = detect_language(document)
         document.metadata["language"] = language
@@ -131,12 +183,15 @@ def process(task: Task, settings: Settings, compiled: CompiledChecklists | None 
         result = analyse(parse_document(document, compiled.model), compiled)
         if cache:
             cache.put(key, "policy", policy_to_dict(result, compiled.requirement_table))
-        return Outcome(source, result=result)
+        return Outcome(source, analysed=result)
     except InputProblem as exc:
-        return Outcome(source, error=InputError(source, str(exc)))
+        # the same bytes give the same problem (empty, not text, a broken PDF): remember it too
+        message = str(exc)
+        if cache and key and message.startswith(f"{source}: "):
+            cache.put(key, "error", {"problem": message[len(source) + 2:]})
+        return _failed(source, exc)
     except Exception as exc:  # noqa: BLE001 - one unforeseen failure must not stop a nightly batch
-        return Outcome(source, error=InputError(source, f"{source}: could not be scanned ({_describe(exc)}); "
-                                                        "please report this as a gapcheck bug"))
+        return _failed(source, exc)
 
 
 def _process_in_worker(task: Task, settings: Settings) -> Outcome:
@@ -156,20 +211,38 @@ def _windows(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
 
 def run(tasks: list[Task], settings: Settings, compiled: CompiledChecklists | None = None, jobs: int = 1,
         executor: str = "local", scheduler: str | None = None) -> Iterator[Outcome]:
-    """Outcomes of ``tasks`` in task order, computed serially, in ``jobs`` processes, or on Dask."""
+    """Outcomes of ``tasks`` in task order, computed serially, in ``jobs`` processes, or on Dask.
+
+    With a cache, this process first answers every task the cache knows (a read and a hash
+    each); only the rest reach the workers, and the checklists are compiled and the worker pool
+    started only when there is a rest. Raises :class:`ChecklistError`/``ModelUnavailable`` if the
+    checklists cannot be compiled when first needed.
+    """
     if executor == "dask":
         yield from _run_dask(tasks, settings, scheduler, jobs)
         return
-    if jobs <= 1 or len(tasks) < PARALLEL_MIN_TASKS:
-        for task in tasks:
-            yield process(task, settings, compiled)
-        return
-    if compiled is not None:
-        remember(compiled)  # a forked worker finds it and compiles nothing
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for window in _windows(tasks, jobs * 32):
-            yield from pool.map(_process_in_worker, window, [settings] * len(window),
-                                chunksize=max(1, len(window) // (jobs * 4)))
+    compiled = compiled or compiled_for(settings.checklist_sources, settings.model, compile=False)
+    parallel = jobs > 1 and len(tasks) >= PARALLEL_MIN_TASKS
+    pool: ProcessPoolExecutor | None = None
+    try:
+        for window in _windows(tasks, jobs * 32 if parallel else 64):
+            known = [lookup(task, settings, compiled.digest) for task in window]
+            missing = [task for task, outcome in zip(window, known) if outcome is None]
+            if missing:
+                compiled.patterns  # noqa: B018 - compile here, before forking, so workers inherit it
+                remember(compiled)
+            if missing and parallel and pool is None:
+                pool = ProcessPoolExecutor(max_workers=jobs)
+            if pool is not None and len(missing) > 1:
+                fresh: Iterator[Outcome] = pool.map(_process_in_worker, missing, [settings] * len(missing),
+                                                    chunksize=max(1, len(missing) // (jobs * 4)))
+            else:
+                fresh = (process(task, settings, compiled) for task in missing)
+            for outcome in known:
+                yield outcome if outcome is not None else next(fresh)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
 def _run_dask(tasks: list[Task], settings: Settings, scheduler: str | None, jobs: int) -> Iterator[Outcome]:

@@ -10,24 +10,26 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from . import __version__
 from .checklist import DEFAULT_CHECKLISTS, CompiledChecklists, load_checklists
 from .compare import compare
-from .detectors import DetectorInput, run_detectors
 from .documents import DEFAULT_MAX_BYTES, discover
-from .facts import extract_facts
-from .matching import match_requirements
 from .models import InputError, PolicyResult, Report, Skipped
-from .nlp import ParsedDocument
 from .runner import Settings, Task, run
+
+if TYPE_CHECKING:
+    from .nlp import ParsedDocument
 
 STDIN = "-"
 
 
 def analyse(parsed: ParsedDocument, compiled: CompiledChecklists) -> PolicyResult:
     """Everything gapcheck concludes about one parsed policy."""
+    from .detectors import DetectorInput, run_detectors  # the analysis modules load with the first
+    from .facts import extract_facts                    # policy that needs analysing, not for a
+    from .matching import match_requirements            # rerun answered by the cache
     sentences = parsed.sentences
     facts = extract_facts(sentences)
     matches = compiled.patterns.find(parsed)

@@ -21,7 +21,7 @@ checklists; reads a spaCy ``Doc`` only through its attribute arrays.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
 import numpy
@@ -31,12 +31,15 @@ from spacy.tokens import Doc
 
 from .pattern_anchors import _QUANTIFIER
 
+_WORD_COLUMNS = ("LOWER", "LEMMA", "ORTH")
 _STRING_KEYS = {"LOWER": "LOWER", "LEMMA": "LEMMA", "TEXT": "ORTH", "ORTH": "ORTH"}
 _FLAG_KEYS = {"IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE",
               "IS_STOP", "IS_BRACKET", "IS_QUOTE", "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT", "IS_CURRENCY",
               "LIKE_NUM", "LIKE_EMAIL", "LIKE_URL", "IS_SENT_START", "LENGTH"}
 _COLUMN_OF = {key: key for key in _FLAG_KEYS} | {"IS_SENT_START": "SENT_START", "LOWER": "LOWER",
                                                  "LEMMA": "LEMMA", "ORTH": "ORTH"}
+_REGEX_MEMORY = 200_000
+"""Most remembered regex answers per condition (about 20 MB) before the memory is cleared."""
 _COMPARE: dict[str, Callable[[int, int], bool]] = {
     "==": int.__eq__, "!=": int.__ne__, ">=": int.__ge__, "<=": int.__le__, ">": int.__gt__, "<": int.__lt__}
 
@@ -97,15 +100,32 @@ class DocColumns:
             self._found[key] = found
         return found
 
-    def regex_positions(self, name: str, regex: re.Pattern[str]) -> list[int]:
-        """Tokens whose ``name`` string the regex finds something in (each distinct value tested once)."""
+    def union(self, name: str, values: frozenset[int]) -> list[int]:
+        """Tokens whose ``name`` is one of ``values`` (cached: anchors and pivots share word lists)."""
+        key = (name, values)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = self.index(name).union(values)
+        return found
+
+    def regex_positions(self, name: str, regex: re.Pattern[str], verdicts: dict[int, bool]) -> list[int]:
+        """Tokens whose ``name`` string the regex finds something in; ``verdicts`` remembers the
+        regex's answer per string across documents, so each distinct word is tested once."""
         key = (name, regex)
         found = self._found.get(key)
         if found is None:
             strings = self.doc.vocab.strings
             index = self.index(name)
-            found = index.union([value for value in index.values() if regex.search(strings[value])])
-            self._found[key] = found
+            if len(verdicts) > _REGEX_MEMORY:
+                verdicts.clear()  # bounded: a nightly run sees an open-ended vocabulary
+            hits = []
+            for value in index.values():
+                verdict = verdicts.get(value)
+                if verdict is None:
+                    verdict = verdicts[value] = regex.search(strings[value]) is not None
+                if verdict:
+                    hits.append(value)
+            found = self._found[key] = index.union(hits)
         return found
 
 
@@ -148,6 +168,15 @@ class Condition:
     column: str
     kind: str  # "eq", "in", "not_in", "regex", "cmp"
     value: Any
+    verdicts: dict[int, bool] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @property
+    def tier(self) -> int | None:
+        """How cheaply :meth:`positions` lists the tokens: 0 from a word index, 1 from a flag
+        column, 2 by testing every distinct word with a regex; None when it cannot."""
+        if self.kind in ("eq", "in"):
+            return 0 if self.column in _WORD_COLUMNS else 1
+        return 2 if self.kind == "regex" else None
 
     def bind(self, view: DocColumns) -> Callable[[int], bool]:
         """A test of token ``i`` of this document."""
@@ -169,9 +198,9 @@ class Condition:
         if self.kind == "eq":
             return view.equal(self.column, self.value)
         if self.kind == "in":
-            return view.index(self.column).union(self.value)
+            return view.union(self.column, self.value)
         if self.kind == "regex":
-            return view.regex_positions(self.column, self.value)
+            return view.regex_positions(self.column, self.value, self.verdicts)
         return None
 
 
@@ -190,12 +219,19 @@ class Item:
         checks = [c.bind(view) for c in self.conditions]
         if len(checks) == 1:
             return checks[0]
+        if len(checks) == 2:
+            first, second = checks
+            return lambda i: first(i) and second(i)
         return lambda i: all(check(i) for check in checks)
 
-    def positions(self, view: DocColumns) -> list[int] | None:
-        """Tokens meeting every condition, from the most selective indexed condition; None if none is."""
+    def positions(self, view: DocColumns, tier: int = 2) -> list[int] | None:
+        """Tokens meeting every condition, listed from the most selective condition of ``tier`` or
+        a cheaper one (see :attr:`Condition.tier`) and tested for the rest; None if there is none."""
         best: list[int] | None = None
         for condition in self.conditions:
+            cost = condition.tier
+            if cost is None or cost > tier:
+                continue
             found = condition.positions(view)
             if found is not None and (best is None or len(found) < len(best)):
                 best = found
@@ -283,16 +319,20 @@ class CompiledPattern:
         self.items = items
         self.pivots = [k for k, item in enumerate(items) if item.low == item.high == 1]
         self._walkers = {k: (_Walker(items[:k][::-1]), _Walker(items[k + 1:])) for k in self.pivots}
+        self._tiers = sorted({c.tier for k in self.pivots for c in items[k].conditions if c.tier is not None})
 
     def _pivot(self, view: DocColumns) -> tuple[int, list[int]]:
         """The single-token item with the fewest occurrences, and those occurrences."""
         best: tuple[int, list[int]] | None = None
-        for k in self.pivots:
-            found = self.items[k].positions(view)
-            if found is not None and (best is None or len(found) < len(best[1])):
-                best = (k, found)
-                if not found:
-                    break
+        for tier in self._tiers:  # a word index first; flags and regexes only when no word is fixed
+            for k in self.pivots:
+                found = self.items[k].positions(view, tier)
+                if found is not None and (best is None or len(found) < len(best[1])):
+                    best = (k, found)
+                    if not found:
+                        return best
+            if best is not None:
+                return best
         if best is None:  # no indexable condition: test the first single-token item everywhere
             k = self.pivots[0]
             check = self.items[k].bind(view)

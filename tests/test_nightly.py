@@ -56,7 +56,8 @@ def test_cache_reuses_unchanged_policies_and_distrusts_damaged_entries(corpus: P
     cache = tmp_path / "cache"
     first = _json(tmp_path / "a", str(corpus), "--cache", str(cache), "--jobs", "1")
     entries = sorted(cache.rglob("*.json"))
-    assert len(entries) == 11  # ten policies and one language skip; errors are not cached
+    # ten policies, one language skip and one empty file: the same bytes always give the same problem
+    assert len(entries) == 12
     calls = []
 
     def counting_analyse(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -73,7 +74,7 @@ def test_cache_reuses_unchanged_policies_and_distrusts_damaged_entries(corpus: P
     monkeypatch.undo()
     third = _json(tmp_path / "c", str(corpus), "--cache", str(cache), "--jobs", "1")
     assert third == first
-    assert json.loads(entries[1].read_text(encoding="utf-8"))["kind"] in ("policy", "skipped")
+    assert json.loads(entries[1].read_text(encoding="utf-8"))["kind"] in ("policy", "skipped", "error")
 
 
 def test_cache_key_changes_with_the_checklists(corpus: Path, tmp_path: Path) -> None:
@@ -182,3 +183,50 @@ def test_dask_executor_gives_the_serial_result(corpus: Path) -> None:
     serial = scan([corpus])
     on_dask = scan([corpus], executor="dask", jobs=2)
     assert on_dask == serial
+
+
+def test_an_edited_cache_entry_is_not_trusted(corpus: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = _json(tmp_path / "a", str(corpus / "asi.md"), "--cache", str(cache))
+    entry, = cache.rglob("*.json")
+    record = json.loads(entry.read_text(encoding="utf-8"))
+    # valid JSON, the right key, a plausible result: only the checksum shows it is not gapcheck's
+    forged = record["data"].replace('"status": "missing"', '"status": "met"')
+    assert forged != record["data"]
+    entry.write_text(json.dumps({**record, "data": forged}), encoding="utf-8")
+    again = _json(tmp_path / "b", str(corpus / "asi.md"), "--cache", str(cache))
+    assert again == first
+
+
+def test_an_unchanged_corpus_is_answered_without_nlp(corpus: Path, tmp_path: Path) -> None:
+    """A rerun over cached policies reads and hashes files; it neither imports spaCy nor compiles
+    a pattern (that is what makes it 20x faster than the first run)."""
+    import subprocess
+    import sys
+
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    args = ["scan", str(corpus), "--cache", str(cache), "--format", "jsonl", "--out", str(out), "-q", "--jobs", "2"]
+    probe = ("import sys\nfrom checker.cli import main\n"
+             f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
+             "print('spacy' in sys.modules, 'checker.nlp' in sys.modules)\n")
+    first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert first.stdout.split() == ["True", "True"]
+    lines = (out / "results.jsonl").read_bytes()
+    second = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert second.stdout.split() == ["False", "False"], second.stderr
+    assert (out / "results.jsonl").read_bytes() == lines
+
+
+def test_a_broken_pattern_still_stops_a_cached_run(corpus: Path, tmp_path: Path) -> None:
+    """With --cache the patterns compile at the first policy the cache cannot answer; a pattern
+    that does not compile must still end the run with the usage error, not 12 per-file errors."""
+    checklist = tmp_path / "broken.yaml"
+    checklist.write_text(
+        "id: broken\ntitle: Broken\nversion: '1'\nrequirements:\n"
+        "  - id: retention\n    title: Retention\n    references: [GDPR Art. 13(2)(a)]\n    severity: high\n"
+        "    description: d\n    remediation: r\n    patterns: [[{LEMA: retain}]]\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["scan", str(corpus), "--checklist", str(checklist), "--cache",
+                                       str(tmp_path / "cache"), "--format", "jsonl", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "broken.yaml:5: requirement 'retention': core pattern 1: invalid token pattern" in result.output
+    assert not (tmp_path / "o" / "results.jsonl").exists()

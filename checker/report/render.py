@@ -15,11 +15,13 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from typing import TYPE_CHECKING
 
 from ..models import Report
 from .view import STATUS_SYMBOL, build_view
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
@@ -33,6 +35,9 @@ def md_escape(value: object) -> str:
 
 @lru_cache(maxsize=1)
 def _environments() -> tuple[Environment, Environment]:
+    # Jinja2 is imported when a report is rendered, not for a JSONL-only nightly run
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
     html = Environment(loader=PackageLoader("checker.report", "templates"), autoescape=select_autoescape(
         enabled_extensions=("html", "j2"), default_for_string=True), undefined=StrictUndefined,
         trim_blocks=False, lstrip_blocks=False)
@@ -48,6 +53,8 @@ def _asset(name: str) -> str:
 
 def render_html(report: Report) -> str:
     """One self-contained HTML page: overview, matrix, comparisons, one section per policy."""
+    from markupsafe import Markup
+
     html, _ = _environments()
     script = _asset("report.js")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
