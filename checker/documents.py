@@ -310,18 +310,21 @@ def _clean_block(run: _InlineText, start: int, end: int) -> tuple[str, tuple[int
     the source line (relative to the run) the cleaned text starts on.
     """
     raw = run.text[start:end]
-    pieces = [m.span() for m in _NON_SPACE.finditer(raw)]
-    text = " ".join(raw[a:b] for a, b in pieces)
-    piece_starts = [a for a, _ in pieces]
-    text_starts: list[int] = []
-    offset = 0
-    for a, b in pieces:
-        text_starts.append(offset)
-        offset += b - a + 1
+    text = " ".join(raw.split())  # str.split and \s agree on what whitespace is
+    mapping: list[tuple[list[tuple[int, int]], list[int], list[int]]] = []
 
     def new_offset(raw_offset: int) -> int:
         # the text offset of the first kept character at or after raw_offset; of each whitespace
-        # run between two pieces only its first character is kept (as the space)
+        # run between two pieces only its first character is kept (as the space). The piece table
+        # is built on first use: most blocks are one line without links and never need it.
+        if not mapping:
+            spans = [m.span() for m in _NON_SPACE.finditer(raw)]
+            starts, offset = [], 0
+            for a, b in spans:
+                starts.append(offset)
+                offset += b - a + 1
+            mapping.append((spans, [a for a, _ in spans], starts))
+        pieces, piece_starts, text_starts = mapping[0]
         k = bisect.bisect_right(piece_starts, raw_offset) - 1
         if k < 0:
             return 0

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-import py3langid
-
 from .models import BlockKind, Document
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -22,10 +20,10 @@ SAMPLE_CHARS = 60_000
 
 def english_share(text: str) -> float:
     """Share of words that are common English function words (about 0.3-0.5 in English prose)."""
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = _WORD.findall(text.lower())
     if not words:
         return 0.0
-    return sum(1 for w in words if w in _ENGLISH_FUNCTION_WORDS) / len(words)
+    return sum(map(_ENGLISH_FUNCTION_WORDS.__contains__, words)) / len(words)
 
 
 def detect_language(document: Document) -> tuple[str, float]:
@@ -36,6 +34,8 @@ def detect_language(document: Document) -> tuple[str, float]:
     share = english_share(sample)
     if share >= 0.18:
         return "en", share
+    import py3langid  # loads numpy and a model: only for the policies that are not plainly English
+
     language, _ = py3langid.classify(sample)
     if language == "en" and share < 0.08:
         return "und", share  # "English" with almost no English words: too little text to tell

@@ -6,6 +6,7 @@ to worker processes, and nothing here knows about files, spaCy or output formats
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -78,13 +79,8 @@ class Block:
 
     def line_at(self, offset: int) -> int:
         """Source line of the character at ``offset`` in this block's text."""
-        index = 0
-        for i, start in enumerate(self.line_starts):
-            if start <= offset:
-                index = i
-            else:
-                break
-        return self.line + index
+        # line_starts is ascending and starts at 0: the last start at or before offset
+        return self.line + max(0, bisect.bisect_right(self.line_starts, offset) - 1)
 
 
 @dataclass(frozen=True)

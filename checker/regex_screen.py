@@ -78,6 +78,21 @@ def needles(pattern: re.Pattern[str]) -> frozenset[str] | None:
     return frozenset(n for n in found if not any(m != n and m in n for m in found))
 
 
+_last_lowered: tuple[str, str] = ("", "")
+
+
+def _lower(text: str) -> str:
+    """``text.lower()``, remembered for the last text: detectors try several patterns in a row on
+    the same sentence. (One tuple, swapped whole: safe if threads share it.)"""
+    global _last_lowered
+    last = _last_lowered
+    if last[0] is text:
+        return last[1]
+    lowered = text.lower()
+    _last_lowered = (text, lowered)
+    return lowered
+
+
 class Screened:
     """A compiled regex that first checks, with plain ``in`` tests, that it could match at all.
 
@@ -97,8 +112,11 @@ class Screened:
         if self._ignore_case:
             if not text.isascii():
                 return True
-            text = text.lower()
-        return any(n in text for n in self.needles)
+            text = _lower(text)
+        for needle in self.needles:
+            if needle in text:
+                return True
+        return False
 
     def search(self, text: str, *args: int) -> re.Match[str] | None:
         return self.pattern.search(text, *args) if self.could_match(text) else None
