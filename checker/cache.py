@@ -57,11 +57,14 @@ class ResultCache:
 
     def put(self, key: str, kind: str, data: dict[str, Any]) -> None:
         """Store atomically; a cache that cannot be written only costs speed, never the run."""
+        self.put_text(key, kind, json.dumps(data, ensure_ascii=False))
+
+    def put_text(self, key: str, kind: str, text: str) -> None:
+        """:meth:`put` for data already encoded as JSON text."""
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
-            text = json.dumps(data, ensure_ascii=False)
             record = {"key": key, "kind": kind, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "data": text}
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(record, handle, ensure_ascii=False)

@@ -166,9 +166,9 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
     # cache does not answer: an unchanged corpus is reported without either
     compiled = _load(checklists, model, compile=cache_dir is None or executor == "dask")
     tasks, errors = tasks_for(paths, max_bytes=max_bytes)
-    settings = Settings(compiled.sources, compiled.model, max_bytes, force, cache_dir)
     stream = "jsonl" in chosen
     keep_full = any(f != "jsonl" for f in chosen) or (old is not None and not stream)
+    settings = Settings(compiled.sources, compiled.model, max_bytes, force, cache_dir, stream=not keep_full)
     sink = JsonlSink(Path(out) / "results.jsonl" if out != "-" else None, compiled) if stream else None
     results: list[PolicyResult] = []
     skipped: list[Skipped] = []
@@ -179,7 +179,7 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
             for outcome in bar:
                 if sink is not None:
                     sink.add(outcome)
-                if outcome.analysed is not None or outcome.record is not None:
+                if outcome.is_policy:
                     results.append(outcome.result if keep_full else light_result(outcome))  # type: ignore[arg-type]
                 elif outcome.skipped is not None:
                     skipped.append(outcome.skipped)

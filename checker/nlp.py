@@ -71,36 +71,39 @@ class LowercaseLookupLemmatizer(Lemmatizer):
 
 
 class ArraySentencizer(Sentencizer):
-    """spaCy's rule-based sentencizer, same rule and punctuation, run over the Doc's ORTH/IS_PUNCT
-    arrays: the stock one builds a Token object per token, which cost a fifth of tokenising."""
+    """spaCy's rule-based sentencizer, same rule and punctuation, computed with numpy over the
+    Doc's ORTH/IS_PUNCT arrays: the stock one builds a Token object per token, which cost a fifth
+    of tokenising."""
 
-    def predict(self, docs: Iterable[Doc]) -> list[list[bool]]:
+    def predict(self, docs: Iterable[Doc]) -> list[numpy.ndarray]:
+        """The stock rule, vectorised: a sentence starts at every word (a token neither punctuation
+        nor a sentence-final character) with a sentence-final character between it and the word
+        before it; the first token always starts one."""
+        punct = self.__dict__.get("_punct_ids")
+        if punct is None:
+            punct = self.__dict__["_punct_ids"] = numpy.asarray(sorted(get_string_id(c) for c in self.punct_chars),
+                                                                dtype="uint64")
         guesses = []
         for doc in docs:
-            marks = [False] * len(doc)
+            marks = numpy.zeros(len(doc), dtype=bool)
             if len(doc):
-                punct = self.__dict__.get("_punct_ids")
-                if punct is None:
-                    punct = self.__dict__["_punct_ids"] = {get_string_id(c) for c in self.punct_chars}
-                start, seen_period = 0, False
+                columns = doc.to_array([ORTH, IS_PUNCT])
+                final = numpy.isin(columns[:, 0], punct)
+                words = numpy.flatnonzero(~final & (columns[:, 1] == 0))
+                finals_before = numpy.concatenate(([0], numpy.cumsum(final)))
+                previous_word = numpy.concatenate(([-1], words[:-1]))
+                between = finals_before[words] - finals_before[previous_word + 1]
+                marks[words[between > 0]] = True
                 marks[0] = True
-                for i, (orth, is_punct) in enumerate(doc.to_array([ORTH, IS_PUNCT]).tolist()):
-                    in_punct_chars = orth in punct
-                    if seen_period and not is_punct and not in_punct_chars:
-                        marks[start] = True
-                        start, seen_period = i, False
-                    elif in_punct_chars:
-                        seen_period = True
-                marks[start] = True
             guesses.append(marks)
         return guesses
 
-    def set_annotations(self, docs: Iterable[Doc], batch_tag_ids: list[list[bool]]) -> None:
+    def set_annotations(self, docs: Iterable[Doc], batch_tag_ids: list[numpy.ndarray]) -> None:
         for doc, marks in zip(docs, batch_tag_ids):
             if not len(doc):
                 continue
             current = doc.to_array([SENT_START])
-            wanted = numpy.where(numpy.asarray(marks), 1, -1).astype(current.dtype)
+            wanted = numpy.where(marks, 1, -1).astype(current.dtype)
             if not self.overwrite:
                 wanted = numpy.where(current == 0, wanted, current)
             doc.from_array([SENT_START], wanted)

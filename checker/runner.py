@@ -12,8 +12,10 @@ model); a forked pool inherits the parent's compiled set and compiles nothing.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -50,6 +52,9 @@ class Settings:
     max_bytes: int
     force: bool = False
     cache_dir: str | None = None
+    stream: bool = False
+    """Only JSONL is wanted: a worker sends back the policy's JSON line and its statuses, not the
+    whole result (smaller to pickle, and the encoding is done in parallel)."""
 
 
 @dataclass(frozen=True)
@@ -67,15 +72,25 @@ class Outcome:
     error: InputError | None = None
     cached: bool = False
     record: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    line: str | None = field(default=None, compare=False, repr=False)
+    """The policy record as JSON text (``Settings.stream``), as JSONL writes it."""
+    light: PolicyResult | None = field(default=None, compare=False, repr=False)
+    """The result reduced to statuses (``Settings.stream``), for summaries and exit codes."""
+
+    @property
+    def is_policy(self) -> bool:
+        return self.analysed is not None or self.record is not None or self.line is not None
 
     @cached_property
     def result(self) -> PolicyResult | None:
         """The policy's result (None for a skip or an error)."""
-        if self.analysed is not None or self.record is None:
+        if self.analysed is not None:
             return self.analysed
+        if self.record is None and self.line is None:
+            return None
         from .report.json_load import policy_from_dict
 
-        return policy_from_dict(self.record)
+        return policy_from_dict(self.record if self.record is not None else json.loads(self.line or "{}"))
 
 
 _COMPILED: dict[tuple[tuple[str, ...], str], CompiledChecklists] = {}
@@ -181,8 +196,15 @@ def process(task: Task, settings: Settings, compiled: CompiledChecklists | None 
                 cache.put(key, "skipped", {"language": language})
             return Outcome(source, skipped=_skip(source, language))
         result = analyse(parse_document(document, compiled.model), compiled)
+        if not cache and not settings.stream:
+            return Outcome(source, analysed=result)
+        text = json.dumps(policy_to_dict(result, compiled.requirement_table), ensure_ascii=False)
         if cache:
-            cache.put(key, "policy", policy_to_dict(result, compiled.requirement_table))
+            cache.put_text(key, "policy", text)
+        if settings.stream:
+            from .stream import lighten
+
+            return Outcome(source, line=text, light=lighten(result))
         return Outcome(source, analysed=result)
     except InputProblem as exc:
         # the same bytes give the same problem (empty, not text, a broken PDF): remember it too
@@ -222,27 +244,47 @@ def run(tasks: list[Task], settings: Settings, compiled: CompiledChecklists | No
         yield from _run_dask(tasks, settings, scheduler, jobs)
         return
     compiled = compiled or compiled_for(settings.checklist_sources, settings.model, compile=False)
-    parallel = jobs > 1 and len(tasks) >= PARALLEL_MIN_TASKS
+    if jobs <= 1 or len(tasks) < PARALLEL_MIN_TASKS:
+        for task in tasks:
+            known = lookup(task, settings, compiled.digest)
+            if known is None:
+                compiled.patterns  # noqa: B018 - compile on the first policy the cache cannot answer
+            yield known if known is not None else process(task, settings, compiled)
+        return
+    # In flight: up to IN_FLIGHT_PER_JOB tasks per worker, yielded strictly in task order as the
+    # head finishes; workers never wait for the parent to collect a whole window.
     pool: ProcessPoolExecutor | None = None
+    pending: deque[Outcome | Future[Outcome]] = deque()
     try:
-        for window in _windows(tasks, jobs * 32 if parallel else 64):
-            known = [lookup(task, settings, compiled.digest) for task in window]
-            missing = [task for task, outcome in zip(window, known) if outcome is None]
-            if missing:
-                compiled.patterns  # noqa: B018 - compile here, before forking, so workers inherit it
-                remember(compiled)
-            if missing and parallel and pool is None:
-                pool = ProcessPoolExecutor(max_workers=jobs)
-            if pool is not None and len(missing) > 1:
-                fresh: Iterator[Outcome] = pool.map(_process_in_worker, missing, [settings] * len(missing),
-                                                    chunksize=max(1, len(missing) // (jobs * 4)))
+        for task in tasks:
+            known = lookup(task, settings, compiled.digest)
+            if known is not None:
+                pending.append(known)
             else:
-                fresh = (process(task, settings, compiled) for task in missing)
-            for outcome in known:
-                yield outcome if outcome is not None else next(fresh)
+                if pool is None:
+                    compiled.patterns  # noqa: B018 - compile here, before forking, so workers inherit it
+                    remember(compiled)
+                    pool = ProcessPoolExecutor(max_workers=jobs)
+                pending.append(pool.submit(_process_in_worker, task, settings))
+            while pending and (len(pending) > jobs * IN_FLIGHT_PER_JOB or _ready(pending[0])):
+                yield _collect(pending.popleft())
+        while pending:
+            yield _collect(pending.popleft())
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+
+
+IN_FLIGHT_PER_JOB = 32
+"""Tasks queued per worker: enough to keep every core busy, few enough to keep memory flat."""
+
+
+def _ready(item: Outcome | Future[Outcome]) -> bool:
+    return not isinstance(item, Future) or item.done()
+
+
+def _collect(item: Outcome | Future[Outcome]) -> Outcome:
+    return item.result() if isinstance(item, Future) else item
 
 
 def _run_dask(tasks: list[Task], settings: Settings, scheduler: str | None, jobs: int) -> Iterator[Outcome]:

@@ -43,6 +43,8 @@ def lighten(result: PolicyResult) -> PolicyResult:
 
 def light_result(outcome: Outcome) -> PolicyResult:
     """:func:`lighten` of the outcome's result, read straight off a cached record when there is one."""
+    if outcome.light is not None:
+        return outcome.light
     record = outcome.record
     if record is None or "result" in outcome.__dict__:
         assert outcome.result is not None
@@ -79,7 +81,9 @@ class JsonlSink:
         self._out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     def add(self, outcome: Outcome) -> None:
-        if outcome.record is not None:  # from the cache: already in the contract's shape
+        if outcome.line is not None:  # encoded by the worker; the record with "type" put first
+            self._out.write('{"type": "policy", ' + outcome.line[1:] + "\n")
+        elif outcome.record is not None:  # from the cache: already in the contract's shape
             self._write({"type": "policy", **outcome.record})
         elif outcome.result is not None:
             self._write({"type": "policy", **policy_to_dict(outcome.result, self._table)})

@@ -1,0 +1,35 @@
+"""The array sentencizer puts sentence starts exactly where spaCy's rule-based one does."""
+
+from __future__ import annotations
+
+import numpy
+import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from spacy.attrs import SENT_START
+
+from checker.nlp import get_pipeline
+
+REFERENCE = spacy.blank("en")
+REFERENCE.add_pipe("sentencizer")
+PIECES = ["We", "collect", "data", "e.g.", "U.S.", ".", "!", "?", "...", "\u3002", "\u061f", ";", ":", ")", "(",
+          '"', "'", "\u201d", "-", "\n\n", "\n", " ", "13", "www.example.com", "a@b.co", "Inc.", "#"]
+
+
+def _starts(nlp: spacy.Language, text: str) -> list[int]:
+    return numpy.asarray(nlp(text).to_array([SENT_START])).tolist()
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(PIECES) | st.text(max_size=4), max_size=40), st.sampled_from([" ", "", "\n"]))
+def test_same_sentence_starts_as_spacy(pieces: list[str], glue: str) -> None:
+    text = glue.join(pieces)
+    assert _starts(get_pipeline(), text) == _starts(REFERENCE, text), text
+
+
+def test_policy_text_splits_where_spacy_splits() -> None:
+    text = ("We keep your data for 30 days. Then it is deleted! Questions? Write to privacy@example.com.\n\n"
+            "Your rights: access, deletion (see below) ... and more.")
+    starts = _starts(get_pipeline(), text)
+    assert starts == _starts(REFERENCE, text)
+    assert starts.count(1) == 5
