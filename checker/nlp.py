@@ -9,6 +9,7 @@ run time.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -372,13 +373,28 @@ class _SentenceColumns(DocColumns):
         return found
 
     def candidates(self, anchors: list[HashedAnchor]) -> set[int] | None:
-        """Sentences holding a word of every anchor (None: no anchors, every sentence)."""
-        found: set[int] | None = None
-        for anchor in anchors:
-            holding = self.holding(anchor)
-            found = set(holding) if found is None else found & holding
+        """Sentences holding a word of every anchor (None: no anchors, every sentence).
+
+        Starts from the anchor with the fewest occurrences; a frequent anchor ("you", "we") is then
+        looked up only in the few candidate sentences (a bisection each) instead of listing every
+        sentence it occurs in.
+        """
+        if not anchors:
+            return None
+        ranked = sorted(anchors, key=lambda anchor: len(self.union(*anchor)))
+        found = self.holding(ranked[0])
+        bounds = self.bounds
+        for anchor in ranked[1:]:
             if not found:
-                return found
+                break
+            positions = self.union(*anchor)
+            kept = set()
+            for sentence in found:
+                first, end = bounds[sentence]
+                k = bisect.bisect_left(positions, first)
+                if k < len(positions) and positions[k] < end:
+                    kept.add(sentence)
+            found = kept
         return found
 
 
