@@ -51,11 +51,13 @@ def _tree(pid: int) -> list[int]:
     return [pid] + [q for child in children for q in _tree(int(child))]
 
 
-def _pss_mb(pid: int) -> float:
-    """Proportional set size: shared pages (a forked worker's copy of the parent) counted once."""
+def _status_mb(pid: int, field: str) -> float:
+    """A memory figure of one process from /proc: ``Pss`` (shared pages, such as a forked worker's
+    copy of the parent, counted once) from smaps_rollup, ``VmHWM`` (its peak RSS) from status."""
+    name = "smaps_rollup" if field == "Pss" else "status"
     try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
+        for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
@@ -64,21 +66,25 @@ def _pss_mb(pid: int) -> float:
 
 def cli(args: list[str]) -> tuple[float, float, float | None]:
     """Wall seconds, peak RSS (MB) of the largest process, and peak memory of the whole process
-    tree (parent + workers, PSS sampled every 0.2 s; None where /proc is missing) of one CLI run."""
+    tree (parent + workers, PSS) of one CLI run, sampled every 0.2 s from /proc; where /proc is
+    missing, the largest RSS of any child so far (getrusage) and no tree figure."""
     start = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     process = subprocess.Popen([sys.executable, "-m", "checker", "scan", *args], cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    tree_peak: float | None = 0.0 if Path("/proc/self/smaps_rollup").exists() else None
+    sampled = Path("/proc/self/smaps_rollup").exists()
+    largest, tree_peak = 0.0, 0.0
     while process.poll() is None:
-        if tree_peak is not None:
-            tree_peak = max(tree_peak, sum(_pss_mb(p) for p in _tree(process.pid)))
+        if sampled:
+            pids = _tree(process.pid)
+            largest = max([largest] + [_status_mb(p, "VmHWM") for p in pids])
+            tree_peak = max(tree_peak, sum(_status_mb(p, "Pss") for p in pids))
         time.sleep(0.2)
     if process.returncode != 0:
         raise SystemExit(f"scan failed with exit code {process.returncode}")
     seconds = time.perf_counter() - start
-    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    return seconds, peak / 1024, tree_peak
+    if not sampled:
+        largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return seconds, largest, tree_peak if sampled else None
 
 
 def _memory(largest: float, tree: float | None) -> str:

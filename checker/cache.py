@@ -1,7 +1,8 @@
 """Incremental cache: a policy whose bytes, checklists and gapcheck version are unchanged is not
 analysed again.
 
-One JSON file per policy, named by SHA-256 of (policy bytes, checklist digest, gapcheck version,
+One file per policy (a JSON header line with key, kind and the SHA-256 of the result, then the
+result as one line of JSON, exactly as JSONL carries it), named by SHA-256 of (policy bytes, checklist digest, gapcheck version,
 force flag), in two-level fan-out folders so that a million entries do not share one directory.
 An entry is trusted only if it parses, carries the same key and its result's SHA-256 matches the
 one written beside it (so an edited or partly overwritten entry cannot pass for gapcheck's own);
@@ -20,7 +21,7 @@ from typing import Any
 
 from . import __version__
 
-FORMAT = 2
+FORMAT = 3
 KINDS = ("policy", "skipped", "error")
 """A result, a language skip, or a problem with the file itself (empty, not text, a broken PDF)."""
 
@@ -40,20 +41,22 @@ class ResultCache:
         return self.folder / key[:2] / f"{key}.json"
 
     def get(self, key: str) -> dict[str, Any] | None:
-        """The stored record for ``key``, or None when absent or not trustworthy."""
+        """The stored record for ``key`` (``kind``, ``data`` and ``text``, the data as stored JSON),
+        or None when absent or not trustworthy."""
         try:
-            record = json.loads(self._path(key).read_text(encoding="utf-8"))
-            if not isinstance(record, dict) or record.get("key") != key or record.get("kind") not in KINDS:
+            head, _, body = self._path(key).read_bytes().partition(b"\n")
+            header = json.loads(head)
+            if not isinstance(header, dict) or header.get("key") != key or header.get("kind") not in KINDS:
                 return None
-            text = record.get("data")
-            if not isinstance(text, str) or hashlib.sha256(text.encode("utf-8")).hexdigest() != record.get("sha256"):
+            if hashlib.sha256(body).hexdigest() != header.get("sha256"):
                 return None
+            text = body.decode("utf-8")
             data = json.loads(text)
         except (OSError, ValueError):
             return None
         if not isinstance(data, dict):
             return None
-        return {"key": key, "kind": record["kind"], "data": data}
+        return {"key": key, "kind": header["kind"], "data": data, "text": text}
 
     def put(self, key: str, kind: str, data: dict[str, Any]) -> None:
         """Store atomically; a cache that cannot be written only costs speed, never the run."""
@@ -65,9 +68,10 @@ class ResultCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
-            record = {"key": key, "kind": kind, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "data": text}
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(record, handle, ensure_ascii=False)
+            body = text.encode("utf-8")  # one line: json.dumps escapes every newline
+            header = {"key": key, "kind": kind, "sha256": hashlib.sha256(body).hexdigest()}
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(json.dumps(header).encode("ascii") + b"\n" + body)
             os.replace(tmp, path)
         except OSError:
             try:

@@ -102,8 +102,15 @@ class Screened:
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
-        self.needles = tuple(sorted(needles(pattern) or ()))
+        self._needles: tuple[str, ...] | None = None  # worked out on first use: imports stay cheap
         self._ignore_case = bool(pattern.flags & re.IGNORECASE)
+
+    @property
+    def needles(self) -> tuple[str, ...]:
+        """The substrings one of which every match contains (empty: no screen)."""
+        if self._needles is None:
+            self._needles = tuple(sorted(needles(self.pattern) or ()))
+        return self._needles
 
     def could_match(self, text: str) -> bool:
         """False only when no match is possible (no needle occurs in ``text``)."""

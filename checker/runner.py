@@ -143,7 +143,10 @@ def _from_cache(cache: ResultCache, key: str, source: str) -> Outcome | None:
             return Outcome(source, skipped=_skip(source, str(record["data"]["language"])), cached=True)
         if record["kind"] == "error":
             return Outcome(source, error=InputError(source, f"{source}: {record['data']['problem']}"), cached=True)
-        return Outcome(source, cached=True, record={**record["data"], "source": source})
+        data = record["data"]
+        if data.get("source") == source:  # as stored: JSONL can take the stored text as it is
+            return Outcome(source, cached=True, record=data, line=record["text"])
+        return Outcome(source, cached=True, record={**data, "source": source})
     except (KeyError, TypeError):
         return None
 

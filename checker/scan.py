@@ -41,10 +41,11 @@ def analyse(parsed: ParsedDocument, compiled: CompiledChecklists) -> PolicyResul
                         findings=tuple(findings), facts=facts.to_dict(), sentence_count=len(sentences))
 
 
-def display_path(path: Path) -> str:
-    """How a file is named in reports: relative to the working directory when it is below it."""
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    """How a file is named in reports: relative to the working directory (``cwd``, resolved; looked
+    up when not given) when it is below it."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return path.resolve().relative_to(cwd or Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -59,7 +60,8 @@ def tasks_for(paths: Iterable[str | Path], stdin: bytes | None = None,
     if any(str(p) == STDIN for p in paths):
         data = stdin if stdin is not None else sys.stdin.buffer.read(max_bytes + 1)
         tasks.append(Task("<stdin>", data=data))
-    tasks.extend(Task(display_path(file), path=str(file)) for file in files)
+    cwd = Path.cwd().resolve()
+    tasks.extend(Task(display_path(file, cwd), path=str(file)) for file in files)
     return tasks, errors
 
 
