@@ -2,11 +2,12 @@
 
 The unit of work is one :class:`Task` (a file, or the bytes of standard input) and its product
 one :class:`Outcome` (a result, a language skip or an error). Every executor yields outcomes in
-task order, so the reports of a parallel run are byte-identical to a serial one. Tasks are sent in
-windows, so a million-file run holds a window of results in memory, not a million.
+task order, so the reports of a parallel run are byte-identical to a serial one. At most a few
+dozen tasks per worker are in flight, so a million-file run holds that many results, not a million.
 
-Workers compile the checklists once (a process-wide cache keyed by the checklist files and the
-model); a forked pool inherits the parent's compiled set and compiles nothing.
+With a cache, this process answers what the cache knows before any worker is involved. Workers
+compile the checklists once (a process-wide cache keyed by the checklist files and the model); a
+forked pool inherits the parent's compiled set and compiles nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 import os
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -256,38 +258,90 @@ def run(tasks: list[Task], settings: Settings, compiled: CompiledChecklists | No
         return
     # In flight: up to IN_FLIGHT_PER_JOB tasks per worker, yielded strictly in task order as the
     # head finishes; workers never wait for the parent to collect a whole window.
-    pool: ProcessPoolExecutor | None = None
-    pending: deque[Outcome | Future[Outcome]] = deque()
+    workers = _WorkerPool(jobs, settings)
+    pending: deque[tuple[Task, Outcome | Future[Outcome]]] = deque()
     try:
         for task in tasks:
             known = lookup(task, settings, compiled.digest)
             if known is not None:
-                pending.append(known)
+                pending.append((task, known))
             else:
-                if pool is None:
+                if not workers.started:
                     compiled.patterns  # noqa: B018 - compile here, before forking, so workers inherit it
                     remember(compiled)
-                    pool = ProcessPoolExecutor(max_workers=jobs)
-                pending.append(pool.submit(_process_in_worker, task, settings))
-            while pending and (len(pending) > jobs * IN_FLIGHT_PER_JOB or _ready(pending[0])):
-                yield _collect(pending.popleft())
+                pending.append((task, workers.submit(task)))
+            while pending and (len(pending) > jobs * IN_FLIGHT_PER_JOB or _ready(pending[0][1])):
+                yield workers.collect(pending)
         while pending:
-            yield _collect(pending.popleft())
+            yield workers.collect(pending)
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        workers.shutdown()
 
 
 IN_FLIGHT_PER_JOB = 32
 """Tasks queued per worker: enough to keep every core busy, few enough to keep memory flat."""
+
+WORKER_DIED = ("{source}: the worker process died while scanning this file (a crash in a parser, or out "
+               "of memory); the other files were scanned")
 
 
 def _ready(item: Outcome | Future[Outcome]) -> bool:
     return not isinstance(item, Future) or item.done()
 
 
-def _collect(item: Outcome | Future[Outcome]) -> Outcome:
-    return item.result() if isinstance(item, Future) else item
+class _WorkerPool:
+    """A process pool that outlives a worker dying on one file.
+
+    A crash in a C parser or the kernel's out-of-memory killer takes a worker down and breaks the
+    whole pool, failing every task in flight. The file to blame is found by running those tasks
+    again one at a time, each in a pool of its own: the one that kills its worker becomes that
+    file's error, the others are scanned, and the batch goes on with a fresh pool.
+    """
+
+    def __init__(self, jobs: int, settings: Settings) -> None:
+        self.jobs = jobs
+        self.settings = settings
+        self._pool: ProcessPoolExecutor | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._pool is not None
+
+    def submit(self, task: Task) -> Future[Outcome]:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs)
+        return self._pool.submit(_process_in_worker, task, self.settings)
+
+    def collect(self, pending: deque[tuple[Task, Outcome | Future[Outcome]]]) -> Outcome:
+        """The outcome of the oldest pending task (waiting for it if it is still running)."""
+        task, item = pending[0]
+        if isinstance(item, Future):
+            try:
+                item = item.result()
+            except BrokenProcessPool:
+                self._recover(pending)
+                task, item = pending[0]
+        pending.popleft()
+        assert isinstance(item, Outcome)
+        return item
+
+    def _recover(self, pending: deque[tuple[Task, Outcome | Future[Outcome]]]) -> None:
+        self.shutdown()
+        for n, (task, item) in enumerate(pending):
+            if isinstance(item, Future):
+                pending[n] = (task, self._alone(task))
+
+    def _alone(self, task: Task) -> Outcome:
+        with ProcessPoolExecutor(max_workers=1) as solo:
+            try:
+                return solo.submit(_process_in_worker, task, self.settings).result()
+            except BrokenProcessPool:
+                return Outcome(task.source, error=InputError(task.source, WORKER_DIED.format(source=task.source)))
+
+    def shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
 
 def _run_dask(tasks: list[Task], settings: Settings, scheduler: str | None, jobs: int) -> Iterator[Outcome]:

@@ -4,6 +4,7 @@ re-rendering, diffs against the last run, SARIF and JUnit, and the Dask executor
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -230,3 +231,27 @@ def test_a_broken_pattern_still_stops_a_cached_run(corpus: Path, tmp_path: Path)
     assert result.exit_code == 2
     assert "broken.yaml:5: requirement 'retention': core pattern 1: invalid token pattern" in result.output
     assert not (tmp_path / "o" / "results.jsonl").exists()
+
+
+def _crash_on(name: str):  # type: ignore[no-untyped-def]
+    real = runner.process
+
+    def process(task, settings, compiled=None):  # type: ignore[no-untyped-def]
+        if task.source.endswith(name):
+            os._exit(3)  # what a segfault in a parser or the out-of-memory killer does to a worker
+        return real(task, settings, compiled)
+
+    return process
+
+
+def test_a_worker_dying_on_one_file_costs_only_that_file(corpus: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    serial = scan([corpus], jobs=1)
+    monkeypatch.setattr(runner, "PARALLEL_MIN_TASKS", 2)
+    monkeypatch.setattr(runner, "process", _crash_on("infortrend.txt"))  # workers are forked: they see it
+    report = scan([corpus], jobs=2)
+    died = [e for e in report.errors if e.source.endswith("infortrend.txt")]
+    assert len(died) == 1 and "worker process died" in died[0].message
+    expected = {p.source: p for p in serial.policies if not p.source.endswith("infortrend.txt")}
+    assert {p.source: p for p in report.policies} == expected
+    assert [s.source for s in report.skipped] == [s.source for s in serial.skipped]
