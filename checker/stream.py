@@ -44,7 +44,8 @@ def lighten(result: PolicyResult) -> PolicyResult:
 def light_result(outcome: Outcome) -> PolicyResult:
     """:func:`lighten` of the outcome's result, read straight off a cached record when there is one."""
     if outcome.light is not None:
-        return outcome.light
+        # re-shared here: unpickling gave this process its own copy of every status record
+        return lighten(outcome.light)
     record = outcome.record
     if record is None or "result" in outcome.__dict__:
         assert outcome.result is not None

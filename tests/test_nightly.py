@@ -255,3 +255,18 @@ def test_a_worker_dying_on_one_file_costs_only_that_file(corpus: Path, tmp_path:
     expected = {p.source: p for p in serial.policies if not p.source.endswith("infortrend.txt")}
     assert {p.source: p for p in report.policies} == expected
     assert [s.source for s in report.skipped] == [s.source for s in serial.skipped]
+
+
+def test_light_results_from_workers_share_their_status_records(corpus: Path) -> None:
+    """A JSONL-only run keeps one light result per policy in the main process; the status records
+    in them must be shared, not one unpickled copy per policy, or memory grows with the batch."""
+    import pickle
+
+    from checker.stream import light_result, lighten
+
+    result = scan([corpus / "asi.md"], jobs=1).policies[0]
+    copies = [pickle.loads(pickle.dumps(lighten(result))) for _ in range(2)]  # as they arrive from workers
+    assert copies[0].verdicts[0] is not copies[1].verdicts[0]
+    kept = [light_result(runner.Outcome(result.source, line="{}", light=c)) for c in copies]
+    assert all(a is b for a, b in zip(kept[0].verdicts, kept[1].verdicts))
+    assert [v.status for v in kept[0].verdicts] == [v.status for v in result.verdicts]
