@@ -15,7 +15,8 @@ from typing import Any
 Anchor = tuple[str, frozenset[str]]
 """(token attribute, values): ``("LEMMA", {"retain", "retention"})``."""
 
-_QUANTIFIER = re.compile(r"^\{(\d*)(,?)(\d*)\}$")
+QUANTIFIER = re.compile(r"^\{(\d*)(,?)(\d*)\}$")
+"""spaCy's ``{n}``, ``{n,}``, ``{,m}``, ``{n,m}`` repeat operators."""
 _ANCHOR_KEYS = ("LOWER", "LEMMA", "TEXT", "ORTH")
 
 
@@ -26,7 +27,7 @@ def is_required(spec: dict[str, Any]) -> bool:
         return True
     if op in ("?", "*", "!"):
         return False
-    found = _QUANTIFIER.match(str(op))
+    found = QUANTIFIER.match(str(op))
     if not found:
         return False
     low = found.group(1)
@@ -84,7 +85,7 @@ def max_length(pattern: list[dict[str, Any]]) -> int | None:
         elif op in ("*", "+"):
             return None
         else:
-            found = _QUANTIFIER.match(str(op))
+            found = QUANTIFIER.match(str(op))
             if not found:
                 return None
             low, comma, high = found.groups()

@@ -29,7 +29,7 @@ from spacy import attrs
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
-from .pattern_anchors import _QUANTIFIER
+from .pattern_anchors import QUANTIFIER
 
 _WORD_COLUMNS = ("LOWER", "LEMMA", "ORTH")
 _STRING_KEYS = {"LOWER": "LOWER", "LEMMA": "LEMMA", "TEXT": "ORTH", "ORTH": "ORTH"}
@@ -158,8 +158,6 @@ class _Index:
 # Token specs
 # --------------------------------------------------------------------------------------------
 
-Check = Callable[[DocColumns, int], bool]
-
 
 @dataclass(frozen=True)
 class Condition:
@@ -276,7 +274,7 @@ def _bounds(op: Any) -> tuple[int, int] | None:
         return 1, 1
     if op == "?":
         return 0, 1
-    found = _QUANTIFIER.match(str(op))
+    found = QUANTIFIER.match(str(op))
     if not found:
         return None  # "*", "+", "!": unbounded or negated, left to spaCy
     low, comma, high = found.groups()
