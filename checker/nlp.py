@@ -33,6 +33,10 @@ from .token_matcher import CompiledPattern, DocColumns, compile_pattern
 BLOCK_SEPARATOR = "\n\n"
 
 
+LEMMA_MEMORY = 500_000
+"""Most lemmas remembered by a lemmatizer before it forgets them all (a few tens of MB)."""
+
+
 class LowercaseLookupLemmatizer(Lemmatizer):
     """spaCy's lookup lemmatizer, but keyed on the lower-cased token.
 
@@ -53,16 +57,19 @@ class LowercaseLookupLemmatizer(Lemmatizer):
         if self.mode != "lowercase_lookup" or not len(doc):
             return super().__call__(doc)
         cache: dict[int, int] = self.__dict__.setdefault("_lemma_of_lower", {})
+        if len(cache) > LEMMA_MEMORY:
+            cache.clear()  # bounded: a nightly run meets an open-ended vocabulary (ids, URLs, typos)
         table = self.lookups.get_table("lemma_lookup", {})
         strings = doc.vocab.strings
+        distinct, where = numpy.unique(doc.to_array([LOWER]), return_inverse=True)
         lemmas = []
-        for lower in doc.to_array([LOWER]).tolist():
+        for lower in distinct.tolist():
             lemma = cache.get(lower)
             if lemma is None:
                 text = strings[lower]
                 lemma = cache[lower] = strings.add(table.get(text, text))
             lemmas.append(lemma)
-        doc.from_array([LEMMA], numpy.asarray(lemmas, dtype="uint64"))
+        doc.from_array([LEMMA], numpy.asarray(lemmas, dtype="uint64")[where.reshape(-1)])
         return doc
 
     def lowercase_lookup_lemmatize(self, token: Token) -> list[str]:
