@@ -85,7 +85,7 @@ class Checklist:
 class CompiledChecklists:
     """The requirements of every selected checklist with one PatternSet for all of them.
 
-    One PatternSet means one Matcher pass per document, however many requirements there are.
+    One PatternSet finds every requirement's matches in one call per document.
     Pattern ids are ``<requirement>/<role>/<n>``, e.g. ``retention/core/2``.
     """
 

@@ -267,7 +267,8 @@ HashedAnchor = tuple[str, frozenset[int]]
 
 
 class PatternSet:
-    """A named collection of phrase and token patterns compiled into one Matcher + PhraseMatcher.
+    """A named collection of phrase patterns (one PhraseMatcher on lemmas) and token patterns
+    (:mod:`checker.token_matcher`, or spaCy's Matcher for what it does not cover).
 
     A pattern is a phrase when it is a string (matched on lemmas, so "retention period" also finds
     "retention periods") and a spaCy token pattern when it is a list of dicts: one rule record, one

@@ -1,0 +1,67 @@
+"""The shortest-match token matcher agrees with spaCy's Matcher on generated patterns and texts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from spacy.matcher import Matcher
+
+from checker.nlp import PatternSet, parse_texts
+from checker.token_matcher import compile_pattern
+
+WORDS = ["we", "you", "keep", "kept", "data", "your", "personal", "for", "30", "days", "the", "not", "delete",
+         "Access", "Privacy", "Policy", "Inc", ".", ",", ":", "-", "NY", "10001", "a@b.co", "http://x.io"]
+
+_specs = st.one_of(
+    st.builds(lambda w: {"LOWER": {"IN": w}}, st.lists(st.sampled_from([w.lower() for w in WORDS]), min_size=1, max_size=3)),
+    st.builds(lambda w: {"LEMMA": w}, st.sampled_from(["keep", "datum", "day", "delete", "access", "be"])),
+    st.builds(lambda w: {"LOWER": {"NOT_IN": w}}, st.lists(st.sampled_from(["we", "the", "."]), min_size=1, max_size=2)),
+    st.just({"IS_PUNCT": True}), st.just({"LIKE_NUM": True}), st.just({"IS_TITLE": True}), st.just({}),
+    st.just({"TEXT": {"REGEX": "^[A-Z]"}}), st.just({"LENGTH": {">=": 4}}), st.just({"IS_SENT_START": True}),
+    st.just({"LIKE_EMAIL": True}),
+)
+_ops = st.sampled_from([None, None, "?", "{,2}", "{,4}", "{1,2}", "{2}"])
+
+
+@st.composite
+def patterns(draw: Any) -> list[dict[str, Any]]:
+    specs = draw(st.lists(st.tuples(_specs, _ops), min_size=1, max_size=5))
+    pattern = [dict(spec, OP=op) if op else dict(spec) for spec, op in specs]
+    if not any(s.get("OP") in (None, "{1,2}", "{2}") for s in pattern):
+        pattern.append({"LOWER": "data"})  # a pattern that may match nothing is not a checklist pattern
+    return pattern
+
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(patterns(), st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=14), min_size=1, max_size=4))
+def test_same_shortest_matches_as_spacy(pattern: list[dict[str, Any]], sentences: list[list[str]]) -> None:
+    text = " ".join(" ".join(words) + " ." for words in sentences)
+    parsed = next(parse_texts([text]))
+    ours = PatternSet()
+    ours.add("p", pattern)
+    reference = Matcher(ours._nlp.vocab)
+    reference.add("p", [pattern])
+    expected = ours._collect(parsed, list(reference(parsed._doc)))
+    assert ours.find(parsed) == expected, (pattern, text)
+
+
+def test_patterns_outside_the_subset_still_match_through_spacy() -> None:
+    unbounded = [{"LOWER": "keep"}, {"OP": "+"}, {"LOWER": "days"}]
+    negated = [{"LOWER": "keep"}, {"LOWER": "not", "OP": "!"}, {"LOWER": "data"}]
+    assert compile_pattern(unbounded) is None and compile_pattern(negated) is None
+    ours = PatternSet()
+    ours.add("unbounded", unbounded)
+    ours.add("negated", negated)
+    parsed = next(parse_texts(["We keep your data for 30 days."]))
+    found = {m.pattern_id: parsed.sentences[m.sentence].text[m.start:m.end] for m in ours.find(parsed)}
+    assert found == {"unbounded": "keep your data for 30 days", "negated": "keep your data"}
+
+
+def test_the_shortest_match_in_a_sentence_is_kept() -> None:
+    ours = PatternSet()
+    ours.add("p", [{"LEMMA": "keep"}, {"OP": "{,6}"}, {"LOWER": "days"}])
+    parsed = next(parse_texts(["We keep data and keep logs for 30 days."]))
+    (match,) = ours.find(parsed)
+    assert parsed.sentences[0].text[match.start:match.end] == "keep logs for 30 days"
