@@ -2,9 +2,9 @@
 
 Only this module (and :mod:`checker.token_matcher`, which only it uses) imports spaCy. Everything
 else sees :class:`Sentence` records and :class:`PatternSet` objects, so a different NLP engine
-could be dropped in here alone (presidio's ``NlpEngine`` habit). The default pipeline is ``spacy.blank("en")`` + sentencizer + a lower-casing
-lookup lemmatizer whose table ships in the ``spacy-lookups-data`` wheel: nothing is downloaded at
-run time.
+could be dropped in here alone (presidio's ``NlpEngine`` habit). The default pipeline is
+``spacy.blank("en")`` + sentencizer + a lower-casing lookup lemmatizer whose table ships in the
+``spacy-lookups-data`` wheel: nothing is downloaded at run time.
 """
 
 from __future__ import annotations
