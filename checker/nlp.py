@@ -306,9 +306,7 @@ class PatternSet:
                     detail = " ".join(str(exc).split())
                     raise PatternError(f"invalid token pattern: {detail}") from None
             else:
-                # anchors as hashed word lists, fewest words first (the likeliest to rule a sentence out)
-                anchors = sorted(((column, frozenset(get_string_id(w) for w in words))
-                                  for column, words in anchors_of(pattern)), key=lambda a: len(a[1]))
+                anchors = [(column, frozenset(get_string_id(w) for w in words)) for column, words in anchors_of(pattern)]
                 self._compiled.append((self._nlp.vocab.strings.add(pattern_id), compiled, anchors))
             self.token_patterns.append((pattern_id, pattern))
         else:

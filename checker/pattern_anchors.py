@@ -15,23 +15,31 @@ from typing import Any
 Anchor = tuple[str, frozenset[str]]
 """(token attribute, values): ``("LEMMA", {"retain", "retention"})``."""
 
-QUANTIFIER = re.compile(r"^\{(\d*)(,?)(\d*)\}$")
-"""spaCy's ``{n}``, ``{n,}``, ``{,m}``, ``{n,m}`` repeat operators."""
+_QUANTIFIER = re.compile(r"^\{(\d*)(,?)(\d*)\}$")  # {n}, {n,}, {,m}, {n,m}
+_OPERATORS: dict[str, tuple[int, int | None]] = {"?": (0, 1), "*": (0, None), "+": (1, None)}
 _ANCHOR_KEYS = ("LOWER", "LEMMA", "TEXT", "ORTH")
+
+
+def repeat_bounds(op: Any) -> tuple[int, int | None] | None:
+    """How many tokens a spec with operator ``op`` takes: (least, most; None = no limit), or None
+    for the negation ``!`` and anything unknown."""
+    if op is None:
+        return 1, 1
+    if op in _OPERATORS:
+        return _OPERATORS[op]
+    found = _QUANTIFIER.match(str(op))
+    if not found:
+        return None
+    low, comma, high = found.groups()
+    if not comma:
+        return (int(low), int(low)) if low else None
+    return int(low or 0), int(high) if high else None
 
 
 def is_required(spec: dict[str, Any]) -> bool:
     """Does this token spec consume at least one token in every match?"""
-    op = spec.get("OP")
-    if op is None or op == "+":
-        return True
-    if op in ("?", "*", "!"):
-        return False
-    found = QUANTIFIER.match(str(op))
-    if not found:
-        return False
-    low = found.group(1)
-    return bool(low) and int(low) >= 1
+    bounds = repeat_bounds(spec.get("OP"))
+    return bounds is not None and bounds[0] >= 1
 
 
 def _values(key: str, value: Any) -> Anchor | None:
@@ -67,29 +75,3 @@ def anchors_of(pattern: list[dict[str, Any]]) -> list[Anchor]:
         if best is not None and best not in anchors:
             anchors.append(best)
     return anchors
-
-
-def max_length(pattern: list[dict[str, Any]]) -> int | None:
-    """The most tokens a match of ``pattern`` can span, or None when a quantifier is unbounded.
-
-    A match holds an anchor word and reaches at most this far from it, so only a window around
-    the anchor's occurrences needs to be searched, not the whole (possibly very long) sentence.
-    """
-    total = 0
-    for spec in pattern:
-        op = spec.get("OP")
-        if op is None or op == "?":
-            total += 1
-        elif op == "!":
-            continue
-        elif op in ("*", "+"):
-            return None
-        else:
-            found = QUANTIFIER.match(str(op))
-            if not found:
-                return None
-            low, comma, high = found.groups()
-            if comma and not high:
-                return None
-            total += int(high) if comma else int(low or 0)
-    return total

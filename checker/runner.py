@@ -160,40 +160,59 @@ def _failed(source: str, exc: Exception) -> Outcome:
                                                     "please report this as a gapcheck bug"))
 
 
-def lookup(task: Task, settings: Settings, digest: str) -> Outcome | None:
-    """What the cache already knows about ``task``: its outcome, a read error, or None (analyse it).
+@dataclass(frozen=True)
+class _Bytes:
+    """A task's bytes as read, with their kind and cache key: what a cache miss hands on."""
+
+    data: bytes
+    kind: str
+    key: str
+
+
+def _read_keyed(task: Task, settings: Settings, digest: str) -> _Bytes:
+    data, kind = _read(task, settings)
+    if not settings.cache_dir:
+        return _Bytes(data, kind, "")
+    return _Bytes(data, kind, cache_key(hashlib.sha256(data).hexdigest() + kind, digest, settings.force))
+
+
+def lookup(task: Task, settings: Settings, digest: str) -> Outcome | _Bytes | None:
+    """What the cache already knows about ``task``: its outcome or a read error; on a miss, the
+    bytes read (so they are not read and hashed again); None when there is no cache.
 
     Costs a read and a hash, no NLP: a rerun over an unchanged corpus is answered entirely here.
     """
     if not settings.cache_dir:
         return None
     try:
-        data, kind = _read(task, settings)
-        key = cache_key(hashlib.sha256(data).hexdigest() + kind, digest, settings.force)
-        return _from_cache(ResultCache(settings.cache_dir), key, task.source)
+        read = _read_keyed(task, settings, digest)
+        return _from_cache(ResultCache(settings.cache_dir), read.key, task.source) or read
     except Exception as exc:  # noqa: BLE001 - a bad file is that file's error, never the batch's
         return _failed(task.source, exc)
 
 
-def process(task: Task, settings: Settings, compiled: CompiledChecklists | None = None) -> Outcome:
-    """Scan one policy; never raises (an unforeseen failure becomes this policy's error)."""
+def process(task: Task, settings: Settings, compiled: CompiledChecklists | None = None,
+            read: _Bytes | None = None) -> Outcome:
+    """Scan one policy (``read``: its bytes, already looked up in the cache and missed); never
+    raises (an unforeseen failure becomes this policy's error)."""
     from .language import detect_language
     from .nlp import parse_document
     from .report.json_report import policy_to_dict
     from .scan import analyse
 
     source = task.source
+    cache = ResultCache(settings.cache_dir) if settings.cache_dir else None
+    key = ""
     try:
         compiled = compiled or compiled_for(settings.checklist_sources, settings.model)
-        cache, key = None, ""
-        data, kind = _read(task, settings)
-        cache = ResultCache(settings.cache_dir) if settings.cache_dir else None
-        key = cache_key(hashlib.sha256(data).hexdigest() + kind, compiled.digest, settings.force) if cache else ""
-        if cache:
-            known = _from_cache(cache, key, source)
-            if known is not None:
-                return known
-        document = load_bytes(data, source, kind)
+        if read is None:
+            read = _read_keyed(task, settings, compiled.digest)
+            if cache:
+                known = _from_cache(cache, read.key, source)
+                if known is not None:
+                    return known
+        key = read.key
+        document = load_bytes(read.data, source, read.kind)
         language, _ = detect_language(document)
         document.metadata["language"] = language
         if language != "en" and not settings.force:
@@ -252,9 +271,11 @@ def run(tasks: list[Task], settings: Settings, compiled: CompiledChecklists | No
     if jobs <= 1 or len(tasks) < PARALLEL_MIN_TASKS:
         for task in tasks:
             known = lookup(task, settings, compiled.digest)
-            if known is None:
-                compiled.patterns  # noqa: B018 - compile on the first policy the cache cannot answer
-            yield known if known is not None else process(task, settings, compiled)
+            if isinstance(known, Outcome):
+                yield known
+                continue
+            compiled.patterns  # noqa: B018 - compile on the first policy the cache cannot answer
+            yield process(task, settings, compiled, known)
         return
     # In flight: up to IN_FLIGHT_PER_JOB tasks per worker, yielded strictly in task order as the
     # head finishes; workers never wait for the parent to collect a whole window.
@@ -263,7 +284,7 @@ def run(tasks: list[Task], settings: Settings, compiled: CompiledChecklists | No
     try:
         for task in tasks:
             known = lookup(task, settings, compiled.digest)
-            if known is not None:
+            if isinstance(known, Outcome):
                 pending.append((task, known))
             else:
                 if not workers.started:

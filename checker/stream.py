@@ -31,12 +31,27 @@ _FINDINGS: dict[tuple[str, str], Finding] = {}
 _NO_EVIDENCE = Evidence(text="", line=0)
 
 
+def _verdict(requirement: str, status: str, checklist: str) -> Verdict:
+    """The one shared status record for (requirement, status, checklist)."""
+    key = (requirement, status, checklist)
+    found = _VERDICTS.get(key)
+    if found is None:
+        found = _VERDICTS[key] = Verdict(requirement, Status(status), "", (), checklist)
+    return found
+
+
+def _finding(kind: str, severity: str) -> Finding:
+    """The one shared finding record for (kind, severity)."""
+    found = _FINDINGS.get((kind, severity))
+    if found is None:
+        found = _FINDINGS[(kind, severity)] = Finding(kind, severity, "", _NO_EVIDENCE)
+    return found
+
+
 def lighten(result: PolicyResult) -> PolicyResult:
     """The result without its text: statuses and finding severities, as shared records."""
-    verdicts = tuple(_VERDICTS.setdefault((v.requirement, v.status.value, v.checklist),
-                                          Verdict(v.requirement, v.status, "", (), v.checklist)) for v in result.verdicts)
-    findings = tuple(_FINDINGS.setdefault((f.kind, f.severity), Finding(f.kind, f.severity, "", _NO_EVIDENCE))
-                     for f in result.findings)
+    verdicts = tuple(_verdict(v.requirement, v.status.value, v.checklist) for v in result.verdicts)
+    findings = tuple(_finding(f.kind, f.severity) for f in result.findings)
     facts = {"children_age": result.facts.get("children_age")}
     return PolicyResult(result.source, result.sha256, {}, verdicts, findings, facts, result.sentence_count)
 
@@ -50,11 +65,8 @@ def light_result(outcome: Outcome) -> PolicyResult:
     if record is None or "result" in outcome.__dict__:
         assert outcome.result is not None
         return lighten(outcome.result)
-    verdicts = tuple(_VERDICTS.setdefault((r["id"], r["status"], r.get("checklist", "")),
-                                          Verdict(r["id"], Status(r["status"]), "", (), r.get("checklist", "")))
-                     for r in record["requirements"])
-    findings = tuple(_FINDINGS.setdefault((f["kind"], f["severity"]), Finding(f["kind"], f["severity"], "", _NO_EVIDENCE))
-                     for f in record.get("findings", []))
+    verdicts = tuple(_verdict(r["id"], r["status"], r.get("checklist", "")) for r in record["requirements"])
+    findings = tuple(_finding(f["kind"], f["severity"]) for f in record.get("findings", []))
     facts = {"children_age": (record.get("facts") or {}).get("children_age")}
     return PolicyResult(outcome.source, str(record["sha256"]), {}, verdicts, findings, facts,
                         int(record.get("sentences", 0)))

@@ -29,15 +29,13 @@ from spacy import attrs
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
-from .pattern_anchors import QUANTIFIER
+from .pattern_anchors import repeat_bounds
 
 _WORD_COLUMNS = ("LOWER", "LEMMA", "ORTH")
 _STRING_KEYS = {"LOWER": "LOWER", "LEMMA": "LEMMA", "TEXT": "ORTH", "ORTH": "ORTH"}
 _FLAG_KEYS = {"IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE",
               "IS_STOP", "IS_BRACKET", "IS_QUOTE", "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT", "IS_CURRENCY",
               "LIKE_NUM", "LIKE_EMAIL", "LIKE_URL", "IS_SENT_START", "LENGTH"}
-_COLUMN_OF = {key: key for key in _FLAG_KEYS} | {"IS_SENT_START": "SENT_START", "LOWER": "LOWER",
-                                                 "LEMMA": "LEMMA", "ORTH": "ORTH"}
 _REGEX_MEMORY = 200_000
 """Most remembered regex answers per condition (about 20 MB) before the memory is cleared."""
 _COMPARE: dict[str, Callable[[int, int], bool]] = {
@@ -93,8 +91,8 @@ class DocColumns:
         key = (name, value)
         found = self._found.get(key)
         if found is None:
-            if name in ("LOWER", "LEMMA", "ORTH"):
-                found = self.index(name).get(value)
+            if name in _WORD_COLUMNS:
+                found = self.index(name).union((value,))
             else:
                 found = numpy.flatnonzero(self.array(name) == value).tolist()
             self._found[key] = found
@@ -140,10 +138,6 @@ class _Index:
 
     def values(self) -> Iterable[int]:
         return self._where.keys()
-
-    def get(self, value: int) -> list[int]:
-        span = self._where.get(value)
-        return [] if span is None else self._order[span[0]:span[1]].tolist()
 
     def union(self, values: Iterable[int]) -> list[int]:
         spans = [self._where[v] for v in values if v in self._where]
@@ -256,7 +250,7 @@ def _condition(key: str, value: Any) -> Condition | None:
                 return Condition(column, "regex", re.compile(operand))
         return None
     if key in _FLAG_KEYS:
-        column = _COLUMN_OF[key]
+        column = "SENT_START" if key == "IS_SENT_START" else key
         if isinstance(value, bool):
             return Condition(column, "eq", int(value))
         if key == "LENGTH":
@@ -270,19 +264,12 @@ def _condition(key: str, value: Any) -> Condition | None:
 
 
 def _bounds(op: Any) -> tuple[int, int] | None:
-    if op is None:
-        return 1, 1
-    if op == "?":
-        return 0, 1
-    found = QUANTIFIER.match(str(op))
-    if not found:
-        return None  # "*", "+", "!": unbounded or negated, left to spaCy
-    low, comma, high = found.groups()
-    if not comma:
-        return (int(low), int(low)) if low else None
-    if not high:
+    """Repeat bounds of a spec this module handles; None for ``*``, ``+``, ``{n,}`` and ``!``
+    (unbounded or negated: left to spaCy)."""
+    bounds = repeat_bounds(op)
+    if bounds is None or bounds[1] is None:
         return None
-    return int(low or 0), int(high)
+    return bounds[0], bounds[1]
 
 
 def _item(spec: dict[str, Any]) -> Item | None:
@@ -331,11 +318,10 @@ class CompiledPattern:
                         return best
             if best is not None:
                 return best
-        if best is None:  # no indexable condition: test the first single-token item everywhere
-            k = self.pivots[0]
-            check = self.items[k].bind(view)
-            best = (k, [i for i in range(len(view.doc)) if check is None or check(i)])
-        return best
+        # no indexable condition: test the first single-token item everywhere
+        k = self.pivots[0]
+        check = self.items[k].bind(view)
+        return k, [i for i in range(len(view.doc)) if check is None or check(i)]
 
     def shortest(self, view: DocColumns, stretches: set[int] | None = None) -> dict[int, tuple[int, int]]:
         """The shortest match (start, end token) per stretch, keyed by the stretch's first token.
@@ -349,33 +335,27 @@ class CompiledPattern:
             occurrences = [p for p in occurrences if owner[p] >= 0]
         else:
             occurrences = [p for p in occurrences if owner[p] in stretches]
-        best: dict[int, tuple[int, int]] = {}
         if not occurrences:
-            return best
+            return {}
         before, after = self._walkers[k]
         back_checks = [item.bind(view) for item in before.items]
         forward_checks = [item.bind(view) for item in after.items]
         idx = view.column("IDX")
         length = view.column("LENGTH")
+        shortest: dict[int, tuple[int, int, int]] = {}  # stretch -> (characters, start, end)
         for p in occurrences:
             first, limit = view.bounds[owner[p]]
             back = before.reach(back_checks, p - 1, first - 1, -1)
             if back is None:
                 continue
-            forward = after.reach(forward_checks, p + 1, limit, 1)
-            if forward is None:
+            end = after.reach(forward_checks, p + 1, limit, 1)
+            if end is None:
                 continue
-            start, end = back + 1, forward
-            span = (start, end)
-            previous = best.get(first)
-            if previous is None:
-                best[first] = span
-                continue
-            chars = idx[end - 1] + length[end - 1] - idx[start]
-            old = idx[previous[1] - 1] + length[previous[1] - 1] - idx[previous[0]]
-            if chars < old or (chars == old and start < previous[0]):
-                best[first] = span
-        return best
+            start = back + 1
+            candidate = (idx[end - 1] + length[end - 1] - idx[start], start, end)
+            if first not in shortest or candidate < shortest[first]:
+                shortest[first] = candidate
+        return {first: (start, end) for first, (_, start, end) in shortest.items()}
 
 
 class _Walker:

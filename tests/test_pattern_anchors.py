@@ -57,15 +57,3 @@ def test_anchored_matching_equals_whole_document_matching() -> None:
         assert patterns.find(parsed) == expected, parsed.document.source
         total += len(expected)
     assert total > 1000
-
-
-@pytest.mark.parametrize("pattern, longest", [
-    ([{"LOWER": "a"}, {"OP": "{,4}"}, {"LEMMA": "b", "OP": "?"}], 6),
-    ([{"LOWER": "a"}, {"OP": "{2}"}, {"OP": "{1,3}"}, {"LOWER": "x", "OP": "!"}], 6),
-    ([{"LOWER": "a"}, {"OP": "+"}], None),
-    ([{"LOWER": "a"}, {"OP": "{2,}"}], None),
-])
-def test_longest_possible_match(pattern: list, longest: int | None) -> None:
-    from checker.pattern_anchors import max_length
-
-    assert max_length(pattern) == longest
