@@ -8,10 +8,13 @@ acceptable outcomes are one policy result, one skip or one one-line error naming
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +22,7 @@ from checker.checklist import CompiledChecklists, load_checklists
 from checker.report import FORMATS
 from checker.scan import scan
 
-from .conftest import SEEDS
+from .conftest import ROOT, SEEDS
 from .pdfmaker import policy_pdf
 
 SUFFIXES = [".md", ".txt", ".html", ".pdf"]
@@ -103,6 +106,23 @@ def test_deeply_nested_html(depth: int, tags: list[str], closed: bool) -> None:
 @given(depth=st.integers(min_value=1, max_value=5_000), marker=st.sampled_from(["> ", "- ", "1. ", "  - "]))
 def test_deeply_nested_markdown(depth: int, marker: str) -> None:
     scan_one((marker * depth + "We collect your e-mail address.\n").encode(), ".md")
+
+
+@pytest.mark.parametrize("text", [
+    ">" * 100_000 + " We collect your e-mail address.\n",  # overflows the parser's stack
+    "> - " * 30_000 + "We collect your e-mail address.\n",
+    "![a" * 50_000 + "](x)" * 50_000,
+    "*" * 200_000 + "We collect your e-mail address." + "*" * 200_000,
+    "**We collect " * 40_000 + "data**" * 40_000,  # 25 s in the parser: quadratic in open delimiters
+], ids=["quotes", "quoted-lists", "images", "emphasis", "open-strong"])
+def test_markdown_the_parser_cannot_take_is_read_as_plain_text(text: str) -> None:
+    # In a child process: a stack overflow in the (Rust) parser would kill pytest itself.
+    code = ("import sys; from checker.documents import load_bytes; "
+            "print(load_bytes(sys.stdin.buffer.read(), 'p.md', 'markdown').metadata.get('note'))")
+    done = subprocess.run([sys.executable, "-c", code], input=text.encode(), capture_output=True, timeout=120,
+                          cwd=ROOT)
+    assert done.returncode == 0, done.stderr.decode()[-500:]
+    assert "plain text" in done.stdout.decode()
 
 
 @settings(deadline=None, max_examples=40, derandomize=True)
