@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable, Mapping, Sequence
 from urllib.parse import unquote, urlparse
 
 from .facts import Facts
 from .models import Evidence, Finding, Sentence, Verdict
-from .placeholders import find_placeholders
-from .regex_screen import Screened, screened
+from .placeholders import SLOT_PATTERNS, find_placeholders
+from .regex_screen import Screened, SentenceScreen, screened
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,16 @@ class DetectorInput:
     sentences: Sequence[Sentence]
     facts: Facts
     verdicts: Mapping[str, Verdict]
+    screen: SentenceScreen | None = None
+
+    @cached_property
+    def texts(self) -> SentenceScreen:
+        """The sentences' texts, to ask which of them a pattern could match (shared with facts)."""
+        return self.screen or SentenceScreen([s.text for s in self.sentences])
+
+    def could_match(self, *patterns: Screened) -> list[Sentence]:
+        """The sentences at least one of ``patterns`` could match, in order."""
+        return [self.sentences[i] for i in self.texts.any_of(*patterns)]
 
 
 Detector = Callable[[DetectorInput], list[Finding]]
@@ -43,7 +54,7 @@ def _regex_detector(kind: str, severity: str, patterns: Sequence[Screened], mess
 
     def detect(data: DetectorInput) -> list[Finding]:
         found = []
-        for sentence in data.sentences:
+        for sentence in data.could_match(*patterns):
             if sentence.is_heading or not guard(sentence):
                 continue
             spans = [(m.start(), m.end()) for p in patterns for m in p.finditer(sentence.text)]
@@ -108,7 +119,8 @@ CONCRETE_PERIOD = screened(
 def vague_retention(data: DetectorInput) -> list[Finding]:
     """Retention stated only as "as long as necessary" with no period or criteria in the sentence."""
     found = []
-    for s in data.sentences:
+    for i in data.texts.all_of(_RETENTION_VERB, _VAGUE_PERIOD):
+        s = data.sentences[i]
         if s.is_heading or not _RETENTION_VERB.search(s.text) or CONCRETE_PERIOD.search(s.text):
             continue
         m = _VAGUE_PERIOD.search(s.text)
@@ -122,7 +134,7 @@ def vague_retention(data: DetectorInput) -> list[Finding]:
 def placeholder(data: DetectorInput) -> list[Finding]:
     """Unfilled template slots ("[List of countries]") left in the published policy."""
     found = []
-    for s in data.sentences:
+    for s in data.could_match(*SLOT_PATTERNS):
         for start, end in find_placeholders(s.text):
             found.append(Finding("placeholder", "high", f"unfilled template placeholder {s.text[start:end]}",
                                  _evidence(s, [(start, end)])))
@@ -142,7 +154,7 @@ def encoding_artifact(data: DetectorInput) -> list[Finding]:
     One broken file produces the same artifact in every sentence; the first few are reported and
     the last one says how many more sentences are affected, so the report stays readable.
     """
-    hits = [(s, m) for s in data.sentences for m in [_MOJIBAKE.search(s.text)] if m]
+    hits = [(s, m) for s in data.could_match(_MOJIBAKE) for m in [_MOJIBAKE.search(s.text)] if m]
     found = []
     for n, (s, m) in enumerate(hits[:MAX_ENCODING_FINDINGS], start=1):
         more = len(hits) - MAX_ENCODING_FINDINGS
@@ -226,11 +238,16 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
     """The policy points at something it does not contain: a date, a section, an address below."""
     sentences = data.sentences
     headings = [_norm(s.text) for s in sentences if s.is_heading]
-    # short standalone lines can be titles too ("9. What are your rights?" written as plain text)
-    titles = [(s.index, _norm(s.text)) for s in sentences if s.is_heading or len(s.text.split()) <= 20]
+    titles: list[tuple[int, str]] = []  # listed on first need: few policies quote a title
     numbered = sum(1 for h in headings if h[:1].isdigit()) >= 2  # only then is "section 7" checkable
+    texts = data.texts
+    suspects = set(texts.all_of(_INTERNAL, _QUOTED_REF)) | set(texts.candidates(_ADDRESS_REF))
+    if data.facts.effective_date is None:
+        suspects.update(texts.all_of(_DATE_REFERENCE, _LOCATION))
+    if numbered:
+        suspects.update(texts.all_of(_REFERRING, _SECTION_NUMBER_REF))
     found = []
-    for s in sentences:
+    for s in (sentences[i] for i in sorted(suspects)):
         text = s.text
         if data.facts.effective_date is None and _DATE_REFERENCE.search(text) and _LOCATION.search(text):
             m = _DATE_REFERENCE.search(text)
@@ -253,6 +270,9 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
                 words = title.split()
                 if not (2 <= len(words) <= 10) or not m.group(1)[:1].isupper():
                     continue
+                if not titles:
+                    # short standalone lines can be titles too ("9. What are your rights?" as plain text)
+                    titles = [(t.index, _norm(t.text)) for t in sentences if t.is_heading or len(t.text.split()) <= 20]
                 if not any(title in h for i, h in titles if i != s.index):
                     found.append(Finding("dangling_reference", "low",
                                          f"dangling reference: no section titled {m.group(1)!r}",

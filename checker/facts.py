@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, Sequence
 
 from .models import Sentence
-from .regex_screen import screened
+from .regex_screen import SentenceScreen, screened
 
 NUMBER_WORDS: dict[str, int] = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -120,12 +120,19 @@ def parse_date(text: str) -> str | None:
     return None
 
 
-def extract_facts(sentences: Sequence[Sentence]) -> Facts:
-    """Read the facts of one policy from its sentences (headings included: "Last updated ...")."""
+def extract_facts(sentences: Sequence[Sentence], screen: SentenceScreen | None = None) -> Facts:
+    """Read the facts of one policy from its sentences (headings included: "Last updated ...").
+
+    Only sentences that could hold a fact are read: those ``screen`` (the sentences' texts) says
+    an age context, a date or an address could match in, and those with links.
+    """
     facts = Facts()
     best_age: tuple[int, int, FactHit] | None = None  # (priority, age, where)
     emails: list[str] = []
-    for sentence in sentences:
+    screen = screen or SentenceScreen([s.text for s in sentences])
+    readable = set(screen.any_of(_AGE_CONTEXT, _EFFECTIVE, _EMAIL))
+    readable.update(i for i, s in enumerate(sentences) if s.links)
+    for sentence in (sentences[i] for i in sorted(readable)):
         text = sentence.text
         for age, start, end in find_ages(text):
             if age not in facts.children_ages:

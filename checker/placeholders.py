@@ -16,6 +16,8 @@ _SQUARE = screened(r"\[(?P<body>[^\[\]\n]{2,120})\]")
 _CURLY = screened(r"\{\{\s*(?P<body>[^{}\n]{1,80}?)\s*\}\}|\{(?P<var>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_]+)*)\}")
 _ANGLE = screened(r"<(?P<body>[A-Z][A-Za-z ]{2,60})>|<<(?P<body2>[^<>\n]{2,60})>>")
 _UNDERSCORES = screened(r"(?<![\w-])(?:_{5,}|X{3,})(?![\w-])")
+SLOT_PATTERNS = (_SQUARE, _CURLY, _ANGLE, _UNDERSCORES)
+"""Every slot matches one of these: a text none of them could match holds no placeholder."""
 _CROSS_REFERENCE = re.compile(r"^(?:re:|see\b|(?:section|article|part|chapter|clause|paragraph|schedule|annex|appendix|"
                               r"exhibit|note|table|figure|footnote)\s+[\dIVXivx])", re.IGNORECASE)
 _UI_PATH = re.compile(r"[\u2192>]\s*$|^\s*[\u2192>]")

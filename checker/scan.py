@@ -30,11 +30,13 @@ def analyse(parsed: ParsedDocument, compiled: CompiledChecklists) -> PolicyResul
     from .detectors import DetectorInput, run_detectors  # the analysis modules load with the first
     from .facts import extract_facts                    # policy that needs analysing, not for a
     from .matching import match_requirements            # rerun answered by the cache
+    from .regex_screen import SentenceScreen
     sentences = parsed.sentences
-    facts = extract_facts(sentences)
+    texts = SentenceScreen([s.text for s in sentences])
+    facts = extract_facts(sentences, texts)
     matches = compiled.patterns.find(parsed)
     verdicts, qualifier_findings = match_requirements(compiled, sentences, matches, facts)
-    findings = run_detectors(DetectorInput(sentences, facts, {v.requirement: v for v in verdicts}))
+    findings = run_detectors(DetectorInput(sentences, facts, {v.requirement: v for v in verdicts}, texts))
     findings = sorted(findings + qualifier_findings, key=lambda f: (f.evidence.line, f.kind))
     doc = parsed.document
     return PolicyResult(source=doc.source, sha256=doc.sha256, metadata=dict(doc.metadata), verdicts=tuple(verdicts),

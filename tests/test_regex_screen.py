@@ -6,14 +6,14 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import checker.detectors
 import checker.facts
 import checker.placeholders
 from checker.documents import read_policy
-from checker.regex_screen import Screened, needles
+from checker.regex_screen import Screened, SentenceScreen, needles
 
 from .conftest import SEEDS, SHARED
 
@@ -98,3 +98,32 @@ def test_screened_and_plain_regexes_agree_on_word_soup(words: list[str]) -> None
     text = " ".join(words)
     for screen in PATTERNS:
         assert (screen.search(text) is None) == (screen.pattern.search(text) is None), (screen.pattern.pattern, text)
+
+
+def _screen_agrees(texts: list[str]) -> int:
+    """SentenceScreen lists exactly the texts each pattern's own screen lets through."""
+    screen = SentenceScreen(texts)
+    let_through = 0
+    for pattern in PATTERNS:
+        expected = [i for i, text in enumerate(texts) if pattern.could_match(text)]
+        assert screen.candidates(pattern) == expected, pattern.pattern.pattern
+        let_through += len(expected)
+    # and what the detectors take as the sentences a pattern can match in
+    for first, second in zip(PATTERNS, PATTERNS[1:]):
+        assert screen.any_of(first, second) == sorted(set(screen.candidates(first)) | set(screen.candidates(second)))
+        assert screen.all_of(first, second) == sorted(set(screen.candidates(first)) & set(screen.candidates(second)))
+    return let_through
+
+
+def test_sentence_screen_finds_the_same_sentences_on_real_policies() -> None:
+    texts = _sentences_of_real_policies()
+    assert 0 < _screen_agrees(texts) < len(texts) * len(PATTERNS) // 2  # it screens, and lets matches through
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_WORDS + ["\u0130", "\u1e9e", "NOT", "\u017f"]) | st.text(max_size=6),
+                         max_size=12).map(" ".join), max_size=8))
+@example(["\u0130" * 10, "We are not liable for any damages.", "yyyyyy"])
+def test_sentence_screen_finds_the_same_sentences_in_generated_texts(texts: list[str]) -> None:
+    # "\u0130" (I with dot) lower-cases to two characters: offsets of later texts must still hold
+    _screen_agrees(texts)
