@@ -387,7 +387,7 @@ class _SentenceColumns(DocColumns):
         """
         if not anchors:
             return None
-        ranked = sorted(anchors, key=lambda anchor: len(self.union(*anchor)))
+        ranked = sorted(anchors, key=lambda anchor: self.count(*anchor))  # counted, not listed
         found = self.holding(ranked[0])
         bounds = self.bounds
         for anchor in ranked[1:]:

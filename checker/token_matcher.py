@@ -98,6 +98,13 @@ class DocColumns:
             self._found[key] = found
         return found
 
+    def count(self, name: str, values: frozenset[int]) -> int:
+        """How many tokens have ``name`` in ``values``: read off the index, no list is built."""
+        found = self._found.get((name, values))
+        if found is not None:
+            return len(found)
+        return self.index(name).count(values)
+
     def union(self, name: str, values: frozenset[int]) -> list[int]:
         """Tokens whose ``name`` is one of ``values`` (cached: anchors and pivots share word lists)."""
         key = (name, values)
@@ -138,6 +145,15 @@ class _Index:
 
     def values(self) -> Iterable[int]:
         return self._where.keys()
+
+    def count(self, values: Iterable[int]) -> int:
+        where = self._where
+        total = 0
+        for value in values:
+            span = where.get(value)
+            if span is not None:
+                total += span[1] - span[0]
+        return total
 
     def union(self, values: Iterable[int]) -> list[int]:
         spans = [self._where[v] for v in values if v in self._where]
@@ -185,6 +201,17 @@ class Condition:
         compare, number = _COMPARE[value[0]], value[1]
         return lambda i: bool(compare(column[i], number))
 
+    def count(self, view: DocColumns) -> int | None:
+        """How many tokens :meth:`positions` would list, when a word index tells without listing
+        them (None: list them to know)."""
+        if self.column not in _WORD_COLUMNS:
+            return None
+        if self.kind == "eq":
+            return view.count(self.column, frozenset((self.value,)))
+        if self.kind == "in":
+            return view.count(self.column, self.value)
+        return None
+
     def positions(self, view: DocColumns) -> list[int] | None:
         """Every token this condition holds for, when an index gives them cheaply; else None."""
         if self.kind == "eq":
@@ -216,19 +243,23 @@ class Item:
             return lambda i: first(i) and second(i)
         return lambda i: all(check(i) for check in checks)
 
+    def count(self, view: DocColumns) -> int | None:
+        """At most how many tokens meet every condition, from a word index (None: no index)."""
+        counts = [count for c in self.conditions if (count := c.count(view)) is not None]
+        return min(counts) if counts else None
+
     def positions(self, view: DocColumns, tier: int = 2) -> list[int] | None:
         """Tokens meeting every condition, listed from the most selective condition of ``tier`` or
         a cheaper one (see :attr:`Condition.tier`) and tested for the rest; None if there is none."""
-        best: list[int] | None = None
-        for condition in self.conditions:
-            cost = condition.tier
-            if cost is None or cost > tier:
-                continue
-            found = condition.positions(view)
-            if found is not None and (best is None or len(found) < len(best)):
-                best = found
-        if best is None:
+        usable = [c for c in self.conditions if c.tier is not None and c.tier <= tier]
+        if not usable:
             return None
+        counted = [(count, n) for n, c in enumerate(usable) if (count := c.count(view)) is not None]
+        if counted:  # a word index says which condition is rarest without listing any tokens
+            best = usable[min(counted)[1]].positions(view)
+        else:
+            best = min((c.positions(view) or [] for c in usable), key=len)
+        assert best is not None
         if len(self.conditions) == 1:
             return best
         check = self.bind(view)
@@ -308,6 +339,14 @@ class CompiledPattern:
 
     def _pivot(self, view: DocColumns) -> tuple[int, list[int]]:
         """The single-token item with the fewest occurrences, and those occurrences."""
+        if self._tiers and self._tiers[0] == 0:
+            # a fixed word: the word index counts each pivot's tokens without listing them
+            counted = [(count, k) for k in self.pivots if (count := self.items[k].count(view)) is not None]
+            if counted:
+                k = min(counted)[1]
+                found = self.items[k].positions(view, 0)
+                assert found is not None
+                return k, found
         best: tuple[int, list[int]] | None = None
         for tier in self._tiers:  # a word index first; flags and regexes only when no word is fixed
             for k in self.pivots:
@@ -371,6 +410,9 @@ class _Walker:
         self._closure: dict[tuple[int, int], frozenset[tuple[int, int]]] = {}
         self._done = (len(items), 0)
         self._start = self._close((0, 0))
+        self._fixed = all(item.low == item.high == 1 for item in items)  # one token per item
+        # "a few (any) words, then this word": the commonest other shape, searched without states
+        self._gap_then_one = len(items) == 2 and items[1].low == items[1].high == 1 and not self._fixed
 
     def _close(self, state: tuple[int, int]) -> frozenset[tuple[int, int]]:
         found = self._closure.get(state)
@@ -388,6 +430,27 @@ class _Walker:
         shortest match (``at`` itself when there are no items), or None when there is none."""
         if not self.items:
             return at
+        if self._fixed:  # no choices to track: test the next tokens in turn
+            end = at + step * len(checks)
+            if (end - step - stop) * step >= 0:  # the last token would be at or past ``stop``
+                return None
+            for check in checks:
+                if check is not None and not check(at):
+                    return None
+                at += step
+            return at
+        if self._gap_then_one:
+            gap, word = checks
+            low, high = self.items[0].low, self.items[0].high
+            for taken in range(high + 1):  # the first token that can end the run ends the shortest
+                if at == stop:
+                    return None
+                if taken >= low and (word is None or word(at)):
+                    return at + step
+                if taken == high or (gap is not None and not gap(at)):
+                    return None
+                at += step
+            return None
         states = self._start
         position, done, high, close = at, self._done, self._high, self._close
         while True:
