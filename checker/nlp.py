@@ -9,7 +9,6 @@ could be dropped in here alone (presidio's ``NlpEngine`` habit). The default pip
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,6 +26,7 @@ from spacy.tokens import Doc, Token
 
 from .models import (DEFAULT_MODEL, Block, BlockKind, Document, Match, ModelUnavailable, Pattern,  # noqa: F401
                      PatternError, Sentence)
+from .anchor_sieve import AnchorSieve, HashedAnchor
 from .pattern_anchors import anchors_of
 from .token_matcher import CompiledPattern, DocColumns, compile_pattern
 
@@ -262,10 +262,6 @@ def _sentences(document: Document, block_starts: list[int], doc: Doc, full_text:
 # Patterns
 # --------------------------------------------------------------------------------------------
 
-HashedAnchor = tuple[str, frozenset[int]]
-"""An anchor (:mod:`checker.pattern_anchors`) with its words as string-store hashes."""
-
-
 class PatternSet:
     """A named collection of phrase patterns (one PhraseMatcher on lemmas) and token patterns
     (:mod:`checker.token_matcher`, or spaCy's Matcher for what it does not cover).
@@ -280,6 +276,7 @@ class PatternSet:
         self._matcher = Matcher(self._nlp.vocab, validate=True)  # patterns outside token_matcher's subset
         self._phrases = PhraseMatcher(self._nlp.vocab, attr="LEMMA")
         self._compiled: list[tuple[int, CompiledPattern, list[HashedAnchor]]] = []
+        self._sieve: AnchorSieve | None = None  # built on the first find, after every add
         self._ids: set[str] = set()
         self.token_patterns: list[tuple[str, list[dict[str, Any]]]] = []
         """Every token pattern as added (for tools and for checking the anchored matching)."""
@@ -308,6 +305,7 @@ class PatternSet:
             else:
                 anchors = [(column, frozenset(get_string_id(w) for w in words)) for column, words in anchors_of(pattern)]
                 self._compiled.append((self._nlp.vocab.strings.add(pattern_id), compiled, anchors))
+                self._sieve = None
             self.token_patterns.append((pattern_id, pattern))
         else:
             raise PatternError("a pattern must be a phrase (string) or a token pattern (list of dicts)")
@@ -326,11 +324,13 @@ class PatternSet:
         """
         doc = parsed._doc
         raw: list[tuple[int, int, int]] = list(self._phrases(doc)) if len(self._phrases) else []
-        view = _SentenceColumns(parsed)
+        view = DocColumns(parsed._doc, parsed._sentence_of_token, parsed._sentence_bounds)
         if len(self._matcher):
             raw.extend(self._matcher(doc))
-        for key, compiled, anchors in self._compiled:
-            candidates = view.candidates(anchors)
+        if self._sieve is None:
+            self._sieve = AnchorSieve([anchors for _, _, anchors in self._compiled])
+        sifted = self._sieve.sift(view, len(parsed.sentences))
+        for (key, compiled, _), candidates in zip(self._compiled, sifted):
             if candidates is not None and not candidates:
                 continue
             raw.extend((key, start, end) for start, end in compiled.shortest(view, candidates).values())
@@ -339,7 +339,7 @@ class PatternSet:
     def _collect(self, parsed: ParsedDocument, raw: list[tuple[int, int, int]],
                  view: DocColumns | None = None) -> list[Match]:
         """Matches inside one sentence, the shortest span per pattern and sentence, in order."""
-        view = view or _SentenceColumns(parsed)
+        view = view or DocColumns(parsed._doc, parsed._sentence_of_token, parsed._sentence_bounds)
         idx, length = view.column("IDX"), view.column("LENGTH")
         owner = parsed._sentence_of_token
         vocab = self._nlp.vocab
@@ -359,49 +359,6 @@ class PatternSet:
             if previous is None or (e_char - s_char) < (previous.end - previous.start):
                 found[key] = Match(pid, sentence, max(0, s_char), min(len(sent.text), e_char))
         return sorted(found.values(), key=lambda m: (m.sentence, m.start, m.pattern_id))
-
-
-class _SentenceColumns(DocColumns):
-    """A parsed document's columns with its sentences as the stretches a match must stay in."""
-
-    def __init__(self, parsed: ParsedDocument) -> None:
-        super().__init__(parsed._doc, parsed._sentence_of_token, parsed._sentence_bounds)
-        self._holding: dict[HashedAnchor, set[int]] = {}
-
-    def holding(self, anchor: HashedAnchor) -> set[int]:
-        """The sentences holding a word of ``anchor``."""
-        found = self._holding.get(anchor)
-        if found is None:
-            owner = self.owner
-            found = {owner[i] for i in self.union(*anchor)}
-            found.discard(-1)
-            self._holding[anchor] = found
-        return found
-
-    def candidates(self, anchors: list[HashedAnchor]) -> set[int] | None:
-        """Sentences holding a word of every anchor (None: no anchors, every sentence).
-
-        Starts from the anchor with the fewest occurrences; a frequent anchor ("you", "we") is then
-        looked up only in the few candidate sentences (a bisection each) instead of listing every
-        sentence it occurs in.
-        """
-        if not anchors:
-            return None
-        ranked = sorted(anchors, key=lambda anchor: self.count(*anchor))  # counted, not listed
-        found = self.holding(ranked[0])
-        bounds = self.bounds
-        for anchor in ranked[1:]:
-            if not found:
-                break
-            positions = self.union(*anchor)
-            kept = set()
-            for sentence in found:
-                first, end = bounds[sentence]
-                k = bisect.bisect_left(positions, first)
-                if k < len(positions) and positions[k] < end:
-                    kept.add(sentence)
-            found = kept
-        return found
 
 
 def lemmatize_phrase(text: str, model: str = DEFAULT_MODEL) -> list[str]:

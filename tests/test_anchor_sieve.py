@@ -1,0 +1,48 @@
+"""The anchor sieve lists, per pattern, exactly the sentences holding a word of each anchor."""
+
+from __future__ import annotations
+
+from spacy.strings import get_string_id
+
+from checker.anchor_sieve import AnchorSieve, HashedAnchor
+from checker.checklist import load_checklists
+from checker.documents import read_policy
+from checker.nlp import parse_documents
+from checker.token_matcher import DocColumns
+
+from .conftest import SEEDS
+
+
+def _hashed(column: str, *words: str) -> HashedAnchor:
+    return column, frozenset(get_string_id(w) for w in words)
+
+
+def _by_hand(parsed, anchors: list[HashedAnchor]) -> set[int] | None:
+    if not anchors:
+        return None
+    found = set()
+    for index, (first, end) in enumerate(parsed._sentence_bounds):
+        tokens = parsed._doc[first:end]
+        if all(any((t.lower if column == "LOWER" else t.lemma) in words for t in tokens) for column, words in anchors):
+            found.add(index)
+    return found
+
+
+def test_sieve_agrees_with_a_sentence_by_sentence_check_on_the_seeds() -> None:
+    checklist_anchors = [anchors for _, _, anchors in load_checklists().patterns._compiled]
+    shared = [  # words in several anchors, lemma and lower-case columns, an anchor-less pattern
+        [_hashed("LOWER", "data", "personal"), _hashed("LOWER", "data")],
+        [_hashed("LEMMA", "retain", "keep"), _hashed("LOWER", "data", "information"), _hashed("LOWER", "you")],
+        [],
+        [_hashed("LOWER", "nonexistentword")],
+    ]
+    sieve = AnchorSieve(checklist_anchors + shared)
+    docs = [read_policy(p) for p in sorted(SEEDS.glob("*.md"))]
+    nonempty = 0
+    for parsed in parse_documents(docs):
+        view = DocColumns(parsed._doc, parsed._sentence_of_token, parsed._sentence_bounds)
+        sifted = sieve.sift(view, len(parsed.sentences))
+        for anchors, got in zip(checklist_anchors + shared, sifted):
+            assert got == _by_hand(parsed, anchors)
+            nonempty += bool(got)
+    assert nonempty > 100  # patterns did find sentences, not only nothing
