@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Sequence
+from functools import lru_cache
+from typing import Any, Mapping, Sequence
 
 from .checklist import CompiledChecklists, Requirement
 from .facts import Facts
@@ -65,8 +66,28 @@ def heading_matches(heading: str | None, cues: Sequence[str]) -> bool:
     """Does a section heading announce the topic ("Data Retention" for cue "retention")?"""
     if not heading or not cues:
         return False
+    if isinstance(cues, tuple):  # checklist cues: a policy asks the same few questions many times
+        return _heading_matches(heading, cues)
+    return _heading_matches.__wrapped__(heading, cues)
+
+
+@lru_cache(maxsize=65_536)
+def _heading_matches(heading: str, cues: Sequence[str]) -> bool:
     low = " " + " ".join(heading.lower().replace("\u2019", "'").split()) + " "
     return any(f" {cue}" in low or low.strip().startswith(cue) for cue in cues)
+
+
+def section_members(sentences: Sequence[Sentence]) -> dict[Any, list[int]]:
+    """Sentence indices by section (a requirement's evidence may be anywhere in its section)."""
+    members: dict[Any, list[int]] = defaultdict(list)
+    for s in sentences:
+        members[s.section].append(s.index)
+    return members
+
+
+@lru_cache(maxsize=16_384)
+def _has_placeholder(text: str) -> bool:
+    return bool(find_placeholders(text))
 
 
 def _evidence(sentences: Sequence[Sentence], chosen: dict[int, list[Match]]) -> tuple[Evidence, ...]:
@@ -86,9 +107,11 @@ def _rank(sentences: Sequence[Sentence], hits: dict[int, list[Match]], cues: Seq
                                        -len({m.pattern_id for m in hits[i]}), i))
 
 
-def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits,
-          extra_core: Sequence[Match] = ()) -> tuple[Verdict, list[Finding]]:
-    """The verdict on one requirement from its grouped matches; also qualifier findings."""
+def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core: Sequence[Match] = (),
+          members: Mapping[Any, list[int]] | None = None) -> tuple[Verdict, list[Finding]]:
+    """The verdict on one requirement from its grouped matches; also qualifier findings.
+
+    ``members`` is :func:`section_members` of ``sentences``, passed in to work it out once per policy."""
     usable = {i: ms for i, ms in h.core.items()
               if i not in h.exclude and (req.match_headings or not sentences[i].is_heading)}
     for m in extra_core:
@@ -109,20 +132,21 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits,
     chosen = {i: list(usable[i]) for i in ranked[:MAX_EVIDENCE]}
     reasons: list[str] = []
 
-    clean = [i for i in usable if not find_placeholders(sentences[i].text)]
+    clean = [i for i in usable if not _has_placeholder(sentences[i].text)]
     if not clean:
         slot = next(sentences[i].text[s:e] for i in usable for s, e in find_placeholders(sentences[i].text))
         reasons.append(f"the disclosure is an unfilled template placeholder ({slot})")
 
     # Qualifiers may stand in the evidence sentence or near it, in the same section.
     near: set[int] = set()
+    members = members if members is not None else section_members(sentences)
     for i in usable:
         section = sentences[i].section
         for j in range(max(0, i - QUALIFIER_WINDOW), min(len(sentences), i + QUALIFIER_WINDOW + 1)):
             if sentences[j].section == section:
                 near.add(j)
         if heading_matches(sentences[i].heading, req.headings):
-            near.update(s.index for s in sentences if s.section == section)
+            near.update(members[section])
     core_chosen = [i for i in ranked[:MAX_EVIDENCE]]
     for q in req.requires:
         where = [i for i in h.qualifiers.get(q.name, {}) if i in near]
@@ -151,11 +175,12 @@ def match_requirements(compiled: CompiledChecklists, sentences: Sequence[Sentenc
                        facts: Facts) -> tuple[list[Verdict], list[Finding]]:
     """Verdicts for every requirement of the compiled checklists, in checklist order."""
     grouped = _group(compiled.requirements, matches)
+    members = section_members(sentences)
     verdicts: list[Verdict] = []
     findings: list[Finding] = []
     for req in compiled.requirements:
         extra = REQUIREMENT_DETECTORS[req.detector](sentences, facts) if req.detector else []
-        verdict, found = judge(req, sentences, grouped[req.id], extra)
+        verdict, found = judge(req, sentences, grouped[req.id], extra, members)
         verdicts.append(verdict)
         findings.extend(found)
     return verdicts, findings
