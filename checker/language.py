@@ -8,6 +8,7 @@ mostly English function words is English whatever the classifier says about its 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .models import BlockKind, Document
 
@@ -23,7 +24,8 @@ def english_share(text: str) -> float:
     words = _WORD.findall(text.lower())
     if not words:
         return 0.0
-    return sum(map(_ENGLISH_FUNCTION_WORDS.__contains__, words)) / len(words)
+    counts = Counter(words)  # counted in C; then ~60 look-ups instead of one per word
+    return sum(counts[w] for w in _ENGLISH_FUNCTION_WORDS if w in counts) / len(words)
 
 
 def detect_language(document: Document) -> tuple[str, float]:

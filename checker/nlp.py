@@ -278,6 +278,7 @@ class PatternSet:
         self._compiled: list[tuple[int, CompiledPattern, list[HashedAnchor]]] = []
         self._sieve: AnchorSieve | None = None  # built on the first find, after every add
         self._ids: set[str] = set()
+        self._names: dict[int, str] = {}  # match key (string-store hash) -> pattern id
         self.token_patterns: list[tuple[str, list[dict[str, Any]]]] = []
         """Every token pattern as added (for tools and for checking the anchored matching)."""
 
@@ -310,6 +311,7 @@ class PatternSet:
         else:
             raise PatternError("a pattern must be a phrase (string) or a token pattern (list of dicts)")
         self._ids.add(pattern_id)
+        self._names[self._nlp.vocab.strings.add(pattern_id)] = pattern_id
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -342,23 +344,22 @@ class PatternSet:
         view = view or DocColumns(parsed._doc, parsed._sentence_of_token, parsed._sentence_bounds)
         idx, length = view.column("IDX"), view.column("LENGTH")
         owner = parsed._sentence_of_token
-        vocab = self._nlp.vocab
-        found: dict[tuple[str, int], Match] = {}
+        names, sentence_start, sentences = self._names, parsed._sentence_start, parsed.sentences
+        found: dict[tuple[int, int], tuple[int, int]] = {}  # (pattern key, sentence) -> characters
         for match_id, start, end in raw:
             sentence = owner[start]
             if sentence < 0 or owner[end - 1] != sentence:
                 continue
-            sent = parsed.sentences[sentence]
-            pid = vocab.strings[match_id]
-            base = parsed._sentence_start[sentence]
-            s_char = idx[start] - base
-            e_char = idx[end - 1] + length[end - 1] - base
-            key = (pid, sentence)
+            base = sentence_start[sentence]
+            span = (idx[start] - base, idx[end - 1] + length[end - 1] - base)
+            key = (match_id, sentence)
             previous = found.get(key)
             # keep the shortest span per pattern and sentence: the words that carry the match
-            if previous is None or (e_char - s_char) < (previous.end - previous.start):
-                found[key] = Match(pid, sentence, max(0, s_char), min(len(sent.text), e_char))
-        return sorted(found.values(), key=lambda m: (m.sentence, m.start, m.pattern_id))
+            if previous is None or (span[1] - span[0]) < (previous[1] - previous[0]):
+                found[key] = span
+        matches = [Match(names[match_id], sentence, max(0, s_char), min(len(sentences[sentence].text), e_char))
+                   for (match_id, sentence), (s_char, e_char) in found.items()]
+        return sorted(matches, key=lambda m: (m.sentence, m.start, m.pattern_id))
 
 
 def lemmatize_phrase(text: str, model: str = DEFAULT_MODEL) -> list[str]:

@@ -336,17 +336,20 @@ class CompiledPattern:
         self.pivots = [k for k, item in enumerate(items) if item.low == item.high == 1]
         self._walkers = {k: (_Walker(items[:k][::-1]), _Walker(items[k + 1:])) for k in self.pivots}
         self._tiers = sorted({c.tier for k in self.pivots for c in items[k].conditions if c.tier is not None})
+        # pivots with a condition on a word column: a word index counts and lists their tokens
+        self._indexed = [k for k in self.pivots if any(c.tier == 0 for c in items[k].conditions)]
 
     def _pivot(self, view: DocColumns) -> tuple[int, list[int]]:
         """The single-token item with the fewest occurrences, and those occurrences."""
-        if self._tiers and self._tiers[0] == 0:
+        if self._indexed:
             # a fixed word: the word index counts each pivot's tokens without listing them
-            counted = [(count, k) for k in self.pivots if (count := self.items[k].count(view)) is not None]
-            if counted:
-                k = min(counted)[1]
-                found = self.items[k].positions(view, 0)
-                assert found is not None
-                return k, found
+            if len(self._indexed) == 1:
+                k = self._indexed[0]
+            else:
+                k = min((self.items[k].count(view) or 0, k) for k in self._indexed)[1]
+            found = self.items[k].positions(view, 0)
+            assert found is not None
+            return k, found
         best: tuple[int, list[int]] | None = None
         for tier in self._tiers:  # a word index first; flags and regexes only when no word is fixed
             for k in self.pivots:
