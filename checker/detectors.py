@@ -230,22 +230,27 @@ _POSTAL = screened(r"\b\d{1,6}\s+(?:[A-Z][\w.]*\s+){1,4}(?:Street|St\.?|Avenue|A
                      r"\bP\.?\s?O\.?\s+Box\b|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b|\b\d{4,5}\s+[A-Z][a-z]+", 0)
 
 
+_NOT_WORD = re.compile(r"[^\w\s]")
+
+
 def _norm(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
 
 
 def dangling_reference(data: DetectorInput) -> list[Finding]:
     """The policy points at something it does not contain: a date, a section, an address below."""
     sentences = data.sentences
-    headings = [_norm(s.text) for s in sentences if s.is_heading]
-    titles: list[tuple[int, str]] = []  # listed on first need: few policies quote a title
-    numbered = sum(1 for h in headings if h[:1].isdigit()) >= 2  # only then is "section 7" checkable
     texts = data.texts
+    section_refs = texts.all_of(_REFERRING, _SECTION_NUMBER_REF)
+    # headings and titles are listed only when something refers to them
+    headings = [_norm(s.text) for s in sentences if s.is_heading] if section_refs else []
+    titles: list[tuple[int, str]] = []
+    numbered = sum(1 for h in headings if h[:1].isdigit()) >= 2  # only then is "section 7" checkable
     suspects = set(texts.all_of(_INTERNAL, _QUOTED_REF)) | set(texts.candidates(_ADDRESS_REF))
     if data.facts.effective_date is None:
         suspects.update(texts.all_of(_DATE_REFERENCE, _LOCATION))
     if numbered:
-        suspects.update(texts.all_of(_REFERRING, _SECTION_NUMBER_REF))
+        suspects.update(section_refs)
     found = []
     for s in (sentences[i] for i in sorted(suspects)):
         text = s.text

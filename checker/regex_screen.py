@@ -6,11 +6,12 @@ pattern at every character. Every match of ``\\bnot\\s+(?:be\\s+)?liable`` conta
 sentence without "not" can be skipped with one ``in`` test (C speed, no regex state machine).
 
 :func:`needles` derives those required substrings from the compiled pattern's parse tree, so
-they cannot drift from the pattern: a sequence needs any one of its required parts, an
-alternation needs one of each branch's, a repeat needs its body only if it repeats at least once.
-Anything it cannot reason about (lookarounds, classes, back-references) gives no needle, and the
-regex then always runs. Case-insensitive patterns compare lower-cased ASCII text only, because
-Unicode case folding ("ſ" matches "s") is wider than ``str.lower``.
+they cannot drift from the pattern: a sequence needs each of its required parts (one needle set
+each, :func:`needle_groups`), an alternation needs one of each branch's, a repeat needs its body
+only if it repeats at least once, a class of plain characters one of them. Anything it cannot
+reason about (lookarounds, ranges, back-references) gives no needle, and the regex then always
+runs. Case-insensitive patterns compare :func:`fold`-ed text, because Unicode case folding ("ſ"
+matches "s") is wider than ``str.lower``; needles with non-ASCII letters are not used.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ def _best(options: list[frozenset[str]]) -> frozenset[str] | None:
 
 def _required(items: Any, ignore_case: bool) -> frozenset[str] | None:
     """Substrings one of which every match of the node sequence ``items`` contains, or None."""
+    return _best(_options(items, ignore_case))
+
+
+def _options(items: Any, ignore_case: bool) -> list[frozenset[str]]:
+    """Needle sets of the node sequence ``items``: every match contains a needle of each set."""
     options: list[frozenset[str]] = []
     run: list[str] = []
 
@@ -60,36 +66,64 @@ def _required(items: Any, ignore_case: bool) -> frozenset[str] | None:
             found = _required(av[2], ignore_case)
         elif op is getattr(sre, "ATOMIC_GROUP", None):
             found = _required(av, ignore_case)
+        elif op is sre.IN and av and all(kind is sre.LITERAL for kind, _ in av):  # ["\u201c]: one of these
+            found = frozenset(chr(code).lower() if ignore_case else chr(code) for _, code in av)
         if found:
             options.append(found)
     flush()
-    return _best(options)
+    return options
+
+
+def _caseless_safe(needle: str) -> bool:
+    """Can a lower-cased text hold every case-insensitive match of ``needle`` as written? Yes for
+    ASCII and for characters with no case at all (quotes, dashes)."""
+    return all(ch.isascii() or (not ch.isalpha() and ch.lower() == ch == ch.upper()) for ch in needle)
 
 
 def needles(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Substrings one of which every match of ``pattern`` contains (lower-case if it ignores case)."""
+    groups = needle_groups(pattern)
+    return groups[0] if groups else None
+
+
+def needle_groups(pattern: re.Pattern[str]) -> list[frozenset[str]]:
+    """Sets of substrings such that every match of ``pattern`` contains one of each set, most
+    selective first: "address" and "below" are both in every match of ``address\\s+below``."""
     if pattern.flags & re.VERBOSE:
-        return None  # the parser needs the same flags; keep the screen to plain patterns
-    found = _required(sre_parse.parse(pattern.pattern, pattern.flags), bool(pattern.flags & re.IGNORECASE))
-    if found is None or "" in found:
-        return None
-    if pattern.flags & re.IGNORECASE and not all(n.isascii() for n in found):
-        return None  # "ſ" matches "s" when ignoring case: a non-ASCII needle proves nothing
-    # "keep" already finds every text "keeps" would: test the shortest only
-    return frozenset(n for n in found if not any(m != n and m in n for m in found))
+        return []  # the parser needs the same flags; keep the screen to plain patterns
+    ignore_case = bool(pattern.flags & re.IGNORECASE)
+    groups = []
+    for found in _options(sre_parse.parse(pattern.pattern, pattern.flags), ignore_case):
+        if "" in found or (ignore_case and not all(_caseless_safe(n) for n in found)):
+            continue  # "ſ" matches "s" when ignoring case: a non-ASCII letter proves nothing
+        # "keep" already finds every text "keeps" would: test the shortest only
+        groups.append(frozenset(n for n in found if not any(m != n and m in n for m in found)))
+    best = _best(groups)
+    return [best] + [g for g in groups if g is not best] if best else []
 
 
 _last_lowered: tuple[str, str] = ("", "")
 
 
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+"""The only characters outside ASCII that ``re.IGNORECASE`` matches to an ASCII letter (a test
+checks every code point), mapped to it; what ``str.lower`` does to them differs ("İ" -> "i̇")."""
+
+
+def fold(text: str) -> str:
+    """``text`` lower-cased so that it holds, as written, every lower-case ASCII string that
+    ``re.IGNORECASE`` finds in ``text``; same length as ``text``."""
+    return text.lower() if text.isascii() else text.translate(_FOLD).lower()
+
+
 def _lower(text: str) -> str:
-    """``text.lower()``, remembered for the last text: detectors try several patterns in a row on
+    """:func:`fold`, remembered for the last text: detectors try several patterns in a row on
     the same sentence. (One tuple, swapped whole: safe if threads share it.)"""
     global _last_lowered
     last = _last_lowered
     if last[0] is text:
         return last[1]
-    lowered = text.lower()
+    lowered = fold(text)
     _last_lowered = (text, lowered)
     return lowered
 
@@ -103,15 +137,20 @@ class Screened:
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
-        self._needles: tuple[str, ...] | None = None  # worked out on first use: imports stay cheap
+        self._groups: tuple[tuple[str, ...], ...] | None = None  # worked out on first use: imports stay cheap
         self._ignore_case = bool(pattern.flags & re.IGNORECASE)
 
     @property
+    def groups(self) -> tuple[tuple[str, ...], ...]:
+        """Needle sets, most selective first: every match contains a needle of each (empty: no screen)."""
+        if self._groups is None:
+            self._groups = tuple(tuple(sorted(group)) for group in needle_groups(self.pattern))
+        return self._groups
+
+    @property
     def needles(self) -> tuple[str, ...]:
-        """The substrings one of which every match contains (empty: no screen)."""
-        if self._needles is None:
-            self._needles = tuple(sorted(needles(self.pattern) or ()))
-        return self._needles
+        """The most selective needle set: every match contains one of them (empty: no screen)."""
+        return self.groups[0] if self.groups else ()
 
     @property
     def ignores_case(self) -> bool:
@@ -119,16 +158,18 @@ class Screened:
 
     def could_match(self, text: str) -> bool:
         """False only when no match is possible (no needle occurs in ``text``)."""
-        if not self.needles:
+        groups = self.groups
+        if not groups:
             return True
         if self._ignore_case:
-            if not text.isascii():
-                return True
             text = _lower(text)
-        for needle in self.needles:
-            if needle in text:
-                return True
-        return False
+        for group in groups:
+            for needle in group:
+                if needle in text:
+                    break
+            else:
+                return False
+        return True
 
     def search(self, text: str, *args: int) -> re.Match[str] | None:
         return self.pattern.search(text, *args) if self.could_match(text) else None
@@ -156,14 +197,12 @@ class SentenceScreen:
         self._texts = texts
         self._joined: dict[bool, tuple[str, list[int]]] = {}
         self._found: dict[int, list[int]] = {}
-        self._unscreenable: list[int] | None = None
 
     def _text(self, lowered: bool) -> tuple[str, list[int]]:
-        """The texts joined (lower-cased one by one: lowering can change a text's length), and
-        where each starts."""
+        """The texts joined (folded one by one if ``lowered``), and where each starts."""
         found = self._joined.get(lowered)
         if found is None:
-            pieces = [t.lower() for t in self._texts] if lowered else list(self._texts)
+            pieces = [fold(t) for t in self._texts] if lowered else list(self._texts)
             starts, offset = [], 0
             for piece in pieces:
                 starts.append(offset)
@@ -177,13 +216,13 @@ class SentenceScreen:
         found = self._found.get(key)
         if found is not None:
             return found
-        needles = pattern.needles
-        if not needles:
+        groups = pattern.groups
+        if not groups:
             found = list(range(len(self._texts)))
         else:
             text, starts = self._text(pattern.ignores_case)
             hits: set[int] = set()
-            for needle in needles:
+            for needle in groups[0]:
                 at = text.find(needle)
                 while at >= 0:
                     k = bisect.bisect_right(starts, at) - 1
@@ -191,10 +230,9 @@ class SentenceScreen:
                     if k + 1 >= len(starts):
                         break
                     at = text.find(needle, starts[k + 1])
-            if pattern.ignores_case:  # could_match does not screen non-ASCII text ignoring case
-                if self._unscreenable is None:
-                    self._unscreenable = [i for i, t in enumerate(self._texts) if not t.isascii()]
-                hits.update(self._unscreenable)
+            if len(groups) > 1 and hits:  # the other needle sets: tested in the few texts left
+                ends = starts[1:] + [len(text) + 1]
+                hits = {k for k in hits if all(any(n in text[starts[k]:ends[k] - 1] for n in g) for g in groups[1:])}
             found = sorted(hits)
         self._found[key] = found
         return found

@@ -13,7 +13,7 @@ import checker.detectors
 import checker.facts
 import checker.placeholders
 from checker.documents import read_policy
-from checker.regex_screen import Screened, SentenceScreen, needles
+from checker.regex_screen import Screened, SentenceScreen, fold, needles
 
 from .conftest import SEEDS, SHARED
 
@@ -121,9 +121,27 @@ def test_sentence_screen_finds_the_same_sentences_on_real_policies() -> None:
 
 
 @settings(max_examples=200, derandomize=True, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(_WORDS + ["\u0130", "\u1e9e", "NOT", "\u017f"]) | st.text(max_size=6),
+@given(st.lists(st.lists(st.sampled_from(_WORDS + ["\u0130", "\u1e9e", "NOT", "\u017f", "\u212a", "\u0131", "\u201c"]) | st.text(max_size=6),
                          max_size=12).map(" ".join), max_size=8))
 @example(["\u0130" * 10, "We are not liable for any damages.", "yyyyyy"])
 def test_sentence_screen_finds_the_same_sentences_in_generated_texts(texts: list[str]) -> None:
     # "\u0130" (I with dot) lower-cases to two characters: offsets of later texts must still hold
     _screen_agrees(texts)
+
+
+_EVERY_CHARACTER = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+
+
+def test_fold_keeps_every_case_insensitive_match_of_ascii_and_the_length() -> None:
+    folded = fold(_EVERY_CHARACTER)
+    assert len(folded) == len(_EVERY_CHARACTER)
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        for m in re.finditer(letter, _EVERY_CHARACTER, re.IGNORECASE):
+            assert folded[m.start()] == letter, hex(ord(m.group()))
+
+
+def test_non_ascii_needle_characters_match_only_themselves_ignoring_case() -> None:
+    used = {ch for p in PATTERNS if p.ignores_case for group in p.groups for n in group for ch in n if not ch.isascii()}
+    assert used  # curly quotes in the quoted-title pattern
+    for ch in used:
+        assert re.findall(re.escape(ch), _EVERY_CHARACTER, re.IGNORECASE) == [ch]
