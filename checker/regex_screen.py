@@ -110,10 +110,15 @@ _FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k
 checks every code point), mapped to it; what ``str.lower`` does to them differs ("İ" -> "i̇")."""
 
 
+_FOLDABLE = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
 def fold(text: str) -> str:
     """``text`` lower-cased so that it holds, as written, every lower-case ASCII string that
     ``re.IGNORECASE`` finds in ``text``; same length as ``text``."""
-    return text.lower() if text.isascii() else text.translate(_FOLD).lower()
+    if text.isascii() or not _FOLDABLE.search(text):
+        return text.lower()
+    return text.translate(_FOLD).lower()
 
 
 def _lower(text: str) -> str:
@@ -199,15 +204,19 @@ class SentenceScreen:
         self._found: dict[int, list[int]] = {}
 
     def _text(self, lowered: bool) -> tuple[str, list[int]]:
-        """The texts joined (folded one by one if ``lowered``), and where each starts."""
+        """The texts joined (and folded if ``lowered``: :func:`fold` keeps lengths), and where each
+        starts."""
         found = self._joined.get(lowered)
         if found is None:
-            pieces = [fold(t) for t in self._texts] if lowered else list(self._texts)
-            starts, offset = [], 0
-            for piece in pieces:
-                starts.append(offset)
-                offset += len(piece) + 1
-            found = self._joined[lowered] = ("\0".join(pieces), starts)
+            if lowered:
+                text, starts = self._text(False)
+                found = self._joined[lowered] = (fold(text), starts)
+            else:
+                starts, offset = [], 0
+                for piece in self._texts:
+                    starts.append(offset)
+                    offset += len(piece) + 1
+                found = self._joined[lowered] = ("\0".join(self._texts), starts)
         return found
 
     def candidates(self, pattern: Screened) -> list[int]:
