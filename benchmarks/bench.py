@@ -79,7 +79,10 @@ def cli(args: list[str]) -> tuple[float, float, float | None]:
             pids = _tree(process.pid)
             largest = max([largest] + [_status_mb(p, "VmHWM") for p in pids])
             tree_peak = max(tree_peak, sum(_status_mb(p, "Pss") for p in pids))
-        time.sleep(0.2)
+        try:  # returns as soon as the scan ends (a plain sleep added up to 0.2 s to every run)
+            process.wait(timeout=0.2)
+        except subprocess.TimeoutExpired:
+            pass
     if process.returncode != 0:
         raise SystemExit(f"scan failed with exit code {process.returncode}")
     seconds = time.perf_counter() - start

@@ -30,6 +30,7 @@ class AnchorSieve:
         for anchors in anchor_lists:
             ids = sorted({numbering.setdefault(anchor, len(numbering)) for anchor in anchors})
             self._patterns.append(tuple(ids) if ids else None)
+        self._numbering = numbering
         self._anchor_count = len(numbering)
         by_word: dict[str, dict[int, list[int]]] = {}
         for (column, words), number in numbering.items():
@@ -46,10 +47,15 @@ class AnchorSieve:
 
     def sift(self, view: DocColumns, sentence_count: int) -> list[set[int] | None]:
         """For each pattern, in order: the sentences holding a word of each of its anchors
-        (None for a pattern without anchors: every sentence)."""
+        (None for a pattern without anchors: every sentence).
+
+        Also hands ``view`` the token positions of every anchor (:class:`AnchorPositions`): the
+        matcher's pivots are anchors, so it need not index the document's words again.
+        """
         owner = numpy.asarray(view.owner, dtype=numpy.int64)
         owner = numpy.where(owner < 0, sentence_count, owner)  # outside sentences: a spare column
         held = numpy.zeros((self._anchor_count, sentence_count + 1), dtype=bool)
+        pairs: list[tuple[numpy.ndarray, numpy.ndarray]] = []  # (anchor, token) of every hit
         for column, (words, indptr, indices) in self._columns.items():
             values = view.array(column)
             at = numpy.searchsorted(words, values)
@@ -60,11 +66,14 @@ class AnchorSieve:
             starts = indptr[at[tokens]]
             counts = indptr[at[tokens] + 1] - starts
             if (counts == 1).all():  # each word in one anchor: the usual case
-                held[indices[starts], owner[tokens]] = True
+                anchors = indices[starts]
             else:
                 ends = numpy.cumsum(counts)
-                flat = numpy.arange(ends[-1]) - numpy.repeat(ends - counts - starts, counts)
-                held[indices[flat], owner[numpy.repeat(tokens, counts)]] = True
+                anchors = indices[numpy.arange(ends[-1]) - numpy.repeat(ends - counts - starts, counts)]
+                tokens = numpy.repeat(tokens, counts)
+            held[anchors, owner[tokens]] = True
+            pairs.append((anchors, tokens))
+        view.known = AnchorPositions(self._numbering, pairs)
         packed = numpy.packbits(held[:, :sentence_count], axis=1, bitorder="little")
         rows = [int.from_bytes(row.tobytes(), "little") for row in packed]
         sentences_of: dict[int, set[int]] = {}
@@ -90,3 +99,37 @@ def _bits(mask: int) -> set[int]:
         return set()
     data = numpy.frombuffer(mask.to_bytes((mask.bit_length() + 7) // 8, "little"), dtype=numpy.uint8)
     return set(numpy.flatnonzero(numpy.unpackbits(data, bitorder="little")).tolist())
+
+
+class AnchorPositions:
+    """Where each anchor's words stand in one document, from the sieve's pass: the token lists
+    a word index would give for those (column, words) keys, without building the index."""
+
+    def __init__(self, numbering: dict[HashedAnchor, int], pairs: list[tuple[numpy.ndarray, numpy.ndarray]]) -> None:
+        self._numbering = numbering
+        if pairs:
+            anchors = numpy.concatenate([a for a, _ in pairs])
+            tokens = numpy.concatenate([t for _, t in pairs])
+            order = numpy.lexsort((tokens, anchors))  # by anchor, then position
+            anchors, self._tokens = anchors[order], tokens[order]
+            found, starts = numpy.unique(anchors, return_index=True)
+            bounds = starts.tolist() + [len(anchors)]
+            self._spans = dict(zip(found.tolist(), zip(bounds, bounds[1:])))
+        else:
+            self._tokens, self._spans = numpy.zeros(0, dtype=numpy.int64), {}
+
+    def _span(self, key: HashedAnchor) -> tuple[int, int] | None:
+        number = self._numbering.get(key)
+        if number is None:
+            return None
+        return self._spans.get(number, (0, 0))
+
+    def count(self, key: HashedAnchor) -> int | None:
+        """How many tokens hold a word of anchor ``key`` (None: not an anchor)."""
+        span = self._span(key)
+        return None if span is None else span[1] - span[0]
+
+    def positions(self, key: HashedAnchor) -> list[int] | None:
+        """The tokens holding a word of anchor ``key``, in order (None: not an anchor)."""
+        span = self._span(key)
+        return None if span is None else self._tokens[span[0]:span[1]].tolist()

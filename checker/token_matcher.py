@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Protocol, Sequence
 
 import numpy
 from spacy import attrs
@@ -46,6 +46,14 @@ _COMPARE: dict[str, Callable[[int, int], bool]] = {
 # One document's token attributes, computed only when a pattern asks for them
 # --------------------------------------------------------------------------------------------
 
+class KnownPositions(Protocol):
+    """Token lists some other pass already has, by (column, words) key; None for other keys."""
+
+    def count(self, key: tuple[str, frozenset[int]]) -> int | None: ...
+
+    def positions(self, key: tuple[str, frozenset[int]]) -> list[int] | None: ...
+
+
 class DocColumns:
     """A Doc's token attributes as Python lists, plus value -> positions indexes, built lazily.
 
@@ -61,6 +69,8 @@ class DocColumns:
         self._columns: dict[str, list[int]] = {}
         self._indexes: dict[str, _Index] = {}
         self._found: dict[tuple[str, Any], list[int]] = {}
+        self.known: KnownPositions | None = None
+        """Token lists already worked out for some (column, words) keys (the anchor sieve's)."""
 
     def array(self, name: str) -> numpy.ndarray:
         found = self._arrays.get(name)
@@ -92,7 +102,7 @@ class DocColumns:
         found = self._found.get(key)
         if found is None:
             if name in _WORD_COLUMNS:
-                found = self.index(name).union((value,))
+                found = self.union(name, frozenset((value,)))
             else:
                 found = numpy.flatnonzero(self.array(name) == value).tolist()
             self._found[key] = found
@@ -103,14 +113,19 @@ class DocColumns:
         found = self._found.get((name, values))
         if found is not None:
             return len(found)
-        return self.index(name).count(values)
+        known = self.known.count((name, values)) if self.known is not None else None
+        return known if known is not None else self.index(name).count(values)
 
     def union(self, name: str, values: frozenset[int]) -> list[int]:
         """Tokens whose ``name`` is one of ``values`` (cached: anchors and pivots share word lists)."""
         key = (name, values)
         found = self._found.get(key)
         if found is None:
-            found = self._found[key] = self.index(name).union(values)
+            if self.known is not None:
+                found = self.known.positions(key)
+            if found is None:
+                found = self.index(name).union(values)
+            self._found[key] = found
         return found
 
     def regex_positions(self, name: str, regex: re.Pattern[str], verdicts: dict[int, bool]) -> list[int]:

@@ -46,3 +46,23 @@ def test_sieve_agrees_with_a_sentence_by_sentence_check_on_the_seeds() -> None:
             assert got == _by_hand(parsed, anchors)
             nonempty += bool(got)
     assert nonempty > 100  # patterns did find sentences, not only nothing
+
+
+def test_anchor_positions_are_what_the_word_index_lists() -> None:
+    checklist_anchors = [anchors for _, _, anchors in load_checklists().patterns._compiled]
+    sieve = AnchorSieve(checklist_anchors)
+    keys = {anchor for anchors in checklist_anchors for anchor in anchors}
+    docs = [read_policy(p) for p in sorted(SEEDS.glob("*.md"))[:3]]
+    listed = 0
+    for parsed in parse_documents(docs):
+        view = DocColumns(parsed._doc, parsed._sentence_of_token, parsed._sentence_bounds)
+        sieve.sift(view, len(parsed.sentences))
+        plain = DocColumns(parsed._doc, parsed._sentence_of_token, parsed._sentence_bounds)
+        assert view.known is not None
+        for column, words in keys:
+            expected = plain.index(column).union(words)
+            assert view.known.positions((column, words)) == expected
+            assert view.known.count((column, words)) == len(expected)
+            listed += len(expected)
+        assert view.known.positions(("LOWER", frozenset({12345}))) is None  # not an anchor: ask the index
+    assert listed > 1000
