@@ -10,7 +10,7 @@ could be dropped in here alone (presidio's ``NlpEngine`` habit). The default pip
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -31,6 +31,8 @@ from .pattern_anchors import anchors_of
 from .token_matcher import CompiledPattern, DocColumns, compile_pattern
 
 BLOCK_SEPARATOR = "\n\n"
+_COLUMNS = "gapcheck_columns"
+"""``Doc.user_data`` key of token columns already read (attribute name -> array), for the matcher."""
 
 
 LEMMA_MEMORY = 500_000
@@ -61,7 +63,8 @@ class LowercaseLookupLemmatizer(Lemmatizer):
             cache.clear()  # bounded: a nightly run meets an open-ended vocabulary (ids, URLs, typos)
         table = self.lookups.get_table("lemma_lookup", {})
         strings = doc.vocab.strings
-        distinct, where = numpy.unique(doc.to_array([LOWER]), return_inverse=True)
+        lowers = doc.to_array([LOWER])
+        distinct, where = numpy.unique(lowers, return_inverse=True)
         lemmas = []
         for lower in distinct.tolist():
             lemma = cache.get(lower)
@@ -69,7 +72,10 @@ class LowercaseLookupLemmatizer(Lemmatizer):
                 text = strings[lower]
                 lemma = cache[lower] = strings.add(table.get(text, text))
             lemmas.append(lemma)
-        doc.from_array([LEMMA], numpy.asarray(lemmas, dtype="uint64")[where.reshape(-1)])
+        lemma_column = numpy.asarray(lemmas, dtype="uint64")[where.reshape(-1)]
+        doc.from_array([LEMMA], lemma_column)
+        # the last component: hand the matcher these columns instead of reading them again
+        doc.user_data[_COLUMNS] = {"LOWER": lowers, "LEMMA": lemma_column}
         return doc
 
     def lowercase_lookup_lemmatize(self, token: Token) -> list[str]:
@@ -174,6 +180,11 @@ class ParsedDocument:
     _sentence_of_token: list[int]
     _sentence_start: list[int]  # character offset of each sentence in the Doc text
     _sentence_bounds: list[tuple[int, int]]  # first and past-the-last token of each sentence
+    _columns: dict[str, numpy.ndarray] = field(default_factory=dict)  # token columns already read
+
+    def columns(self) -> DocColumns:
+        """The Doc's token columns, with sentences as the stretches a match must stay in."""
+        return DocColumns(self._doc, self._sentence_of_token, self._sentence_bounds, self._columns)
 
 
 def _joined_text(document: Document) -> tuple[str, list[int]]:
@@ -219,7 +230,10 @@ def _sentences(document: Document, block_starts: list[int], doc: Doc, full_text:
     if not len(doc):
         return ParsedDocument(document, sentences, doc, sentence_of_token, sentence_start, bounds)
     columns = doc.to_array([IDX, LENGTH, IS_SPACE, SENT_START])
-    idx, length, space, starts = columns[:, 0], columns[:, 1], columns[:, 2], columns[:, 3]
+    idx, length = numpy.ascontiguousarray(columns[:, 0]), numpy.ascontiguousarray(columns[:, 1])
+    space, starts = columns[:, 2], columns[:, 3]
+    known = {**doc.user_data.get(_COLUMNS, {}), "IDX": idx, "LENGTH": length,
+             "SENT_START": (starts == 1).astype("uint64")}
     block_of = numpy.searchsorted(numpy.asarray(block_starts), idx, side="right") - 1
     boundary = starts == 1
     boundary[0] = True
@@ -255,7 +269,7 @@ def _sentences(document: Document, block_starts: list[int], doc: Doc, full_text:
             for link in block.links if link.start >= local and link.end <= local + len(text))
         sentences.append(Sentence(index=index, text=text, line=block.line_at(local), kind=block.kind,
                                   heading=heading, section=section, links=links, page=block.page))
-    return ParsedDocument(document, sentences, doc, sentence_of_token, sentence_start, bounds)
+    return ParsedDocument(document, sentences, doc, sentence_of_token, sentence_start, bounds, known)
 
 
 # --------------------------------------------------------------------------------------------
@@ -326,7 +340,7 @@ class PatternSet:
         """
         doc = parsed._doc
         raw: list[tuple[int, int, int]] = list(self._phrases(doc)) if len(self._phrases) else []
-        view = DocColumns(parsed._doc, parsed._sentence_of_token, parsed._sentence_bounds)
+        view = parsed.columns()
         if len(self._matcher):
             raw.extend(self._matcher(doc))
         if self._sieve is None:
@@ -341,7 +355,7 @@ class PatternSet:
     def _collect(self, parsed: ParsedDocument, raw: list[tuple[int, int, int]],
                  view: DocColumns | None = None) -> list[Match]:
         """Matches inside one sentence, the shortest span per pattern and sentence, in order."""
-        view = view or DocColumns(parsed._doc, parsed._sentence_of_token, parsed._sentence_bounds)
+        view = view or parsed.columns()
         idx, length = view.column("IDX"), view.column("LENGTH")
         owner = parsed._sentence_of_token
         names, sentence_start, sentences = self._names, parsed._sentence_start, parsed.sentences

@@ -61,11 +61,12 @@ class DocColumns:
     holding token ``i`` (-1 for none) and ``bounds[s]`` the first and past-the-last token of ``s``.
     """
 
-    def __init__(self, doc: Doc, owner: Sequence[int], bounds: Sequence[tuple[int, int]]) -> None:
+    def __init__(self, doc: Doc, owner: Sequence[int], bounds: Sequence[tuple[int, int]],
+                 arrays: dict[str, numpy.ndarray] | None = None) -> None:
         self.doc = doc
         self.owner = owner
         self.bounds = bounds
-        self._arrays: dict[str, numpy.ndarray] = {}
+        self._arrays: dict[str, numpy.ndarray] = dict(arrays or {})  # columns already read
         self._columns: dict[str, list[int]] = {}
         self._indexes: dict[str, _Index] = {}
         self._found: dict[tuple[str, Any], list[int]] = {}
@@ -128,25 +129,36 @@ class DocColumns:
             self._found[key] = found
         return found
 
-    def regex_positions(self, name: str, regex: re.Pattern[str], verdicts: dict[int, bool]) -> list[int]:
-        """Tokens whose ``name`` string the regex finds something in; ``verdicts`` remembers the
-        regex's answer per string across documents, so each distinct word is tested once."""
+    def regex_positions(self, name: str, regex: re.Pattern[str], memory: RegexMemory) -> list[int]:
+        """Tokens whose ``name`` string the regex finds something in; ``memory`` keeps the
+        regex's answers across documents, so each distinct word is tested once."""
         key = (name, regex)
         found = self._found.get(key)
         if found is None:
-            strings = self.doc.vocab.strings
             index = self.index(name)
-            if len(verdicts) > _REGEX_MEMORY:
-                verdicts.clear()  # bounded: a nightly run sees an open-ended vocabulary
-            hits = []
-            for value in index.values():
-                verdict = verdicts.get(value)
-                if verdict is None:
-                    verdict = verdicts[value] = regex.search(strings[value]) is not None
-                if verdict:
-                    hits.append(value)
-            found = self._found[key] = index.union(hits)
+            found = self._found[key] = index.union(memory.matching(index.values(), regex, self.doc.vocab.strings))
         return found
+
+
+class RegexMemory:
+    """Which strings (by hash) a regex was tried on and which it matched, across documents, as
+    sets: a document's words are checked against them with set operations, not one by one."""
+
+    def __init__(self) -> None:
+        self.tried: set[int] = set()
+        self.hits: set[int] = set()
+
+    def matching(self, values: Iterable[int], regex: re.Pattern[str], strings: Any) -> set[int]:
+        """The ``values`` whose string ``regex`` finds something in."""
+        values = set(values)
+        new = values - self.tried
+        if new:
+            if len(self.tried) + len(new) > _REGEX_MEMORY:  # bounded: the vocabulary is open-ended
+                self.tried.clear()
+                self.hits.clear()
+            self.tried |= new
+            self.hits.update(value for value in new if regex.search(strings[value]) is not None)
+        return values & self.hits
 
 
 class _Index:
@@ -191,7 +203,7 @@ class Condition:
     column: str
     kind: str  # "eq", "in", "not_in", "regex", "cmp"
     value: Any
-    verdicts: dict[int, bool] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    verdicts: RegexMemory = field(default_factory=lambda: RegexMemory(), compare=False, hash=False, repr=False)
 
     @property
     def tier(self) -> int | None:
