@@ -75,7 +75,7 @@ class LowercaseLookupLemmatizer(Lemmatizer):
         lemma_column = numpy.asarray(lemmas, dtype="uint64")[where.reshape(-1)]
         doc.from_array([LEMMA], lemma_column)
         # the last component: hand the matcher these columns instead of reading them again
-        doc.user_data[_COLUMNS] = {"LOWER": lowers, "LEMMA": lemma_column}
+        doc.user_data.setdefault(_COLUMNS, {}).update(LOWER=lowers, LEMMA=lemma_column)
         return doc
 
     def lowercase_lookup_lemmatize(self, token: Token) -> list[str]:
@@ -102,8 +102,10 @@ class ArraySentencizer(Sentencizer):
             marks = numpy.zeros(len(doc), dtype=bool)
             if len(doc):
                 columns = doc.to_array([ORTH, IS_PUNCT])
-                final = numpy.isin(columns[:, 0], punct)
-                words = numpy.flatnonzero(~final & (columns[:, 1] == 0))
+                orth, is_punct = numpy.ascontiguousarray(columns[:, 0]), numpy.ascontiguousarray(columns[:, 1])
+                doc.user_data.setdefault(_COLUMNS, {}).update(ORTH=orth, IS_PUNCT=is_punct)  # for the matcher
+                final = numpy.isin(orth, punct)
+                words = numpy.flatnonzero(~final & (is_punct == 0))
                 finals_before = numpy.concatenate(([0], numpy.cumsum(final)))
                 previous_word = numpy.concatenate(([-1], words[:-1]))
                 between = finals_before[words] - finals_before[previous_word + 1]
@@ -116,9 +118,9 @@ class ArraySentencizer(Sentencizer):
         for doc, marks in zip(docs, batch_tag_ids):
             if not len(doc):
                 continue
-            current = doc.to_array([SENT_START])
-            wanted = numpy.where(marks, 1, -1).astype(current.dtype)
-            if not self.overwrite:
+            wanted = numpy.where(marks, 1, -1).astype("uint64")  # to_array's dtype: -1 wraps around
+            if not self.overwrite and doc.has_annotation("SENT_START"):
+                current = doc.to_array([SENT_START])
                 wanted = numpy.where(current == 0, wanted, current)
             doc.from_array([SENT_START], wanted)
 
