@@ -110,7 +110,8 @@ class AnchorPositions:
         if pairs:
             anchors = numpy.concatenate([a for a, _ in pairs])
             tokens = numpy.concatenate([t for _, t in pairs])
-            order = numpy.lexsort((tokens, anchors))  # by anchor, then position
+            # by anchor, keeping each anchor's tokens in order (they come from one column, ascending)
+            order = numpy.argsort(anchors, kind="stable")
             anchors, self._tokens = anchors[order], tokens[order]
             found, starts = numpy.unique(anchors, return_index=True)
             bounds = starts.tolist() + [len(anchors)]

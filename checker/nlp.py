@@ -9,6 +9,7 @@ could be dropped in here alone (presidio's ``NlpEngine`` habit). The default pip
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,6 +32,7 @@ from .pattern_anchors import anchors_of
 from .token_matcher import CompiledPattern, DocColumns, compile_pattern
 
 BLOCK_SEPARATOR = "\n\n"
+_DOCUMENT_ORDER = operator.itemgetter(1, 2, 0)  # Match: sentence, start, pattern id
 _COLUMNS = "gapcheck_columns"
 """``Doc.user_data`` key of token columns already read (attribute name -> array), for the matcher."""
 
@@ -268,7 +270,7 @@ def _sentences(document: Document, block_starts: list[int], doc: Doc, full_text:
         sentence_of_token[start:end] = [index] * (end - start)
         links = tuple(
             type(link)(link.text, link.target, link.start - local, link.end - local)
-            for link in block.links if link.start >= local and link.end <= local + len(text))
+            for link in block.links if link.start >= local and link.end <= local + len(text)) if block.links else ()
         sentences.append(Sentence(index=index, text=text, line=block.line_at(local), kind=block.kind,
                                   heading=heading, section=section, links=links, page=block.page))
     return ParsedDocument(document, sentences, doc, sentence_of_token, sentence_start, bounds, known)
@@ -375,7 +377,7 @@ class PatternSet:
                 found[key] = span
         matches = [Match(names[match_id], sentence, max(0, s_char), min(len(sentences[sentence].text), e_char))
                    for (match_id, sentence), (s_char, e_char) in found.items()]
-        return sorted(matches, key=lambda m: (m.sentence, m.start, m.pattern_id))
+        return sorted(matches, key=_DOCUMENT_ORDER)
 
 
 def lemmatize_phrase(text: str, model: str = DEFAULT_MODEL) -> list[str]:
