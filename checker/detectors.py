@@ -241,7 +241,7 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
     """The policy points at something it does not contain: a date, a section, an address below."""
     sentences = data.sentences
     texts = data.texts
-    section_refs = texts.all_of(_REFERRING, _SECTION_NUMBER_REF)
+    section_refs = texts.all_of(_SECTION_NUMBER_REF, _REFERRING)
     # headings and titles are listed only when something refers to them
     headings = [_norm(s.text) for s in sentences if s.is_heading] if section_refs else []
     titles: list[tuple[int, str]] = []

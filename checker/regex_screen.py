@@ -253,8 +253,15 @@ class SentenceScreen:
         return sorted(set().union(*(self.candidates(p) for p in patterns)))
 
     def all_of(self, *patterns: Screened) -> list[int]:
-        """Texts every one of ``patterns`` could match, in order."""
-        found = set(self.candidates(patterns[0]))
+        """Texts every one of ``patterns`` could match, in order. Put the most selective pattern
+        first: the others are then tried on its few texts only, not searched for everywhere."""
+        found = self.candidates(patterns[0])
         for pattern in patterns[1:]:
-            found.intersection_update(self.candidates(pattern))
-        return sorted(found)
+            if not found:
+                break
+            if id(pattern) in self._found or len(found) * 4 > len(self._texts):
+                kept = set(self.candidates(pattern))
+                found = [i for i in found if i in kept]
+            else:
+                found = [i for i in found if pattern.could_match(self._texts[i])]
+        return list(found)
