@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from . import __version__
 from .checklist import DEFAULT_CHECKLISTS, CompiledChecklists, load_checklists
 from .compare import compare
-from .documents import DEFAULT_MAX_BYTES, discover
+from .documents import DEFAULT_MAX_BYTES, discover_resolved
 from .models import InputError, PolicyResult, Report, Skipped
 from .runner import Settings, Task, run
 
@@ -43,11 +43,11 @@ def analyse(parsed: ParsedDocument, compiled: CompiledChecklists) -> PolicyResul
                         findings=tuple(findings), facts=facts.to_dict(), sentence_count=len(sentences))
 
 
-def display_path(path: Path, cwd: Path | None = None) -> str:
+def display_path(path: Path, cwd: Path | None = None, real: Path | None = None) -> str:
     """How a file is named in reports: relative to the working directory (``cwd``, resolved; looked
-    up when not given) when it is below it."""
+    up when not given) when it is below it. ``real`` is the file's resolved path if known."""
     try:
-        return path.resolve().relative_to(cwd or Path.cwd().resolve()).as_posix()
+        return (real or path.resolve()).relative_to(cwd or Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -56,14 +56,14 @@ def tasks_for(paths: Iterable[str | Path], stdin: bytes | None = None,
               max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Task], list[InputError]]:
     """The work for a list of paths (``-`` = standard input) and the arguments that gave nothing."""
     paths = list(paths)
-    files, problems = discover(p for p in paths if str(p) != STDIN)
+    files, problems = discover_resolved(p for p in paths if str(p) != STDIN)
     errors = [InputError(path, f"{path}: {problem}") for path, problem in problems]
     tasks: list[Task] = []
     if any(str(p) == STDIN for p in paths):
         data = stdin if stdin is not None else sys.stdin.buffer.read(max_bytes + 1)
         tasks.append(Task("<stdin>", data=data))
     cwd = Path.cwd().resolve()
-    tasks.extend(Task(display_path(file, cwd), path=str(file)) for file in files)
+    tasks.extend(Task(display_path(file, cwd, real), path=str(file)) for file, real in files)
     return tasks, errors
 
 
