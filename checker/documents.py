@@ -288,7 +288,7 @@ class _InlineText:
     strong: list[tuple[int, int]] = field(default_factory=list)
 
 
-def _render_inline(nodes: Iterable[SyntaxNode], source: bytes) -> _InlineText:
+def _render_inline(nodes: Iterable[SyntaxNode]) -> _InlineText:
     """The text of a run of inline nodes, where its lines start, its links and its bold spans."""
     out = _InlineText()
     parts: list[str] = []
@@ -317,11 +317,9 @@ def _render_inline(nodes: Iterable[SyntaxNode], source: bytes) -> _InlineText:
             for child in node.children:
                 visit(child)
             out.strong.append((start, length))
-        elif name == "image":  # its label as written, as markdown-it gives an image's content
-            children = node.children
-            if children:
-                begin, end = node.srcmap[0] + 2, max(child.srcmap[1] for child in children)
-                add(source[begin:end].decode("utf-8", "replace"))
+        elif name == "image":  # its alt text (inline spans of the parser are not reliable enough
+            for child in node.children:  # to cut the label out of the source)
+                visit(child)
         elif name == "html_inline":
             if node.meta["content"].lower().startswith("<br"):
                 add("\n")
@@ -547,7 +545,7 @@ class _MarkdownWalk:
         return bisect.bisect_left(self.newlines, span[0]) + 1 if span else 1
 
     def _emit(self, nodes: list[SyntaxNode], line: int, where: str, heading_level: int = 0) -> None:
-        run = _render_inline(nodes, self.source)
+        run = _render_inline(nodes)
         self.blocks.extend(_blocks_from_run(run, line, where, heading_level))
 
     def _walk(self, parent: SyntaxNode) -> None:

@@ -42,14 +42,16 @@ def test_markdown_headings_bold_lines_lists_and_links_keep_their_lines() -> None
 def test_tight_list_items_and_windows_line_endings_keep_their_lines() -> None:
     # (the parser's own span of a bold run in a later item can point past the end of the file)
     text = ("Intro.\r\n\r\n*   **Payment**: Your card number.\r\n    - Nested item.\r\n    continued lazily.\r\n"
-            "*   Third item.\r\n*   **Contact Data****:**  Your e-mail address.\r\n\r\n> Quoted **bold** text.\r\n")
+            "*   Third item.\r\n*   **Contact Data****:**  Your e-mail address.\r\n*   ![Our **logo**](l.png) Logo.\r\n"
+            "\r\n> Quoted **bold** text.\r\n")
     blocks = load_bytes(text.encode(), "p.md", "markdown").blocks
     lines = {b.text: (b.line, b.kind) for b in blocks}
     assert lines["Payment: Your card number."] == (3, BlockKind.LIST_ITEM)
     assert lines["Nested item. continued lazily."] == (4, BlockKind.LIST_ITEM)
     assert lines["Third item."] == (6, BlockKind.LIST_ITEM)
     assert lines["Contact Data**:** Your e-mail address."] == (7, BlockKind.LIST_ITEM)
-    assert lines["Quoted bold text."] == (9, BlockKind.PARAGRAPH)
+    assert lines["Our logo Logo."] == (8, BlockKind.LIST_ITEM)  # an image's alt text, not its markup
+    assert lines["Quoted bold text."] == (10, BlockKind.PARAGRAPH)
 
 
 def test_sentences_know_their_heading_and_line() -> None:
