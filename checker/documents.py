@@ -541,8 +541,11 @@ class _MarkdownWalk:
 
     def _line(self, node: SyntaxNode) -> int:
         """The 1-based source line a node starts on."""
-        span = node.srcmap
-        return bisect.bisect_left(self.newlines, span[0]) + 1 if span else 1
+        return self._line_at(node.srcmap[0]) if node.srcmap else 1
+
+    def _line_at(self, offset: int) -> int:
+        """The 1-based line of byte ``offset``."""
+        return bisect.bisect_left(self.newlines, offset) + 1
 
     def _emit(self, nodes: list[SyntaxNode], line: int, where: str, heading_level: int = 0) -> None:
         run = _render_inline(nodes)
@@ -606,7 +609,7 @@ class _MarkdownWalk:
     def _text_line(self, offset: int) -> int:
         """The 1-based line of the first non-blank character at or after byte ``offset``."""
         found = _NON_BLANK.search(self.source, offset)
-        return bisect.bisect_left(self.newlines, found.start() if found else offset) + 1
+        return self._line_at(found.start() if found else offset)
 
     def _blockquote(self, node: SyntaxNode) -> None:
         first = len(self.blocks)

@@ -21,7 +21,7 @@ from typing import Any, Mapping, Sequence
 from .checklist import CompiledChecklists, Requirement
 from .facts import Facts
 from .models import Evidence, Finding, Match, Sentence, Status, Verdict
-from .placeholders import find_placeholders
+from .placeholders import find_placeholders, has_placeholder
 from .requirement_detectors import REQUIREMENT_DETECTORS
 
 QUALIFIER_WINDOW = 3
@@ -66,13 +66,11 @@ def heading_matches(heading: str | None, cues: Sequence[str]) -> bool:
     """Does a section heading announce the topic ("Data Retention" for cue "retention")?"""
     if not heading or not cues:
         return False
-    if isinstance(cues, tuple):  # checklist cues: a policy asks the same few questions many times
-        return _heading_matches(heading, cues)
-    return _heading_matches.__wrapped__(heading, cues)
+    return _heading_matches(heading, tuple(cues))
 
 
-@lru_cache(maxsize=65_536)
-def _heading_matches(heading: str, cues: Sequence[str]) -> bool:
+@lru_cache(maxsize=65_536)  # a policy asks the same few questions of its headings many times
+def _heading_matches(heading: str, cues: tuple[str, ...]) -> bool:
     low = " " + " ".join(heading.lower().replace("\u2019", "'").split()) + " "
     return any(f" {cue}" in low or low.strip().startswith(cue) for cue in cues)
 
@@ -83,11 +81,6 @@ def section_members(sentences: Sequence[Sentence]) -> dict[Any, list[int]]:
     for s in sentences:
         members[s.section].append(s.index)
     return members
-
-
-@lru_cache(maxsize=16_384)
-def _has_placeholder(text: str) -> bool:
-    return bool(find_placeholders(text))
 
 
 def _evidence(sentences: Sequence[Sentence], chosen: dict[int, list[Match]]) -> tuple[Evidence, ...]:
@@ -132,7 +125,7 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
     chosen = {i: list(usable[i]) for i in ranked[:MAX_EVIDENCE]}
     reasons: list[str] = []
 
-    clean = [i for i in usable if not _has_placeholder(sentences[i].text)]
+    clean = [i for i in usable if not has_placeholder(sentences[i].text)]
     if not clean:
         slot = next(sentences[i].text[s:e] for i in usable for s, e in find_placeholders(sentences[i].text))
         reasons.append(f"the disclosure is an unfilled template placeholder ({slot})")

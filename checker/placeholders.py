@@ -9,6 +9,7 @@ obfuscated address ("[email protected]"), and only the first is reported.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .regex_screen import screened
 
@@ -52,5 +53,6 @@ def find_placeholders(text: str) -> list[tuple[int, int]]:
     return sorted(set(spans))
 
 
+@lru_cache(maxsize=16_384)  # matching asks again of the same evidence sentence per requirement
 def has_placeholder(text: str) -> bool:
     return bool(find_placeholders(text))

@@ -203,7 +203,7 @@ class Condition:
     column: str
     kind: str  # "eq", "in", "not_in", "regex", "cmp"
     value: Any
-    verdicts: RegexMemory = field(default_factory=lambda: RegexMemory(), compare=False, hash=False, repr=False)
+    memory: RegexMemory = field(default_factory=RegexMemory, compare=False, hash=False, repr=False)
 
     @property
     def tier(self) -> int | None:
@@ -246,7 +246,7 @@ class Condition:
         if self.kind == "in":
             return view.union(self.column, self.value)
         if self.kind == "regex":
-            return view.regex_positions(self.column, self.value, self.verdicts)
+            return view.regex_positions(self.column, self.value, self.memory)
         return None
 
 
