@@ -10,7 +10,6 @@ import json
 import random
 import sys
 import textwrap
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -20,17 +19,18 @@ from . import __version__
 from .checklist import DEFAULT_CHECKLISTS, ChecklistError, bundled_names, load_checklists, parse_checklist, resolve
 from .documents import DEFAULT_MAX_BYTES
 from .evaluate import GoldError, evaluate, format_table, load_gold
-from .models import SEVERITIES, ModelUnavailable, Report, Status
+from .models import SEVERITIES, ModelUnavailable, Report
 from .report import FORMATS, atomic_write, write_reports
-from .report.json_report import report_to_dict
+from .report.json_report import policy_to_dict, report_to_dict
 from .requirement_detectors import REQUIREMENT_DETECTORS
 from .review import ReviewError, format_scores, population, read_sheet, sample, score, sheet_text
-from .diff import diff_reports, format_diff
+from .diff import Baseline, diff_files, format_diff
 from .models import PolicyResult, Skipped
-from .report.json_load import ReportFormatError, load_report_dict, report_from_dict
+from .report.json_load import ReportFormatError, iter_report_policies, load_report_dict, report_from_dict
 from .runner import EXECUTORS, Settings, default_jobs, run
+from .compare import compare
 from .scan import build_report, scan, tasks_for
-from .stream import JsonlSink, light_result, progress_over
+from .stream import JsonlSink, RunTally, light_result, progress_over
 
 EXIT_OK = 0
 EXIT_GAPS = 1
@@ -64,23 +64,11 @@ def main() -> None:
     """Check privacy policies against GDPR/COPPA disclosure checklists."""
 
 
-def gaps_by_severity(report: Report) -> tuple[Counter[str], Counter[str]]:
-    """Counts of gaps (partial/missing requirements) and of findings, by severity."""
-    severity = {r["id"]: r["severity"] for r in report.requirements}
-    gaps: Counter[str] = Counter()
-    findings: Counter[str] = Counter()
-    for policy in report.policies:
-        for v in policy.verdicts:
-            if v.status is not Status.MET:
-                gaps[severity.get(v.requirement, "medium")] += 1
-        for f in policy.findings:
-            findings[f.severity] += 1
-    return gaps, findings
-
-
-def summary(report: Report, written: list[Path]) -> str:
-    gaps, findings = gaps_by_severity(report)
-    lines = [f"gapcheck {__version__}: {len(report.policies)} polic{'y' if len(report.policies) == 1 else 'ies'} scanned"
+def summary(report: Report, written: list[Path], tally: RunTally | None = None) -> str:
+    """The terminal summary (``tally``: the run's counts, when the report does not hold its results)."""
+    tally = tally or RunTally.of(report)
+    gaps, findings, scanned = tally.gaps, tally.findings, tally.policies
+    lines = [f"gapcheck {__version__}: {scanned} polic{'y' if scanned == 1 else 'ies'} scanned"
              f" against {', '.join(c['id'] for c in report.checklists)}"
              + (f", {len(report.skipped)} skipped" if report.skipped else "")
              + (f", {len(report.errors)} file(s) could not be scanned" if report.errors else "")]
@@ -100,12 +88,13 @@ def summary(report: Report, written: list[Path]) -> str:
     return "\n".join(lines)
 
 
-def should_fail(report: Report, fail_on: str) -> bool:
+def should_fail(report: Report, fail_on: str, tally: RunTally | None = None) -> bool:
     """Is there a gap or finding at or above ``fail_on``?"""
     if fail_on == "none":
         return False
     floor = SEVERITIES.index(fail_on)
-    gaps, findings = gaps_by_severity(report)
+    tally = tally or RunTally.of(report)
+    gaps, findings = tally.gaps, tally.findings
     return any(SEVERITIES.index(s) >= floor and (gaps.get(s) or findings.get(s)) for s in SEVERITIES)
 
 
@@ -157,9 +146,9 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
     if out == "-" and len(chosen) != 1:
         _fail("--out - writes one format to standard output; pick one with --format")
     old = None
-    if baseline:
+    if baseline:  # read (and checked) before an hour of scanning, kept small (see checker.diff)
         try:
-            old = load_report_dict(baseline)
+            old = Baseline.from_file(baseline)
         except ReportFormatError as exc:
             _fail(str(exc))
     # with a cache, compiling the patterns (and importing spaCy) waits for the first policy the
@@ -170,7 +159,8 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
     keep_full = any(f != "jsonl" for f in chosen) or (old is not None and not stream)
     settings = Settings(compiled.sources, compiled.model, max_bytes, force, cache_dir, stream=not keep_full)
     sink = JsonlSink(Path(out) / "results.jsonl" if out != "-" else None, compiled) if stream else None
-    results: list[PolicyResult] = []
+    results: list[PolicyResult] = []  # every result, when a format needs them all
+    tally = None if keep_full else RunTally(compiled.requirement_table)  # else only counts
     skipped: list[Skipped] = []
     outcomes = run(tasks, settings, compiled, jobs=jobs or default_jobs(), executor=executor, scheduler=scheduler)
     show = progress if progress is not None else (not quiet and sys.stderr.isatty())
@@ -180,7 +170,10 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
                 if sink is not None:
                     sink.add(outcome)
                 if outcome.is_policy:
-                    results.append(outcome.result if keep_full else light_result(outcome))  # type: ignore[arg-type]
+                    if tally is None:
+                        results.append(outcome.result)  # type: ignore[arg-type]
+                    else:
+                        tally.add(light_result(outcome))
                 elif outcome.skipped is not None:
                     skipped.append(outcome.skipped)
                 elif outcome.error is not None:
@@ -190,17 +183,21 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
         if sink is not None:
             sink.abort()
         _fail(str(exc))
-    report = build_report(results, errors, compiled)
+    report = build_report(results, errors, compiled, tally.comparisons.comparisons() if tally else None)
     report.skipped = skipped
     written: list[Path] = []
     if sink is not None:
         try:
-            written.extend(sink.finish(report))
+            written.extend(sink.finish(report, tally.policies if tally else None))
         except OSError as exc:
             _fail(f"cannot write reports to {out}: {exc.strerror or exc}")
     if old is not None:
-        new = load_report_dict(written[0]) if not keep_full and written else report_to_dict(report)
-        report.diff = diff_reports(old, new)
+        table = compiled.requirement_table
+        try:
+            report.diff = old.diff(iter_report_policies(written[0]) if not keep_full and written else
+                                   (policy_to_dict(p, table) for p in report.policies))
+        except ReportFormatError as exc:  # the baseline changed on disk during the run
+            _fail(str(exc))
     others = [f for f in chosen if f != "jsonl"]
     if out == "-" and others:
         sys.stdout.write(FORMATS[others[0]][0](report))
@@ -211,11 +208,11 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
         except OSError as exc:
             _fail(f"cannot write reports to {out}: {exc.strerror or exc}")
     if not quiet:
-        click.echo(summary(report, written), err=(out == "-"))
+        click.echo(summary(report, written, tally), err=(out == "-"))
     elif report.errors:
         for e in report.errors:
             click.echo(f"gapcheck: {e.message}", err=True)
-    sys.exit(EXIT_GAPS if should_fail(report, fail_on) else EXIT_OK)
+    sys.exit(EXIT_GAPS if should_fail(report, fail_on, tally) else EXIT_OK)
 
 
 @main.command("checklists")
@@ -379,8 +376,11 @@ def report_command(results: str, formats: str, out: str, baseline: str | None) -
     try:
         data = load_report_dict(results)
         report = report_from_dict(data)
+        if any(c.counts is not None for c in report.comparisons):
+            # a streamed run's summary counts policies per status; the report lists them
+            report.comparisons = compare(report.policies)
         if baseline:
-            report.diff = diff_reports(load_report_dict(baseline), data)
+            report.diff = Baseline.from_file(baseline).diff(data["policies"])
     except ReportFormatError as exc:
         _fail(str(exc))
     if out == "-":
@@ -401,7 +401,7 @@ def report_command(results: str, formats: str, out: str, baseline: str | None) -
 def diff_command(old: str, new: str, as_json: bool, fail_on_new: bool) -> None:
     """What changed from the OLD report to the NEW one (JSON or JSONL)."""
     try:
-        changes = diff_reports(load_report_dict(old), load_report_dict(new))
+        changes = diff_files(old, new)
     except ReportFormatError as exc:
         _fail(str(exc))
     click.echo(json.dumps(changes, indent=2, ensure_ascii=False) if as_json else format_diff(changes, limit=1_000_000))

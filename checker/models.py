@@ -212,6 +212,15 @@ class Comparison:
     kind: str
     values: dict[str, Any]
     message: str = ""
+    counts: dict[str, int] | None = None
+    """Policies per value, instead of ``values``, where a streamed run does not list every policy."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The comparison in the JSON contract (``counts`` only when it is set)."""
+        out: dict[str, Any] = {"kind": self.kind, "values": self.values, "message": self.message}
+        if self.counts is not None:
+            out["counts"] = self.counts
+        return out
 
 
 @dataclass

@@ -16,7 +16,7 @@ from . import __version__
 from .checklist import DEFAULT_CHECKLISTS, CompiledChecklists, load_checklists
 from .compare import compare
 from .documents import DEFAULT_MAX_BYTES, discover_resolved
-from .models import InputError, PolicyResult, Report, Skipped
+from .models import Comparison, InputError, PolicyResult, Report, Skipped
 from .runner import Settings, Task, run
 
 if TYPE_CHECKING:
@@ -95,10 +95,12 @@ def scan(paths: Iterable[str | Path], checklists: Sequence[str] = DEFAULT_CHECKL
     return report
 
 
-def build_report(results: list[PolicyResult], errors: list[InputError], compiled: CompiledChecklists) -> Report:
-    """Assemble a Report (checklist versions, requirement metadata, comparisons)."""
+def build_report(results: list[PolicyResult], errors: list[InputError], compiled: CompiledChecklists,
+                 comparisons: list[Comparison] | None = None) -> Report:
+    """Assemble a Report (checklist versions, requirement metadata, comparisons: of ``results``
+    unless given, as a streamed run tallies them without keeping results)."""
     return Report(
         tool_version=__version__,
         checklists=[{"id": c.id, "version": c.version, "title": c.title} for c in compiled.checklists],
-        policies=results, comparisons=compare(results), errors=errors,
+        policies=results, comparisons=compare(results) if comparisons is None else comparisons, errors=errors,
         requirements=list(compiled.requirement_table.values()))

@@ -3,8 +3,10 @@
 ``--format jsonl`` writes one record per line (``run`` header, then ``policy``/``skipped``/``error``
 records in input order, then a ``summary`` with the cross-policy comparisons) to a temporary file
 renamed into place at the end, so a run that dies leaves the previous results intact. With JSONL as
-the only format the full results are not kept: each policy is reduced to its statuses (shared,
-immutable records) for the summary, comparisons and exit code, so memory stays flat.
+the only format no result is kept: each policy is reduced to its statuses (shared, immutable
+records) and counted into a :class:`RunTally` (gaps and findings by severity for the summary and
+the exit code, the comparisons in their compact form), so memory stays flat however many policies
+a night brings.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import os
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
 
@@ -22,6 +25,7 @@ import click
 
 from . import __version__
 from .checklist import CompiledChecklists
+from .compare import ComparisonTally
 from .models import Evidence, Finding, PolicyResult, Report, Status, Verdict
 from .report.json_report import policy_to_dict
 from .runner import Outcome
@@ -72,6 +76,37 @@ def light_result(outcome: Outcome) -> PolicyResult:
                         int(record.get("sentences", 0)))
 
 
+class RunTally:
+    """What a streamed run's summary, exit code and JSONL summary need, counted as policies come:
+    gaps and findings by severity, and the comparisons without a value per policy."""
+
+    def __init__(self, requirements: dict[str, dict[str, Any]]) -> None:
+        self._severity = {rid: r["severity"] for rid, r in requirements.items()}
+        self.gaps: Counter[str] = Counter()
+        self.findings: Counter[str] = Counter()
+        self.comparisons = ComparisonTally(keep_values=False)
+
+    @property
+    def policies(self) -> int:
+        return self.comparisons.policies
+
+    def add(self, result: PolicyResult) -> None:
+        for v in result.verdicts:
+            if v.status is not Status.MET:
+                self.gaps[self._severity.get(v.requirement, "medium")] += 1
+        for f in result.findings:
+            self.findings[f.severity] += 1
+        self.comparisons.add(result)
+
+    @classmethod
+    def of(cls, report: Report) -> RunTally:
+        """The tally of a report whose results were all kept."""
+        tally = cls({r["id"]: r for r in report.requirements})
+        for policy in report.policies:
+            tally.add(policy)
+        return tally
+
+
 class JsonlSink:
     """Writes outcomes as JSONL, atomically (temp file in the target folder, renamed at the end)."""
 
@@ -107,15 +142,15 @@ class JsonlSink:
             self._errors_written.add(outcome.error.message)
             self._write({"type": "error", "source": outcome.error.source, "message": outcome.error.message})
 
-    def finish(self, report: Report) -> list[Path]:
-        """Write the errors met before scanning and the summary; put the file in place."""
+    def finish(self, report: Report, policies: int | None = None) -> list[Path]:
+        """Write the errors met before scanning and the summary (``policies``: how many were
+        scanned, when the report does not hold them); put the file in place."""
         for e in report.errors:
             if e.message not in self._errors_written:
                 self._write({"type": "error", "source": e.source, "message": e.message})
-        self._write({"type": "summary", "policies": len(report.policies), "skipped": len(report.skipped),
-                     "errors": len(report.errors),
-                     "comparisons": [{"kind": c.kind, "values": c.values, "message": c.message}
-                                     for c in report.comparisons]})
+        self._write({"type": "summary", "policies": len(report.policies) if policies is None else policies,
+                     "skipped": len(report.skipped), "errors": len(report.errors),
+                     "comparisons": [c.to_dict() for c in report.comparisons]})
         self._out.flush()
         if self.path is None:
             return []

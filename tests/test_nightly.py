@@ -270,3 +270,49 @@ def test_light_results_from_workers_share_their_status_records(corpus: Path) -> 
     kept = [light_result(runner.Outcome(result.source, line="{}", light=c)) for c in copies]
     assert all(a is b for a, b in zip(kept[0].verdicts, kept[1].verdicts))
     assert [v.status for v in kept[0].verdicts] == [v.status for v in result.verdicts]
+
+
+def test_nightly_jsonl_run_against_a_jsonl_baseline(corpus: Path, tmp_path: Path) -> None:
+    """The nightly shape: JSONL only, last night's JSONL as the baseline; the terminal summary
+    gives the same counts as ``gapcheck diff`` of the two files."""
+    changed = tmp_path / "policies"
+    shutil.copytree(corpus, changed)
+    first = CliRunner().invoke(main, ["scan", str(changed), "--format", "jsonl", "--out", str(tmp_path / "old"), "-q"])
+    assert first.exit_code == 0, first.output
+    (changed / "aspera.md").unlink()
+    (changed / "new.md").write_text("# Privacy\n\nWe sell your e-mail address to [List of partners].\n", encoding="utf-8")
+    old, new = tmp_path / "old" / "results.jsonl", tmp_path / "new" / "results.jsonl"
+    result = CliRunner().invoke(main, ["scan", str(changed), "--format", "jsonl", "--out", str(tmp_path / "new"),
+                                       "--baseline", str(old)])
+    assert result.exit_code == 0, result.output
+    standalone = CliRunner().invoke(main, ["diff", str(old), str(new), "--json"])
+    counts = json.loads(standalone.output)["counts"]
+    assert counts["removed_policies"] == 1 and counts["new_policies"] == 1 and counts["new_findings"] >= 1
+    line = next(line for line in result.output.splitlines() if "since the baseline" in line)
+    assert f"{counts['new_policies']} new, {counts['removed_policies']} removed" in line
+    assert f"{counts['new_gaps']} new gaps, {counts['resolved_gaps']} resolved" in line
+
+
+def test_jsonl_only_summary_counts_statuses_and_report_lists_them_again(corpus: Path, tmp_path: Path) -> None:
+    """A streamed run does not list every policy's status per requirement in its summary (a
+    190 MB line at 100,000 policies): it counts them, and ``gapcheck report`` lists them again."""
+    full = _json(tmp_path / "full", str(corpus))
+    out = tmp_path / "streamed"
+    result = CliRunner().invoke(main, ["scan", str(corpus), "--format", "jsonl", "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "results.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    by_kind = {c["kind"]: c for c in full["comparisons"]}
+    assert [c["kind"] for c in summary["comparisons"]] == list(by_kind)
+    for c in summary["comparisons"]:
+        listed = by_kind[c["kind"]]
+        assert c["message"] == listed["message"]
+        if c["kind"] == "children_age":  # only the policies that state an age
+            assert c["values"] == {s: a for s, a in listed["values"].items() if a is not None}
+        else:
+            statuses = [s for s in listed["values"].values() if s is not None]
+            assert c["values"] == {} and c["counts"] == {s: statuses.count(s) for s in set(statuses)}
+    assert any("counts" in c for c in summary["comparisons"])
+    rebuilt = tmp_path / "rebuilt"
+    result = CliRunner().invoke(main, ["report", str(out / "results.jsonl"), "--format", "json", "--out", str(rebuilt)])
+    assert result.exit_code == 0, result.output
+    assert json.loads((rebuilt / "report.json").read_text(encoding="utf-8"))["comparisons"] == full["comparisons"]

@@ -59,7 +59,8 @@ def report_from_dict(data: dict[str, Any]) -> Report:
         return Report(
             tool_version=str(data.get("tool", {}).get("version", "")),
             checklists=list(data.get("checklists", [])), policies=policies,
-            comparisons=[Comparison(c["kind"], c["values"], c.get("message", "")) for c in data.get("comparisons", [])],
+            comparisons=[Comparison(c["kind"], c["values"], c.get("message", ""), c.get("counts"))
+                         for c in data.get("comparisons", [])],
             errors=[InputError(e["source"], e["message"]) for e in data.get("errors", [])],
             requirements=data.get("requirements") or requirements_from_policies(data["policies"]),
             skipped=[Skipped(k["source"], k.get("language", ""), k["message"]) for k in data.get("skipped", [])],
@@ -81,6 +82,23 @@ def iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
             if not isinstance(record, dict) or "type" not in record:
                 raise ReportFormatError(f"{path}:{number}: not a gapcheck JSONL record (no 'type')")
             yield record
+
+
+def iter_report_policies(path: str | Path) -> Iterator[dict[str, Any]]:
+    """The policy records of a JSON or JSONL report, one at a time: a JSONL file is streamed (a
+    nightly diff never holds a whole report); a JSON file is one document and is read whole."""
+    path = Path(path)
+    if path.suffix.lower() != ".jsonl":
+        yield from load_report_dict(path)["policies"]
+        return
+    try:
+        for record in iter_jsonl(path):
+            if record["type"] == "policy":
+                yield record
+    except OSError as exc:
+        raise ReportFormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise ReportFormatError(f"{path}: not JSON ({exc})") from None
 
 
 def load_report_dict(path: str | Path) -> dict[str, Any]:

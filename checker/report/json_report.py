@@ -41,7 +41,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "tool": {"name": "gapcheck", "version": report.tool_version},
         "checklists": report.checklists,
         "policies": [policy_to_dict(p, requirements) for p in report.policies],
-        "comparisons": [{"kind": c.kind, "values": c.values, "message": c.message} for c in report.comparisons],
+        "comparisons": [c.to_dict() for c in report.comparisons],
         "errors": [{"source": e.source, "message": e.message} for e in report.errors],
         "skipped": [{"source": k.source, "language": k.language, "message": k.message} for k in report.skipped],
         **({"diff": report.diff} if report.diff is not None else {}),
