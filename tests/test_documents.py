@@ -129,3 +129,18 @@ def test_discover_is_sorted_recursive_and_skips_hidden(tmp_path: Path) -> None:
     assert problems == []
     files, problems = discover([tmp_path / "missing"])
     assert files == [] and "no such file" in problems[0][1]
+
+
+def test_letter_count_agrees_with_unicode_on_every_code_point() -> None:
+    """The Markdown fallback compares letters kept with letters in the source; the count works on
+    UTF-8 bytes, so check it against Python's own idea of a letter (a word character that is not
+    a digit or underscore) for every code point, ASCII and not, in one text and in pieces."""
+    from checker.documents import _letters
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    expected = sum(1 for ch in every if ch.isalnum() and not ch.isdecimal())
+    assert _letters(every) == expected
+    for start in range(0, len(every), 50_000):
+        piece = "Privacy policy, 2024: " + every[start:start + 50_000] + " “quoted” naïve"
+        assert _letters(piece) == sum(1 for ch in piece if ch.isalnum() and not ch.isdecimal())
+    assert _letters("abc") == 3 and _letters("") == 0 and _letters("é 1 _ .") == 1
