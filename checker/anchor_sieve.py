@@ -17,6 +17,9 @@ import numpy
 
 from .token_matcher import DocColumns
 
+_FEW_BITS = 24
+"""Up to this many candidate sentences, a mask is read bit by bit (faster than numpy's round trip)."""
+
 HashedAnchor = tuple[str, frozenset[int]]
 """An anchor (:mod:`checker.pattern_anchors`) with its words as string-store hashes."""
 
@@ -75,7 +78,8 @@ class AnchorSieve:
             pairs.append((anchors, tokens))
         view.known = AnchorPositions(self._numbering, pairs)
         packed = numpy.packbits(held[:, :sentence_count], axis=1, bitorder="little")
-        rows = [int.from_bytes(row.tobytes(), "little") for row in packed]
+        data, width = packed.tobytes(), packed.shape[1]
+        rows = [int.from_bytes(data[at:at + width], "little") for at in range(0, len(data), width)]
         sentences_of: dict[int, set[int]] = {}
         found: list[set[int] | None] = []
         for ids in self._patterns:
@@ -94,9 +98,17 @@ class AnchorSieve:
 
 
 def _bits(mask: int) -> set[int]:
-    """The positions of the set bits of ``mask``."""
+    """The positions of the set bits of ``mask``: a few bits one by one, many through numpy
+    (most patterns' candidates are a handful of sentences)."""
     if not mask:
         return set()
+    if mask.bit_count() <= _FEW_BITS:
+        found = set()
+        while mask:
+            low = mask & -mask
+            found.add(low.bit_length() - 1)
+            mask ^= low
+        return found
     data = numpy.frombuffer(mask.to_bytes((mask.bit_length() + 7) // 8, "little"), dtype=numpy.uint8)
     return set(numpy.flatnonzero(numpy.unpackbits(data, bitorder="little")).tolist())
 
@@ -112,18 +124,16 @@ class AnchorPositions:
             tokens = numpy.concatenate([t for _, t in pairs])
             # by anchor, keeping each anchor's tokens in order (they come from one column, ascending)
             order = numpy.argsort(anchors, kind="stable")
-            anchors, self._tokens = anchors[order], tokens[order]
-            found, starts = numpy.unique(anchors, return_index=True)
-            bounds = starts.tolist() + [len(anchors)]
-            self._spans = dict(zip(found.tolist(), zip(bounds, bounds[1:])))
+            self._tokens = tokens[order]
+            self._ends: list[int] = numpy.cumsum(numpy.bincount(anchors, minlength=len(numbering))).tolist()
         else:
-            self._tokens, self._spans = numpy.zeros(0, dtype=numpy.int64), {}
+            self._tokens, self._ends = numpy.zeros(0, dtype=numpy.int64), [0] * len(numbering)
 
     def _span(self, key: HashedAnchor) -> tuple[int, int] | None:
         number = self._numbering.get(key)
         if number is None:
             return None
-        return self._spans.get(number, (0, 0))
+        return (self._ends[number - 1] if number else 0), self._ends[number]
 
     def count(self, key: HashedAnchor) -> int | None:
         """How many tokens hold a word of anchor ``key`` (None: not an anchor)."""
