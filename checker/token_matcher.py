@@ -270,11 +270,6 @@ class Item:
             return lambda i: first(i) and second(i)
         return lambda i: all(check(i) for check in checks)
 
-    def count(self, view: DocColumns) -> int | None:
-        """At most how many tokens meet every condition, from a word index (None: no index)."""
-        counts = [count for c in self.conditions if (count := c.count(view)) is not None]
-        return min(counts) if counts else None
-
     def positions(self, view: DocColumns, tier: int = 2) -> list[int] | None:
         """Tokens meeting every condition, listed from the most selective condition of ``tier`` or
         a cheaper one (see :attr:`Condition.tier`) and tested for the rest; None if there is none."""
@@ -363,19 +358,28 @@ class CompiledPattern:
         self.pivots = [k for k, item in enumerate(items) if item.low == item.high == 1]
         self._walkers = {k: (_Walker(items[:k][::-1]), _Walker(items[k + 1:])) for k in self.pivots}
         self._tiers = sorted({c.tier for k in self.pivots for c in items[k].conditions if c.tier is not None})
-        # pivots with a condition on a word column: a word index counts and lists their tokens
-        self._indexed = [k for k in self.pivots if any(c.tier == 0 for c in items[k].conditions)]
+        # Pivots with a condition on a word column: a word index (or the anchor sieve) counts and
+        # lists their tokens. Worked out here as (item, column, words, the only condition?), so
+        # choosing a pivot per document is a few counts, not a walk through items and conditions.
+        self._word_pivots = [(k, c.column, c.value if c.kind == "in" else frozenset((c.value,)),
+                              len(items[k].conditions) == 1)
+                             for k in self.pivots for c in items[k].conditions if c.tier == 0]
 
     def _pivot(self, view: DocColumns) -> tuple[int, list[int]]:
         """The single-token item with the fewest occurrences, and those occurrences."""
-        if self._indexed:
+        if self._word_pivots:
             # a fixed word: the word index counts each pivot's tokens without listing them
-            if len(self._indexed) == 1:
-                k = self._indexed[0]
+            if len(self._word_pivots) == 1:
+                k, column, words, alone = self._word_pivots[0]
             else:
-                k = min((self.items[k].count(view) or 0, k) for k in self._indexed)[1]
-            found = self.items[k].positions(view, 0)
-            assert found is not None
+                count = view.count
+                k, column, words, alone = self._word_pivots[
+                    min((count(column, words), n) for n, (_, column, words, _) in enumerate(self._word_pivots))[1]]
+            found = view.union(column, words)
+            if not alone:  # the item's other conditions
+                check = self.items[k].bind(view)
+                assert check is not None
+                found = [i for i in found if check(i)]
             return k, found
         best: tuple[int, list[int]] | None = None
         for tier in self._tiers:  # a word index first; flags and regexes only when no word is fixed
