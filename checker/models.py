@@ -93,11 +93,13 @@ class Document:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     """A sentence (or heading, or list item) ready for matching: its text, where it stands in the
     file (line, page, the heading above it) and the links in it. Token-level data stays in nlp.py,
     so no other module needs spaCy.
+
+    A named tuple, like :class:`Match`: a policy has thousands, and building a frozen dataclass
+    took a third of cutting a parsed policy into sentences.
     """
 
     index: int

@@ -271,8 +271,7 @@ def _sentences(document: Document, block_starts: list[int], doc: Doc, full_text:
         links = tuple(
             type(link)(link.text, link.target, link.start - local, link.end - local)
             for link in block.links if link.start >= local and link.end <= local + len(text)) if block.links else ()
-        sentences.append(Sentence(index=index, text=text, line=block.line_at(local), kind=block.kind,
-                                  heading=heading, section=section, links=links, page=block.page))
+        sentences.append(Sentence(index, text, block.line_at(local), block.kind, heading, section, links, block.page))
     return ParsedDocument(document, sentences, doc, sentence_of_token, sentence_start, bounds, known)
 
 
