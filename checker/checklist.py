@@ -392,6 +392,7 @@ def _compile_patterns(checklists: list[Checklist], requirements: list[Requiremen
                     patterns.add(f"{req.id}/{role}/{n}", pattern)
                 except PatternError as exc:
                     raise ChecklistError(f"{where}: {role} pattern {n}: {exc}") from None
+    patterns.prepare()
     return patterns
 
 

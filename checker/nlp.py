@@ -333,6 +333,12 @@ class PatternSet:
     def __len__(self) -> int:
         return len(self._ids)
 
+    def prepare(self) -> None:
+        """Build what :meth:`find` needs once all patterns are added (the anchor sieve), here
+        rather than on the first policy: a process pool forked afterwards inherits it."""
+        if self._sieve is None:
+            self._sieve = AnchorSieve([anchors for _, _, anchors in self._compiled])
+
     def find(self, parsed: ParsedDocument) -> list[Match]:
         """All matches in the document that lie inside one sentence, in document order: per pattern
         and sentence the shortest (see :mod:`checker.token_matcher`).
@@ -346,8 +352,8 @@ class PatternSet:
         view = parsed.columns()
         if len(self._matcher):
             raw.extend(self._matcher(doc))
-        if self._sieve is None:
-            self._sieve = AnchorSieve([anchors for _, _, anchors in self._compiled])
+        self.prepare()  # a no-op unless patterns were added since
+        assert self._sieve is not None
         sifted = self._sieve.sift(view, len(parsed.sentences))
         for (key, compiled, _), candidates in zip(self._compiled, sifted):
             if candidates is not None and not candidates:
