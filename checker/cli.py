@@ -156,7 +156,8 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
     compiled = _load(checklists, model, compile=cache_dir is None or executor == "dask")
     tasks, errors = tasks_for(paths, max_bytes=max_bytes)
     stream = "jsonl" in chosen
-    keep_full = any(f != "jsonl" for f in chosen) or (old is not None and not stream)
+    # every result is kept when a format needs them, or a diff cannot re-read them from a JSONL file
+    keep_full = any(f != "jsonl" for f in chosen) or (old is not None and (not stream or out == "-"))
     settings = Settings(compiled.sources, compiled.model, max_bytes, force, cache_dir, stream=not keep_full)
     sink = JsonlSink(Path(out) / "results.jsonl" if out != "-" else None, compiled) if stream else None
     results: list[PolicyResult] = []  # every result, when a format needs them all

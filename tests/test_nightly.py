@@ -316,3 +316,15 @@ def test_jsonl_only_summary_counts_statuses_and_report_lists_them_again(corpus: 
     result = CliRunner().invoke(main, ["report", str(out / "results.jsonl"), "--format", "json", "--out", str(rebuilt)])
     assert result.exit_code == 0, result.output
     assert json.loads((rebuilt / "report.json").read_text(encoding="utf-8"))["comparisons"] == full["comparisons"]
+
+
+def test_jsonl_to_standard_output_against_a_baseline(corpus: Path, tmp_path: Path) -> None:
+    """With JSONL going to standard output there is no file to re-read for the diff: the results
+    are kept instead, and an unchanged corpus shows no change."""
+    first = CliRunner().invoke(main, ["scan", str(corpus), "--format", "jsonl", "--out", str(tmp_path / "old"), "-q"])
+    assert first.exit_code == 0, first.output
+    result = CliRunner().invoke(main, ["scan", str(corpus), "--format", "jsonl", "--out", "-",
+                                       "--baseline", str(tmp_path / "old" / "results.jsonl")])
+    assert result.exit_code == 0, result.stderr
+    assert "since the baseline: 0 new, 0 removed, 0 edited policies; 0 new gaps, 0 resolved" in result.stderr
+    assert sum(1 for line in result.stdout.splitlines() if '"type": "policy"' in line) == 10
