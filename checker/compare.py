@@ -35,7 +35,7 @@ class ComparisonTally:
         age = result.facts.get("children_age")
         if self.keep_values or age is not None:
             self._ages[result.source] = age
-        elif age is None:
+        else:
             self._unstated += 1
         if self._order is None:
             self._order = [v.requirement for v in result.verdicts]

@@ -95,7 +95,9 @@ class Baseline:
                 continue
             if was.sha256 != policy.get("sha256"):
                 changed.append(source)
-            common.append((source, *_changes(source, was, policy)))
+            changes = _changes(source, was, policy)
+            if any(changes):  # an unchanged policy leaves nothing behind
+                common.append((source, *changes))
         removed = sorted(set(self._index) - seen)
         common.sort(key=lambda item: item[0])
         added.sort(key=lambda item: item[0])
