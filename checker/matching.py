@@ -45,7 +45,7 @@ def _group(requirements: Sequence[Requirement], matches: Sequence[Match]) -> dic
     hits = {r.id: _Hits(defaultdict(list), defaultdict(list), defaultdict(list), set(), defaultdict(lambda: defaultdict(list)))
             for r in requirements}
     for m in matches:
-        req_id, role, _ = m.pattern_id.split("/", 2)
+        req_id, role = _requirement_and_role(m.pattern_id)
         h = hits.get(req_id)
         if h is None:
             continue
@@ -60,6 +60,13 @@ def _group(requirements: Sequence[Requirement], matches: Sequence[Match]) -> dic
         elif role.startswith("requires:"):
             h.qualifiers[role.split(":", 1)[1]][m.sentence].append(m)
     return hits
+
+
+@lru_cache(maxsize=8_192)  # one entry per checklist pattern; a policy has thousands of matches
+def _requirement_and_role(pattern_id: str) -> tuple[str, str]:
+    """("retention", "core") of "retention/core/3"."""
+    req_id, role, _ = pattern_id.split("/", 2)
+    return req_id, role
 
 
 def heading_matches(heading: str | None, cues: Sequence[str]) -> bool:

@@ -69,6 +69,7 @@ class DocColumns:
         self._arrays: dict[str, numpy.ndarray] = dict(arrays or {})  # columns already read
         self._columns: dict[str, list[int]] = {}
         self._indexes: dict[str, _Index] = {}
+        self._distinct: dict[str, list[int]] = {}
         self._found: dict[tuple[str, Any], list[int]] = {}
         self.known: KnownPositions | None = None
         """Token lists already worked out for some (column, words) keys (the anchor sieve's)."""
@@ -129,14 +130,30 @@ class DocColumns:
             self._found[key] = found
         return found
 
+    def distinct(self, name: str) -> list[int]:
+        """The distinct values of column ``name`` (from its index when there is one)."""
+        found = self._distinct.get(name)
+        if found is None:
+            index = self._indexes.get(name)
+            found = self._distinct[name] = (list(index.values()) if index is not None
+                                            else numpy.unique(self.array(name)).tolist())
+        return found
+
     def regex_positions(self, name: str, regex: re.Pattern[str], memory: RegexMemory) -> list[int]:
         """Tokens whose ``name`` string the regex finds something in; ``memory`` keeps the
-        regex's answers across documents, so each distinct word is tested once."""
+        regex's answers across documents, so each distinct word is tested once. The tokens of
+        the (few) matching words are found with one numpy pass, not through a word index: the
+        regex-only patterns run on every policy, and an index of every word cost more than them."""
         key = (name, regex)
         found = self._found.get(key)
         if found is None:
-            index = self.index(name)
-            found = self._found[key] = index.union(memory.matching(index.values(), regex, self.doc.vocab.strings))
+            hits = memory.matching(self.distinct(name), regex, self.doc.vocab.strings)
+            if not hits:
+                found = []
+            else:
+                wanted = numpy.fromiter(hits, dtype="uint64", count=len(hits))
+                found = numpy.flatnonzero(numpy.isin(self.array(name), wanted)).tolist()
+            self._found[key] = found
         return found
 
 
