@@ -4,15 +4,18 @@ Builds a corpus of N policies (the seeds plus, when present, the real policies i
 ../shared/modern-dev and ../shared/opp115-dev, cycled; each copy gets one extra sentence so no two
 files are byte-identical), then measures:
 
-* spaCy tokenisation alone (``spacy.blank("en")`` + sentencizer) of the same texts: the floor
-  (fastest of three runs, each with a new pipeline);
-* a full scan in this process (serial): policies/s, words/s and its ratio to the floor;
+* spaCy tokenisation alone (``spacy.blank("en")`` + sentencizer) of the same texts: the floor,
+  each run with a new pipeline;
+* a serial scan (the library's ``scan`` with the checklists compiled beforehand), each run in a
+  new process: policies/s, words/s and the ratio to the floor. Floor and scan alternate, three
+  runs each, and the ratio is given fastest to fastest and median to median (this machine's
+  speed drifts by 25% between runs);
 * the CLI as a nightly job would run it (``--format jsonl``) with ``--jobs 1`` and ``--jobs N``,
   wall time including start-up, the peak RSS of its largest process and the peak memory (PSS) of
   all its processes;
 * a first run with ``--cache`` and reruns over the unchanged corpus (the median of three).
 
-    python benchmarks/bench.py [--n 350] [--jobs 2] [--skip-serial] [--skip-serial-cli]
+    python benchmarks/bench.py [--n 350] [--jobs 2] [--repeat 3] [--skip-serial] [--skip-serial-cli]
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import argparse
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -92,6 +96,27 @@ def cli(args: list[str]) -> tuple[float, float, float | None]:
     return seconds, largest, tree_peak if sampled else None
 
 
+_SERIAL_SCAN = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from checker.checklist import load_checklists
+from checker.scan import scan
+compiled = load_checklists()
+start = time.perf_counter()
+report = scan([sys.argv[2]], compiled=compiled, jobs=1)
+print(time.perf_counter() - start, len(report.policies) + len(report.skipped) + len(report.errors))
+"""
+
+
+def serial_scan(corpus: Path) -> tuple[float, int]:
+    """Seconds of one serial scan (the library call, checklists compiled beforehand) in a new
+    process, so every measured scan starts as cold as the floor's new pipeline; and how many
+    files it accounted for."""
+    out = subprocess.run([sys.executable, "-c", _SERIAL_SCAN, str(ROOT), str(corpus)], capture_output=True,
+                         text=True, check=True).stdout.split()
+    return float(out[0]), int(out[1])
+
+
 def _memory(largest: float, tree: float | None) -> str:
     total = f", all processes {tree:,.0f} MB" if tree else ""
     return f"peak RSS {largest:,.0f} MB (largest process){total}"
@@ -103,14 +128,13 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--skip-serial-cli", action="store_true", help="Skip the --jobs 1 CLI run (big N).")
     parser.add_argument("--skip-serial", action="store_true",
-                        help="Skip the in-process serial scan and its ratio (big N: it keeps every result in memory).")
+                        help="Skip the serial scans and the ratio (big N: a serial scan keeps every result in memory).")
+    parser.add_argument("--repeat", type=int, default=3, help="Floor and serial-scan runs, alternated (default 3).")
     args = parser.parse_args()
 
     import spacy
 
-    from checker.checklist import load_checklists
     from checker.documents import read_policy
-    from checker.scan import scan
 
     work = Path(tempfile.mkdtemp(prefix="gapcheck-bench-"))
     try:
@@ -122,29 +146,31 @@ def main() -> None:
         words = sum(len(t.split()) for t in texts)
         print(f"corpus: {len(files)} policies, {words:,} words, {sum(p.stat().st_size for p in files) / 1e6:.1f} MB")
 
-        # The floor is the fastest of three runs, each with a new pipeline (cold, like the scan
-        # below): one run of it swung by 25% on this machine, and the ratio with it.
-        floors = []
-        for _ in range(3):
+        # The floor and the serial scan are each run three times, alternately (floor, scan, floor,
+        # ...), both cold: one run of either swung by 25% or more on this machine, and the ratio
+        # with it. The ratio is taken between the fastest run of each, and between the medians.
+        floors, scans = [], []
+        for _ in range(1 if args.skip_serial else args.repeat):
             nlp = spacy.blank("en")
             nlp.add_pipe("sentencizer")
             start = time.perf_counter()
             tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=16))
             floors.append(time.perf_counter() - start)
+            del nlp
+            if not args.skip_serial:
+                seconds, accounted = serial_scan(corpus)
+                assert accounted == len(files)
+                scans.append(seconds)
+        del documents, texts
         floor = min(floors)
-        del documents, texts, nlp
         print(f"tokenisation alone: {floor:7.2f} s  ({tokens:,} tokens; fastest of "
               f"{', '.join(f'{f:.2f}' for f in floors)} s)")
-
-        if not args.skip_serial:
-            compiled = load_checklists()
-            start = time.perf_counter()
-            report = scan([corpus], compiled=compiled, jobs=1)
-            serial = time.perf_counter() - start
-            assert len(report.policies) + len(report.skipped) + len(report.errors) == len(files)
-            print(f"scan in-process, serial: {serial:7.2f} s  {len(files) / serial:6.1f} policies/s  "
-                  f"{words / serial:9,.0f} words/s  ratio to tokenisation {serial / floor:.2f}x")
-            del report
+        if scans:
+            serial = min(scans)
+            print(f"scan serial (library): {serial:7.2f} s  {len(files) / serial:6.1f} policies/s  "
+                  f"{words / serial:9,.0f} words/s  (fastest of {', '.join(f'{s:.2f}' for s in scans)} s)")
+            print(f"ratio to tokenisation: {serial / floor:.2f}x fastest to fastest, "
+                  f"{statistics.median(scans) / statistics.median(floors):.2f}x median to median")
 
         base = [str(corpus), "--format", "jsonl", "-q"]
         one = None
