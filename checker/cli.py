@@ -18,12 +18,10 @@ import click
 from . import __version__
 from .checklist import DEFAULT_CHECKLISTS, ChecklistError, bundled_names, load_checklists, parse_checklist, resolve
 from .documents import DEFAULT_MAX_BYTES
-from .evaluate import GoldError, evaluate, format_table, load_gold
 from .models import SEVERITIES, ModelUnavailable, Report
 from .report import FORMATS, atomic_write, write_reports
 from .report.json_report import policy_to_dict, report_to_dict
 from .requirement_detectors import REQUIREMENT_DETECTORS
-from .review import ReviewError, format_scores, population, read_sheet, sample, score, sheet_text
 from .diff import Baseline, diff_files, format_diff
 from .models import PolicyResult, Skipped
 from .report.json_load import ReportFormatError, iter_report_policies, load_report_dict, report_from_dict
@@ -287,6 +285,9 @@ def explain_command(requirement: str, checklists: tuple[str, ...]) -> None:
 def eval_command(paths: tuple[str, ...], gold: str | None, reviews: tuple[str, ...], presence: bool, as_json: bool,
                  details: bool, checklists: tuple[str, ...], model: str) -> None:
     """Score a scan of PATHS (or a JSON report) against gold labels, or score marked review sheets."""
+    from .evaluate import GoldError, evaluate, format_table, load_gold  # here: a scan never needs them
+    from .review import ReviewError, format_scores, read_sheet, score
+
     if reviews:
         if gold or paths:
             _fail("--reviews scores marked sheets on their own; leave out --gold and PATHS")
@@ -337,6 +338,8 @@ def eval_command(paths: tuple[str, ...], gold: str | None, reviews: tuple[str, .
 def review_sheet_command(report: str, size: int, per_requirement: bool, seed: int | None, no_findings: bool,
                          out: str | None, fmt: str | None) -> None:
     """Write a sheet of randomly sampled verdicts from REPORT (a JSON report) for a reviewer to mark."""
+    from .review import ReviewError, population, sample, sheet_text
+
     try:
         data = json.loads(Path(report).read_text(encoding="utf-8"))
         rows = population(data, include_findings=not no_findings)

@@ -7,12 +7,14 @@ the matches that count as evidence; matching.py turns them into a verdict like a
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
-from .facts import Facts
 from .models import Match, Sentence
 
-RequirementDetector = Callable[[Sequence[Sentence], Facts], list[Match]]
+if TYPE_CHECKING:  # facts.py compiles dozens of regexes: a cached rerun never needs them
+    from .facts import Facts
+
+RequirementDetector = Callable[[Sequence[Sentence], "Facts"], list[Match]]
 
 
 def effective_date(sentences: Sequence[Sentence], facts: Facts) -> list[Match]:

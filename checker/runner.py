@@ -16,17 +16,19 @@ import hashlib
 import json
 import os
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from .cache import ResultCache, cache_key
 from .checklist import CompiledChecklists, load_checklists
 from .documents import InputProblem, kind_of, load_bytes, read_file_bytes, sniff_kind
 from .models import InputError, PolicyResult, Skipped
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 UNDETERMINED = ("und", "zxx")
 """Language codes for 'no language' (too little text, or not words at all)."""
@@ -330,6 +332,10 @@ class _WorkerPool:
 
     def submit(self, task: Task) -> Future[Outcome]:
         if self._pool is None:
+            # imported here: multiprocessing is a tenth of a cached rerun's start-up, which never
+            # starts a pool
+            from concurrent.futures import ProcessPoolExecutor
+
             self._pool = ProcessPoolExecutor(max_workers=self.jobs)
         return self._pool.submit(_process_in_worker, task, self.settings)
 
@@ -337,6 +343,8 @@ class _WorkerPool:
         """The outcome of the oldest pending task (waiting for it if it is still running)."""
         task, item = pending[0]
         if isinstance(item, Future):
+            from concurrent.futures.process import BrokenProcessPool  # loaded with the pool
+
             try:
                 item = item.result()
             except BrokenProcessPool:
@@ -353,6 +361,9 @@ class _WorkerPool:
                 pending[n] = (task, self._alone(task))
 
     def _alone(self, task: Task) -> Outcome:
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         with ProcessPoolExecutor(max_workers=1) as solo:
             try:
                 return solo.submit(_process_in_worker, task, self.settings).result()

@@ -13,19 +13,30 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
+from importlib import import_module
+
 from ..models import Report
-from .ci_formats import render_junit, render_sarif
-from .json_report import render_json
-from .render import render_html, render_markdown
 
 Renderer = Callable[[Report], str]
 
+
+def _renderer(module: str, name: str) -> Renderer:
+    """The renderer ``name`` of ``module``, imported when first called: a nightly JSONL run (or
+    a cached rerun, which is mostly start-up) never loads Jinja2 and the other renderers."""
+    def render(report: Report) -> str:
+        function: Renderer = getattr(import_module(module, __package__), name)
+        return function(report)
+
+    render.__name__ = name
+    return render
+
+
 FORMATS: dict[str, tuple[Renderer, str]] = {
-    "html": (render_html, "index.html"),
-    "md": (render_markdown, "report.md"),
-    "json": (render_json, "report.json"),
-    "sarif": (render_sarif, "report.sarif"),
-    "junit": (render_junit, "junit.xml"),
+    "html": (_renderer(".render", "render_html"), "index.html"),
+    "md": (_renderer(".render", "render_markdown"), "report.md"),
+    "json": (_renderer(".json_report", "render_json"), "report.json"),
+    "sarif": (_renderer(".ci_formats", "render_sarif"), "report.sarif"),
+    "junit": (_renderer(".ci_formats", "render_junit"), "junit.xml"),
 }
 """format name -> (renderer, file name inside the output folder)."""
 
