@@ -16,8 +16,11 @@ resolved findings are fetched in a second pass over the old file. Loading two JS
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
+
+from .report.json_load import ReportFormatError, iter_report_policies
 
 GAP = ("partial", "missing")
 
@@ -34,12 +37,20 @@ def _findings(policy: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
 
 
 def _source(policy: dict[str, Any]) -> str:
-    source = policy.get("source")
+    source = policy.get("source") if isinstance(policy, dict) else None
     if not isinstance(source, str):
-        from .report.json_load import ReportFormatError
-
         raise ReportFormatError("not a gapcheck policy record (no 'source')")
     return sys.intern(source)
+
+
+@contextmanager
+def _record(source: str) -> Iterator[None]:
+    """A policy record gapcheck did not write (a requirement without an id, a finding without
+    evidence) raises ReportFormatError naming it, not a KeyError."""
+    try:
+        yield
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ReportFormatError(f"{source}: not a gapcheck policy record ({type(exc).__name__}: {exc})") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,13 +76,14 @@ class Baseline:
         self._policies = policies
         self._index: dict[str, _Digest] = {}
         for policy in policies():
-            self._index.setdefault(_source(policy), _digest(policy))
+            source = _source(policy)
+            if source not in self._index:
+                with _record(source):
+                    self._index[source] = _digest(policy)
 
     @classmethod
     def from_file(cls, path: str) -> Baseline:
         """The baseline of a JSON or JSONL report file (streamed; raises ReportFormatError)."""
-        from .report.json_load import iter_report_policies
-
         return cls(lambda: iter_report_policies(path))
 
     def __len__(self) -> int:
@@ -89,13 +101,14 @@ class Baseline:
                 continue  # a source listed twice: the first record stands
             seen.add(source)
             was = self._index.get(source)
-            if was is None:
-                added.append((source, _gaps_of_new(source, policy), [_new_finding(source, f)
-                                                                     for f in _findings(policy).values()]))
-                continue
-            if was.sha256 != policy.get("sha256"):
-                changed.append(source)
-            changes = _changes(source, was, policy)
+            with _record(source):
+                if was is None:
+                    added.append((source, _gaps_of_new(source, policy), [_new_finding(source, f)
+                                                                         for f in _findings(policy).values()]))
+                    continue
+                if was.sha256 != policy.get("sha256"):
+                    changed.append(source)
+                changes = _changes(source, was, policy)
             if any(changes):  # an unchanged policy leaves nothing behind
                 common.append((source, *changes))
         removed = sorted(set(self._index) - seen)
@@ -128,9 +141,10 @@ class Baseline:
             if source not in sources or source in done:
                 continue
             done.add(source)
-            for key, finding in _findings(policy).items():
-                if (source, hash(key)) in wanted:
-                    texts[(source, hash(key))] = finding["evidence"]["text"]
+            with _record(source):
+                for key, finding in _findings(policy).items():
+                    if (source, hash(key)) in wanted:
+                        texts[(source, hash(key))] = finding["evidence"]["text"]
         return texts
 
 
@@ -178,8 +192,6 @@ def diff_reports(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
 
 def diff_files(old: str, new: str) -> dict[str, Any]:
     """The changes from the report file ``old`` to ``new`` (JSON or JSONL), streamed."""
-    from .report.json_load import iter_report_policies
-
     return Baseline.from_file(old).diff(iter_report_policies(new))
 
 

@@ -145,3 +145,18 @@ def test_a_policy_record_without_source_is_a_format_error(tmp_path: Path) -> Non
     bad.write_text('{"type": "policy", "sha256": "x"}\n', encoding="utf-8")
     with pytest.raises(ReportFormatError, match="no 'source'"):
         diff_files(str(bad), str(bad))
+
+
+@pytest.mark.parametrize("record", [
+    '{"type": "policy", "source": "a.md", "requirements": [{"status": "missing"}]}',
+    '{"type": "policy", "source": "a.md", "findings": [{"kind": "placeholder"}]}',
+    '{"type": "policy", "source": "a.md", "requirements": "none"}',
+])
+def test_a_damaged_policy_record_is_a_format_error_naming_it(record: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(record + "\n", encoding="utf-8")
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"type": "policy", "source": "a.md", "sha256": "x"}\n', encoding="utf-8")
+    for old, new in ((bad, good), (good, bad)):
+        with pytest.raises(ReportFormatError, match="a.md: not a gapcheck policy record"):
+            diff_files(str(old), str(new))
