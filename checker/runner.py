@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from .cache import ResultCache, cache_key
+from .cache import ResultCache, cache_key, data_of
 from .checklist import CompiledChecklists, load_checklists
 from .documents import InputProblem, kind_of, load_bytes, read_file_bytes, sniff_kind
 from .models import InputError, PolicyResult, Skipped
@@ -143,15 +143,23 @@ def _from_cache(cache: ResultCache, key: str, source: str) -> Outcome | None:
     if record is None:
         return None
     try:
+        summary = record["summary"]
+        if record["kind"] == "policy" and summary is not None and summary.get("source") == source:
+            # as stored: JSONL takes the stored text as it is, the run's counts take the summary
+            from .stream import light_of_record
+
+            return Outcome(source, cached=True, line=record["text"], light=light_of_record(source, summary))
+        data = data_of(record)
+        if data is None:
+            return None
         if record["kind"] == "skipped":
-            return Outcome(source, skipped=_skip(source, str(record["data"]["language"])), cached=True)
+            return Outcome(source, skipped=_skip(source, str(data["language"])), cached=True)
         if record["kind"] == "error":
-            return Outcome(source, error=InputError(source, f"{source}: {record['data']['problem']}"), cached=True)
-        data = record["data"]
-        if data.get("source") == source:  # as stored: JSONL can take the stored text as it is
+            return Outcome(source, error=InputError(source, f"{source}: {data['problem']}"), cached=True)
+        if data.get("source") == source:
             return Outcome(source, cached=True, record=data, line=record["text"])
         return Outcome(source, cached=True, record={**data, "source": source})
-    except (KeyError, TypeError):
+    except (KeyError, TypeError, AttributeError):
         return None
 
 
@@ -224,9 +232,12 @@ def process(task: Task, settings: Settings, compiled: CompiledChecklists | None 
         result = analyse(parse_document(document, compiled.model), compiled)
         if not cache and not settings.stream:
             return Outcome(source, analysed=result)
-        text = json.dumps(policy_to_dict(result, compiled.requirement_table), ensure_ascii=False)
+        record = policy_to_dict(result, compiled.requirement_table)
+        text = json.dumps(record, ensure_ascii=False)
         if cache:
-            cache.put_text(key, "policy", text)
+            from .stream import summary_of_record
+
+            cache.put_text(key, "policy", text, summary_of_record(record))
         if settings.stream:
             from .stream import lighten
 

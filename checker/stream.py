@@ -69,11 +69,25 @@ def light_result(outcome: Outcome) -> PolicyResult:
     if record is None or "result" in outcome.__dict__:
         assert outcome.result is not None
         return lighten(outcome.result)
+    return light_of_record(outcome.source, record)
+
+
+def light_of_record(source: str, record: dict[str, Any]) -> PolicyResult:
+    """The light result of a policy record of the JSON contract, or of its cached summary."""
     verdicts = tuple(_verdict(r["id"], r["status"], r.get("checklist", "")) for r in record["requirements"])
     findings = tuple(_finding(f["kind"], f["severity"]) for f in record.get("findings", []))
     facts = {"children_age": (record.get("facts") or {}).get("children_age")}
-    return PolicyResult(outcome.source, str(record["sha256"]), {}, verdicts, findings, facts,
-                        int(record.get("sentences", 0)))
+    return PolicyResult(source, str(record["sha256"]), {}, verdicts, findings, facts, int(record.get("sentences", 0)))
+
+
+def summary_of_record(record: dict[str, Any]) -> dict[str, Any]:
+    """A policy record cut down to what :func:`light_of_record` reads (the cache's summary line)."""
+    return {"source": record["source"], "sha256": record["sha256"],
+            "requirements": [{"id": r["id"], "status": r["status"], "checklist": r.get("checklist", "")}
+                             for r in record["requirements"]],
+            "findings": [{"kind": f["kind"], "severity": f["severity"]} for f in record.get("findings", [])],
+            "facts": {"children_age": (record.get("facts") or {}).get("children_age")},
+            "sentences": record.get("sentences", 0)}
 
 
 class RunTally:

@@ -189,14 +189,26 @@ def test_dask_executor_gives_the_serial_result(corpus: Path) -> None:
 def test_an_edited_cache_entry_is_not_trusted(corpus: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     first = _json(tmp_path / "a", str(corpus / "asi.md"), "--cache", str(cache))
+    plain = CliRunner().invoke(main, ["scan", str(corpus / "asi.md"), "--format", "json", "--out", str(tmp_path / "p")])
+    first_summary = next(line for line in plain.output.splitlines() if "gaps:" in line)
     entry, = cache.rglob("*.json")
-    header, data = entry.read_text(encoding="utf-8").split("\n", 1)
-    # valid JSON, the right key, a plausible result: only the checksum shows it is not gapcheck's
-    forged = data.replace('"status": "missing"', '"status": "met"')
-    assert forged != data and json.loads(forged)
-    entry.write_text(header + "\n" + forged, encoding="utf-8")
-    again = _json(tmp_path / "b", str(corpus / "asi.md"), "--cache", str(cache))
-    assert again == first
+    header, summary, data = entry.read_text(encoding="utf-8").split("\n", 2)
+    # valid JSON, the right key, a plausible result or summary: only the checksum shows it is not
+    # gapcheck's (a rerun reads the summary instead of the result, so both must be covered)
+    for forged_summary, forged_data in ((summary, data.replace('"status": "missing"', '"status": "met"')),
+                                        (summary.replace('"status": "missing"', '"status": "met"'), data)):
+        assert (forged_summary, forged_data) != (summary, data)
+        assert json.loads(forged_summary) and json.loads(forged_data)
+        for run, formats in (("b", "json"), ("c", "jsonl")):
+            entry.write_text(header + "\n" + forged_summary + "\n" + forged_data, encoding="utf-8")
+            result = CliRunner().invoke(main, ["scan", str(corpus / "asi.md"), "--cache", str(cache), "--format",
+                                               formats, "--out", str(tmp_path / run)])
+            assert result.exit_code == 0, result.output
+            assert first_summary in result.output  # the counts too, not only the written result
+        assert json.loads((tmp_path / "b" / "report.json").read_text(encoding="utf-8"))["policies"] == first["policies"]
+        streamed = [json.loads(line) for line in (tmp_path / "c" / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+        policy = next(r for r in streamed if r["type"] == "policy")
+        assert {k: v for k, v in policy.items() if k != "type"} == first["policies"][0]
 
 
 def test_an_unchanged_corpus_is_answered_without_nlp(corpus: Path, tmp_path: Path) -> None:
