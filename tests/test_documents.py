@@ -144,3 +144,21 @@ def test_letter_count_agrees_with_unicode_on_every_code_point() -> None:
         piece = "Privacy policy, 2024: " + every[start:start + 50_000] + " “quoted” naïve"
         assert _letters(piece) == sum(1 for ch in piece if ch.isalnum() and not ch.isdecimal())
     assert _letters("abc") == 3 and _letters("") == 0 and _letters("é 1 _ .") == 1
+
+
+def test_deep_nesting_check_skips_its_regex_only_when_no_line_can_match() -> None:
+    """The quick byte scan in front of the deep-nesting regex must never hide a deep line."""
+    import random
+
+    from checker.documents import _DEEP_LINE, _parser_would_struggle
+
+    rng = random.Random(7)
+    pieces = [">", "> ", "- ", "* ", "+ ", "1. ", "12) ", "\t", " ", "x", "\n", "-", "é"]
+    texts = ["".join(rng.choice(pieces[:7]) for _ in range(rng.randint(90, 160))) for _ in range(300)]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 400))) for _ in range(300)]
+    texts += ["intro\n" + "> " * n + "deep\n" for n in (99, 100, 101)] + ["1. " * 100 + "x", "-" * 300]
+    texts += [">" * n + "x" for n in (99, 100)] + ["x\n" + ">" * 100]
+    deep = [t for t in texts if _DEEP_LINE.search(t)]
+    assert len(deep) > 20 and len(deep) < len(texts)
+    for text in texts:
+        assert _parser_would_struggle(text) == (_DEEP_LINE.search(text) is not None), text
