@@ -184,6 +184,7 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
         _fail(str(exc))
     report = build_report(results, errors, compiled, tally.comparisons.comparisons() if tally else None)
     report.skipped = skipped
+    counts = tally or RunTally.of(report)  # for the summary and the exit code
     written: list[Path] = []
     if sink is not None:
         try:
@@ -195,7 +196,7 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
         try:
             report.diff = old.diff(iter_report_policies(written[0]) if not keep_full and written else
                                    (policy_to_dict(p, table) for p in report.policies))
-        except ReportFormatError as exc:  # the baseline changed on disk during the run
+        except ReportFormatError as exc:  # the baseline, read again for resolved findings, changed meanwhile
             _fail(str(exc))
     others = [f for f in chosen if f != "jsonl"]
     if out == "-" and others:
@@ -207,11 +208,11 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
         except OSError as exc:
             _fail(f"cannot write reports to {out}: {exc.strerror or exc}")
     if not quiet:
-        click.echo(summary(report, written, tally), err=(out == "-"))
+        click.echo(summary(report, written, counts), err=(out == "-"))
     elif report.errors:
         for e in report.errors:
             click.echo(f"gapcheck: {e.message}", err=True)
-    sys.exit(EXIT_GAPS if should_fail(report, fail_on, tally) else EXIT_OK)
+    sys.exit(EXIT_GAPS if should_fail(report, fail_on, counts) else EXIT_OK)
 
 
 @main.command("checklists")

@@ -39,8 +39,10 @@ class ComparisonTally:
             self._unstated += 1
         if self._order is None:
             self._order = [v.requirement for v in result.verdicts]
-            self._statuses = {req: {} for req in self._order}
-            self._counts = {req: Counter() for req in self._order}
+            if self.keep_values:
+                self._statuses = {req: {} for req in self._order}
+            else:
+                self._counts = {req: Counter() for req in self._order}
         first: dict[str, str] = {}
         for v in result.verdicts:
             first.setdefault(v.requirement, v.status.value)

@@ -415,8 +415,7 @@ def _blocks_from_run(run: _InlineText, line: int, where: str, heading_level: int
     kind = _RUN_KINDS.get(where, BlockKind.PARAGRAPH)
     if kind is not BlockKind.PARAGRAPH:
         text, starts, links, first = _clean_block(run, 0, len(run.text))
-        level = heading_level if kind is BlockKind.HEADING else 0
-        return [Block(kind, text, line + first, starts, level, links)] if text else []
+        return [_block(kind, text, line + first, starts, links, heading_level)] if text else []
     if not run.strong:
         return _segment(run, 0, len(run.text), line, BlockKind.PARAGRAPH)
     # Split the paragraph wherever a whole line is bold: that line is a heading.
@@ -448,11 +447,18 @@ def looks_like_numbered_title(text: str) -> bool:
 
 def _segment(run: _InlineText, start: int, end: int, line: int, kind: BlockKind) -> list[Block]:
     text, starts, links, first = _clean_block(run, start, end)
-    if not text:
-        return []
-    if kind is BlockKind.PARAGRAPH and len(starts) == 1 and looks_like_numbered_title(text):
-        kind = BlockKind.HEADING
-    return [Block(kind, text, line + first, starts, 6 if kind is BlockKind.HEADING else 0, links)]
+    return [_block(kind, text, line + first, starts, links, 6)] if text else []
+
+
+def _block(kind: BlockKind, text: str, line: int, starts: tuple[int, ...], links: tuple[Link, ...],
+           heading_level: int) -> Block:
+    """A block of cleaned text; a one-line paragraph that reads "9. What are your rights?" is a
+    heading (level 6, as bold lines are)."""
+    if kind is BlockKind.PARAGRAPH:
+        if len(starts) == 1 and looks_like_numbered_title(text):
+            return Block(BlockKind.HEADING, text, line, starts, 6, links)
+        return Block(kind, text, line, starts, 0, links)
+    return Block(kind, text, line, starts, heading_level if kind is BlockKind.HEADING else 0, links)
 
 
 _NON_SPACE = re.compile(r"\S+")
@@ -567,13 +573,9 @@ class _MarkdownWalk:
             # most runs (57% in modern-dev) are one plain text node: one line, no links, no bold,
             # so the block is its text with whitespace collapsed (what the general path gives)
             text = " ".join(nodes[0].meta["content"].split())
-            if not text:
-                return
-            kind = _RUN_KINDS.get(where, BlockKind.PARAGRAPH)
-            level = heading_level if kind is BlockKind.HEADING else 0
-            if kind is BlockKind.PARAGRAPH and looks_like_numbered_title(text):
-                kind, level = BlockKind.HEADING, 6
-            self.blocks.append(Block(kind, text, line, (0,), level, ()))
+            if text:
+                self.blocks.append(_block(_RUN_KINDS.get(where, BlockKind.PARAGRAPH), text, line, (0,), (),
+                                          heading_level))
             return
         run = _render_inline(nodes)
         self.blocks.extend(_blocks_from_run(run, line, where, heading_level))
