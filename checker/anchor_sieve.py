@@ -17,9 +17,6 @@ import numpy
 
 from .token_matcher import DocColumns
 
-_FEW_BITS = 24
-"""Up to this many candidate sentences, a mask is read bit by bit (faster than numpy's round trip)."""
-
 HashedAnchor = tuple[str, frozenset[int]]
 """An anchor (:mod:`checker.pattern_anchors`) with its words as string-store hashes."""
 
@@ -48,9 +45,11 @@ class AnchorSieve:
             indices = numpy.array([a for anchors in lists for a in anchors], dtype=numpy.int64)
             self._columns[column] = (numpy.array(words, dtype=numpy.uint64), indptr, indices)
 
-    def sift(self, view: DocColumns, sentence_count: int) -> list[set[int] | None]:
-        """For each pattern, in order: the sentences holding a word of each of its anchors
-        (None for a pattern without anchors: every sentence).
+    def sift(self, view: DocColumns, sentence_count: int) -> list[int | None]:
+        """For each pattern, in order: the sentences holding a word of each of its anchors, as a
+        bitset (bit ``s`` for sentence ``s``; None for a pattern without anchors: every sentence).
+        The matcher tests its pivot's sentence against the bits: listing them as sets of numbers
+        cost more than the test (most patterns' candidates are a few sentences of hundreds).
 
         Also hands ``view`` the token positions of every anchor (:class:`AnchorPositions`): the
         matcher's pivots are anchors, so it need not index the document's words again.
@@ -80,8 +79,7 @@ class AnchorSieve:
         packed = numpy.packbits(held[:, :sentence_count], axis=1, bitorder="little")
         data, width = packed.tobytes(), packed.shape[1]
         rows = [int.from_bytes(data[at:at + width], "little") for at in range(0, len(data), width)]
-        sentences_of: dict[int, set[int]] = {}
-        found: list[set[int] | None] = []
+        found: list[int | None] = []
         for ids in self._patterns:
             if ids is None:
                 found.append(None)
@@ -91,24 +89,14 @@ class AnchorSieve:
                 if not mask:
                     break
                 mask &= rows[number]
-            if mask not in sentences_of:
-                sentences_of[mask] = _bits(mask)
-            found.append(sentences_of[mask])
+            found.append(mask)
         return found
 
 
-def _bits(mask: int) -> set[int]:
-    """The positions of the set bits of ``mask``: a few bits one by one, many through numpy
-    (most patterns' candidates are a handful of sentences)."""
+def sentences_in(mask: int) -> set[int]:
+    """The sentences a mask of :meth:`AnchorSieve.sift` holds (the positions of its set bits)."""
     if not mask:
         return set()
-    if mask.bit_count() <= _FEW_BITS:
-        found = set()
-        while mask:
-            low = mask & -mask
-            found.add(low.bit_length() - 1)
-            mask ^= low
-        return found
     data = numpy.frombuffer(mask.to_bytes((mask.bit_length() + 7) // 8, "little"), dtype=numpy.uint8)
     return set(numpy.flatnonzero(numpy.unpackbits(data, bitorder="little")).tolist())
 
@@ -122,8 +110,10 @@ class AnchorPositions:
         if pairs:
             anchors = numpy.concatenate([a for a, _ in pairs])
             tokens = numpy.concatenate([t for _, t in pairs])
-            # by anchor, keeping each anchor's tokens in order (they come from one column, ascending)
-            order = numpy.argsort(anchors, kind="stable")
+            # by anchor, keeping each anchor's tokens in order (they come from one column, ascending);
+            # as 16-bit numbers the stable sort is a radix sort, 8x faster than on 64-bit ones
+            small = anchors.astype(numpy.uint16) if len(numbering) <= 1 << 16 else anchors
+            order = numpy.argsort(small, kind="stable")
             self._tokens = tokens[order]
             self._ends: list[int] = numpy.cumsum(numpy.bincount(anchors, minlength=len(numbering))).tolist()
         else:
