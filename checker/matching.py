@@ -137,16 +137,18 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
         slot = next(sentences[i].text[s:e] for i in usable for s, e in find_placeholders(sentences[i].text))
         reasons.append(f"the disclosure is an unfilled template placeholder ({slot})")
 
-    # Qualifiers may stand in the evidence sentence or near it, in the same section.
+    # Qualifiers may stand in the evidence sentence or near it, in the same section (worked out
+    # only for requirements that have qualifiers: most have none, and this was a third of judging).
     near: set[int] = set()
-    members = members if members is not None else section_members(sentences)
-    for i in usable:
-        section = sentences[i].section
-        for j in range(max(0, i - QUALIFIER_WINDOW), min(len(sentences), i + QUALIFIER_WINDOW + 1)):
-            if sentences[j].section == section:
-                near.add(j)
-        if heading_matches(sentences[i].heading, req.headings):
-            near.update(members[section])
+    if req.requires:
+        members = members if members is not None else section_members(sentences)
+        for i in usable:
+            section = sentences[i].section
+            for j in range(max(0, i - QUALIFIER_WINDOW), min(len(sentences), i + QUALIFIER_WINDOW + 1)):
+                if sentences[j].section == section:
+                    near.add(j)
+            if heading_matches(sentences[i].heading, req.headings):
+                near.update(members[section])
     core_chosen = [i for i in ranked[:MAX_EVIDENCE]]
     for q in req.requires:
         where = [i for i in h.qualifiers.get(q.name, {}) if i in near]
