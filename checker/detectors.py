@@ -244,7 +244,7 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
     section_refs = texts.all_of(_SECTION_NUMBER_REF, _REFERRING)
     # headings and titles are listed only when something refers to them
     headings = [_norm(s.text) for s in sentences if s.is_heading] if section_refs else []
-    titles: list[tuple[int, str]] = []
+    titles: list[tuple[int, str, str]] = []  # (index, text, lower-cased text) of headings and short lines
     numbered = sum(1 for h in headings if h[:1].isdigit()) >= 2  # only then is "section 7" checkable
     suspects = set(texts.all_of(_INTERNAL, _QUOTED_REF)) | set(texts.candidates(_ADDRESS_REF))
     if data.facts.effective_date is None:
@@ -277,8 +277,11 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
                     continue
                 if not titles:
                     # short standalone lines can be titles too ("9. What are your rights?" as plain text)
-                    titles = [(t.index, _norm(t.text)) for t in sentences if t.is_heading or len(t.text.split()) <= 20]
-                if not any(title in h for i, h in titles if i != s.index):
+                    titles = [(t.index, t.text, t.text.lower()) for t in sentences
+                              if t.is_heading or len(t.text.split()) <= 20]
+                # a line holding the title holds its longest word as it stands: normalise only those
+                longest = max(words, key=len)
+                if not any(longest in low and i != s.index and title in _norm(text) for i, text, low in titles):
                     found.append(Finding("dangling_reference", "low",
                                          f"dangling reference: no section titled {m.group(1)!r}",
                                          _evidence(s, [(m.start(1), m.end(1))])))
