@@ -93,14 +93,6 @@ class AnchorSieve:
         return found
 
 
-def sentences_in(mask: int) -> set[int]:
-    """The sentences a mask of :meth:`AnchorSieve.sift` holds (the positions of its set bits)."""
-    if not mask:
-        return set()
-    data = numpy.frombuffer(mask.to_bytes((mask.bit_length() + 7) // 8, "little"), dtype=numpy.uint8)
-    return set(numpy.flatnonzero(numpy.unpackbits(data, bitorder="little")).tolist())
-
-
 class AnchorPositions:
     """Where each anchor's words stand in one document, from the sieve's pass: the token lists
     a word index would give for those (column, words) keys, without building the index."""

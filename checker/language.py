@@ -75,21 +75,25 @@ def _word_counts(text: str) -> Counter[str]:
     return Counter(_WORD.findall(text.lower()))  # counted in C; then a few look-ups per listed word
 
 
-def _share(counts: Counter[str], words: frozenset[str]) -> float:
-    total = counts.total()
+def _share(counts: Counter[str], words: frozenset[str], total: int) -> float:
     return sum(counts[w] for w in words if w in counts) / total if total else 0.0
 
 
 def english_share(text: str) -> float:
     """Share of words that are common English function words (about 0.3-0.5 in English prose)."""
-    return _share(_word_counts(text), _ENGLISH_FUNCTION_WORDS)
+    counts = _word_counts(text)
+    return _share(counts, _ENGLISH_FUNCTION_WORDS, counts.total())
 
 
 def plain_language(text: str) -> str | None:
     """The language of :data:`FUNCTION_WORDS` whose distinctive words plainly dominate ``text``,
     or None when none does (another language, a mix, too little text: ask py3langid)."""
-    counts = _word_counts(text)
-    shares = sorted((_share(counts, words), language) for language, words in FUNCTION_WORDS.items())
+    return _plain_language(_word_counts(text))
+
+
+def _plain_language(counts: Counter[str]) -> str | None:
+    total = counts.total()
+    shares = sorted((_share(counts, words, total), language) for language, words in FUNCTION_WORDS.items())
     (second, _), (best, language) = shares[-2], shares[-1]
     return language if best >= PLAINLY_ONE_LANGUAGE and best >= CLEAR_MARGIN * second else None
 
@@ -120,10 +124,11 @@ def detect_language(document: Document) -> tuple[str, float]:
     if share >= PLAINLY_ENGLISH:
         return "en", share
     sample = _prose_sample(document)
-    share = english_share(sample)
+    counts = _word_counts(sample)  # once, for the English share and the other languages' words
+    share = _share(counts, _ENGLISH_FUNCTION_WORDS, counts.total())
     if share >= 0.18:
         return "en", share
-    language = plain_language(sample)
+    language = _plain_language(counts)
     if language is not None:
         return language, share
     import py3langid  # loads numpy and a model: only for the policies that are not plainly English

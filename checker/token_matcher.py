@@ -461,7 +461,7 @@ class _Walker:
     ``low`` to ``high`` tokens passing its check); the shortest match ends at the nearest position
     left after the last item. Checklist runs are a few items with short gaps, so these sets stay
     small; this is the breadth-first walk of the pattern's automaton with the states of one item
-    folded into positions, at a fifth of the cost of tracking (item, count) states per token.
+    folded into positions, a quarter faster than tracking (item, count) states per token.
     """
 
     def __init__(self, items: list[Item]) -> None:
@@ -487,7 +487,7 @@ class _Walker:
             return at
         if self._gap_then_one:
             gap, word = checks
-            low, high = self.items[0].low, self.items[0].high
+            low, high = self._bounds[0]
             for taken in range(high + 1):  # the first token that can end the run ends the shortest
                 if at == stop:
                     return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.strings import get_string_id
 
-from checker.anchor_sieve import AnchorSieve, HashedAnchor, sentences_in
+from checker.anchor_sieve import AnchorSieve, HashedAnchor
 from checker.checklist import load_checklists
 from checker.documents import read_policy
 from checker.nlp import parse_documents
@@ -15,6 +15,11 @@ from .conftest import SEEDS
 
 def _hashed(column: str, *words: str) -> HashedAnchor:
     return column, frozenset(get_string_id(w) for w in words)
+
+
+def _sentences_in(mask: int) -> set[int]:
+    """The sentences a mask of ``AnchorSieve.sift`` holds: the positions of its set bits."""
+    return {bit for bit in range(mask.bit_length()) if mask >> bit & 1}
 
 
 def _by_hand(parsed, anchors: list[HashedAnchor]) -> set[int] | None:
@@ -43,7 +48,7 @@ def test_sieve_agrees_with_a_sentence_by_sentence_check_on_the_seeds() -> None:
         view = DocColumns(parsed._doc, parsed._sentence_of_token, parsed._sentence_bounds)
         sifted = sieve.sift(view, len(parsed.sentences))
         for anchors, got in zip(checklist_anchors + shared, sifted):
-            assert (None if got is None else sentences_in(got)) == _by_hand(parsed, anchors)
+            assert (None if got is None else _sentences_in(got)) == _by_hand(parsed, anchors)
             nonempty += bool(got)
     assert nonempty > 100  # patterns did find sentences, not only nothing
 
