@@ -340,47 +340,38 @@ def _clean_block(run: _InlineText, start: int, end: int) -> tuple[str, tuple[int
     the source line (relative to the run) the cleaned text starts on.
     """
     raw = run.text[start:end]
-    text = " ".join(raw.split())  # str.split and \s agree on what whitespace is
+    text = " ".join(raw.split())  # str.split and str.isspace agree on what whitespace is
     if len(run.line_starts) == 1 and not run.links:  # most blocks: one line, no links
         return text, (0,), (), 0
+    size = len(text)
     identical = text == raw  # one line of single spaces: offsets carry over unchanged
-    mapping: list[tuple[list[tuple[int, int]], list[int], list[int]]] = []
 
     def new_offset(raw_offset: int) -> int:
-        # the text offset of the first kept character at or after raw_offset; of each whitespace
-        # run between two pieces only its first character is kept (as the space). The piece table
-        # is built on first use: most blocks are one line without links and never need it.
+        # The text offset of the first kept character at or after raw_offset, where of each
+        # whitespace run between two words only its first character is kept (as the space): the
+        # collapsed length of what comes before, plus one for that space when raw_offset sits past
+        # it on the next word. Worked out from the prefix alone (a block has a few line starts and
+        # links), not from a table of every word's offsets, which cost a fifth of reading a file.
         if identical:
-            return max(0, min(raw_offset, len(text)))
-        if not mapping:
-            spans = [m.span() for m in _NON_SPACE.finditer(raw)]
-            starts, offset = [], 0
-            for a, b in spans:
-                starts.append(offset)
-                offset += b - a + 1
-            mapping.append((spans, [a for a, _ in spans], starts))
-        pieces, piece_starts, text_starts = mapping[0]
-        k = bisect.bisect_right(piece_starts, raw_offset) - 1
-        if k < 0:
+            return max(0, min(raw_offset, size))
+        if raw_offset <= 0:
             return 0
-        a, b = pieces[k]
-        if raw_offset <= b and (raw_offset < b or k + 1 < len(pieces)):
-            return text_starts[k] + raw_offset - a
-        return text_starts[k + 1] if k + 1 < len(pieces) else len(text)
+        before = len(" ".join(raw[:raw_offset].split()))
+        return before + 1 if 0 < before < size and raw[raw_offset - 1].isspace() else before
 
-    rel_starts = [s - start for s in run.line_starts]
-    first_line = max(i for i, s in enumerate(rel_starts) if s <= 0) if any(s <= 0 for s in rel_starts) else 0
-    line_starts = [0]
-    for s in rel_starts[first_line + 1:]:
-        if s >= len(raw):
+    line_starts = run.line_starts
+    first_line = bisect.bisect_right(line_starts, start) - 1  # line_starts[0] is 0
+    starts = [0]
+    for s in line_starts[first_line + 1:]:
+        if s - start >= len(raw):
             break
-        line_starts.append(new_offset(s))
+        starts.append(new_offset(s - start))
     links = []
     for link in run.links:
         if link.start >= start and link.end <= end:
             a, b = new_offset(link.start - start), new_offset(link.end - start)
             links.append(Link(text=text[a:b].strip(), target=link.target, start=a, end=b))
-    return text, tuple(line_starts), tuple(links), first_line
+    return text, tuple(starts), tuple(links), first_line
 
 
 def _strong_lines(run: _InlineText) -> list[bool]:
@@ -461,7 +452,6 @@ def _block(kind: BlockKind, text: str, line: int, starts: tuple[int, ...], links
     return Block(kind, text, line, starts, heading_level if kind is BlockKind.HEADING else 0, links)
 
 
-_NON_SPACE = re.compile(r"\S+")
 _CARRIAGE_RETURN = re.compile(r"\r\n?")
 _NEWLINE = re.compile(b"\n")
 _NON_BLANK = re.compile(rb"[^ \t\n]")

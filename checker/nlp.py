@@ -29,7 +29,7 @@ from .models import (DEFAULT_MODEL, Block, BlockKind, Document, Match, ModelUnav
                      PatternError, Sentence)
 from .anchor_sieve import AnchorSieve, HashedAnchor
 from .pattern_anchors import anchors_of
-from .token_matcher import CompiledPattern, DocColumns, compile_pattern
+from .token_matcher import CompiledPattern, DocColumns, compile_pattern, member_of
 
 BLOCK_SEPARATOR = "\n\n"
 _DOCUMENT_ORDER = operator.itemgetter(1, 2, 0)  # Match: sentence, start, pattern id
@@ -86,16 +86,6 @@ class LowercaseLookupLemmatizer(Lemmatizer):
         return [table.get(text, text)]
 
 
-def _member_of(values: numpy.ndarray, sorted_set: numpy.ndarray) -> numpy.ndarray:
-    """``numpy.isin(values, sorted_set)`` for a small sorted set, by binary search: isin sorts
-    ``values`` together with the set, which for a policy's tokens cost more than the search."""
-    if not len(sorted_set):
-        return numpy.zeros(len(values), dtype=bool)
-    at = numpy.searchsorted(sorted_set, values)
-    at[at == len(sorted_set)] = 0
-    return sorted_set[at] == values
-
-
 class ArraySentencizer(Sentencizer):
     """spaCy's rule-based sentencizer, same rule and punctuation, computed with numpy over the
     Doc's ORTH/IS_PUNCT arrays: the stock one builds a Token object per token, which cost a fifth
@@ -116,7 +106,7 @@ class ArraySentencizer(Sentencizer):
                 columns = doc.to_array([ORTH, IS_PUNCT])
                 orth, is_punct = numpy.ascontiguousarray(columns[:, 0]), numpy.ascontiguousarray(columns[:, 1])
                 doc.user_data.setdefault(_COLUMNS, {}).update(ORTH=orth, IS_PUNCT=is_punct)  # for the matcher
-                final = _member_of(orth, punct)
+                final = member_of(orth, punct)
                 words = numpy.flatnonzero(~final & (is_punct == 0))
                 finals_before = numpy.concatenate(([0], numpy.cumsum(final)))
                 previous_word = numpy.concatenate(([-1], words[:-1]))

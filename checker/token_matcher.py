@@ -21,7 +21,7 @@ checklists; reads a spaCy ``Doc`` only through its attribute arrays.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Protocol, Sequence
 
 import numpy
@@ -36,8 +36,8 @@ _STRING_KEYS = {"LOWER": "LOWER", "LEMMA": "LEMMA", "TEXT": "ORTH", "ORTH": "ORT
 _FLAG_KEYS = {"IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE",
               "IS_STOP", "IS_BRACKET", "IS_QUOTE", "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT", "IS_CURRENCY",
               "LIKE_NUM", "LIKE_EMAIL", "LIKE_URL", "IS_SENT_START", "LENGTH"}
-_REGEX_MEMORY = 200_000
-"""Most remembered regex answers per condition (about 20 MB) before the memory is cleared."""
+_WORD_MEMORY = 200_000
+"""Most remembered answers per word test (about 20 MB) before the memory is cleared."""
 _COMPARE: dict[str, Callable[[int, int], bool]] = {
     "==": int.__eq__, "!=": int.__ne__, ">=": int.__ge__, "<=": int.__le__, ">": int.__gt__, "<": int.__lt__}
 
@@ -69,7 +69,8 @@ class DocColumns:
         self._arrays: dict[str, numpy.ndarray] = dict(arrays or {})  # columns already read
         self._columns: dict[str, Sequence[int]] = {}
         self._indexes: dict[str, _Index] = {}
-        self._distinct: dict[str, list[int]] = {}
+        self._distinct: dict[str, set[int]] = {}
+        self._passing: dict[tuple[str, WordTest], set[int]] = {}
         self._found: dict[tuple[str, Any], list[int]] = {}
         self.known: KnownPositions | None = None
         """Token lists already worked out for some (column, words) keys (the anchor sieve's)."""
@@ -133,52 +134,128 @@ class DocColumns:
             self._found[key] = found
         return found
 
-    def distinct(self, name: str) -> list[int]:
+    def distinct(self, name: str) -> set[int]:
         """The distinct values of column ``name`` (from its index when there is one)."""
         found = self._distinct.get(name)
         if found is None:
             index = self._indexes.get(name)
-            found = self._distinct[name] = (list(index.values()) if index is not None
-                                            else numpy.unique(self.array(name)).tolist())
+            found = self._distinct[name] = set(index.values()) if index is not None else _distinct(self.array(name))
         return found
 
-    def regex_positions(self, name: str, regex: re.Pattern[str], memory: RegexMemory) -> list[int]:
-        """Tokens whose ``name`` string the regex finds something in; ``memory`` keeps the
-        regex's answers across documents, so each distinct word is tested once. The tokens of
-        the (few) matching words are found with one numpy pass, not through a word index: the
-        regex-only patterns run on every policy, and an index of every word cost more than them."""
-        key = (name, regex)
+    def passing(self, name: str, test: WordTest) -> set[int]:
+        """The distinct values of column ``name`` that pass ``test``."""
+        key = (name, test)
+        found = self._passing.get(key)
+        if found is None:
+            found = self._passing[key] = test.passing(self.distinct(name), self.doc.vocab)
+        return found
+
+    def test_positions(self, name: str, test: WordTest) -> list[int]:
+        """Tokens whose ``name`` value passes ``test``: the (few) passing words' tokens are found
+        with one numpy pass, not through a word index (an index of every word cost more than the
+        patterns that need it, which run on every policy)."""
+        key = (name, test)
         found = self._found.get(key)
         if found is None:
-            hits = memory.matching(self.distinct(name), regex, self.doc.vocab.strings)
+            hits = self.passing(name, test)
             if not hits:
                 found = []
             else:
-                wanted = numpy.fromiter(hits, dtype="uint64", count=len(hits))
-                found = numpy.flatnonzero(numpy.isin(self.array(name), wanted)).tolist()
+                column = self.array(name)
+                found = numpy.flatnonzero(member_of(column, numpy.array(sorted(hits), dtype=column.dtype))).tolist()
             self._found[key] = found
         return found
 
 
-class RegexMemory:
-    """Which strings (by hash) a regex was tried on and which it matched, across documents, as
-    sets: a document's words are checked against them with set operations, not one by one."""
+def _distinct(column: numpy.ndarray) -> set[int]:
+    """The distinct values of a column. ``numpy.unique`` took three times as long as this sort."""
+    ordered = numpy.sort(column)
+    if len(ordered) < 2:
+        return set(ordered.tolist())
+    keep = numpy.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    numpy.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return set(ordered[keep].tolist())
 
-    def __init__(self) -> None:
-        self.tried: set[int] = set()
-        self.hits: set[int] = set()
 
-    def matching(self, values: Iterable[int], regex: re.Pattern[str], strings: Any) -> set[int]:
-        """The ``values`` whose string ``regex`` finds something in."""
-        values = set(values)
-        new = values - self.tried
+def member_of(values: numpy.ndarray, sorted_set: numpy.ndarray) -> numpy.ndarray:
+    """``numpy.isin(values, sorted_set)`` for a small sorted set, by binary search: isin sorts
+    ``values`` together with the set, which for a policy's tokens cost more than the search."""
+    if not len(sorted_set):
+        return numpy.zeros(len(values), dtype=bool)
+    at = numpy.searchsorted(sorted_set, values)
+    at[at == len(sorted_set)] = 0
+    return sorted_set[at] == values
+
+
+class WordTest:
+    """A yes/no question about a word (a regex on its text, a lexeme flag such as ``LIKE_NUM``)
+    whose answers are remembered across documents: a policy repeats its words and shares most of
+    them with the last one, so each distinct word is asked once. Flags were read as a whole column
+    per policy (``Doc.to_array``, 0.15-0.25 ms each, a tenth of matching) to list or test a few tokens.
+
+    Tests are shared: equal ones (same ``key``) are one object, with one memory, whichever
+    pattern asks.
+    """
+
+    _made: dict[tuple[Any, ...], WordTest] = {}
+
+    def __init__(self, key: tuple[Any, ...], decide: Callable[[int, Any], bool], flag: bool = False) -> None:
+        self.key = key
+        self.flag = flag
+        """A lexeme flag (cheap to ask: one lexeme lookup)? Else a regex."""
+        self._decide = decide  # (the word's hash, the vocab) -> answer
+        self.known: dict[int, bool] = {}
+        """Answers by word hash, for testing one token at a time."""
+        self._passed: set[int] = set()
+
+    @classmethod
+    def shared(cls, key: tuple[Any, ...], decide: Callable[[int, Any], bool], flag: bool = False) -> WordTest:
+        found = cls._made.get(key)
+        if found is None:
+            found = cls._made[key] = cls(key, decide, flag)
+        return found
+
+    def __repr__(self) -> str:
+        return f"WordTest{self.key!r}"
+
+    def learn(self, value: int, vocab: Any) -> bool:
+        """The answer for word hash ``value`` (asked and remembered if new)."""
+        known = self.known
+        if len(known) >= _WORD_MEMORY:  # bounded: the vocabulary is open-ended
+            known.clear()
+            self._passed.clear()
+        answer = known[value] = bool(self._decide(value, vocab))
+        if answer:
+            self._passed.add(value)
+        return answer
+
+    def passing(self, values: set[int], vocab: Any) -> set[int]:
+        """The ``values`` that pass, asking only about those not met before (set operations)."""
+        new = values.difference(self.known)
         if new:
-            if len(self.tried) + len(new) > _REGEX_MEMORY:  # bounded: the vocabulary is open-ended
-                self.tried.clear()
-                self.hits.clear()
-            self.tried |= new
-            self.hits.update(value for value in new if regex.search(strings[value]) is not None)
-        return values & self.hits
+            if len(self.known) + len(new) > _WORD_MEMORY:
+                self.known.clear()
+                self._passed.clear()
+                new = values
+            decide, known, passed = self._decide, self.known, self._passed
+            for value in new:
+                answer = known[value] = bool(decide(value, vocab))
+                if answer:
+                    passed.add(value)
+        return values & self._passed
+
+
+def _regex_test(regex: re.Pattern[str]) -> WordTest:
+    return WordTest.shared(("REGEX", regex.pattern, regex.flags),
+                           lambda value, vocab: regex.search(vocab.strings[value]) is not None)
+
+
+def _flag_test(flag: str, wanted: bool) -> WordTest:
+    # a token's flags are its lexeme's (spaCy's to_array reads them from the lexeme), so the
+    # answer is the same for every token of the word
+    name = flag.lower()
+    return WordTest.shared((flag, wanted), lambda value, vocab: getattr(vocab[value], name) == wanted, True)
 
 
 class _Index:
@@ -218,20 +295,27 @@ class _Index:
 
 @dataclass(frozen=True)
 class Condition:
-    """One attribute test of a token spec: ``column`` ``kind`` ``value``."""
+    """One attribute test of a token spec: ``column`` ``kind`` ``value``.
+
+    Kinds: ``eq``/``in``/``not_in`` compare a column's value (a word column, ``SENT_START`` or
+    ``LENGTH``), ``cmp`` compares ``LENGTH`` with a number, and ``test`` asks a :class:`WordTest`
+    about the word in ``column`` (a regex, a lexeme flag).
+    """
 
     column: str
-    kind: str  # "eq", "in", "not_in", "regex", "cmp"
+    kind: str  # "eq", "in", "not_in", "cmp", "test"
     value: Any
-    memory: RegexMemory = field(default_factory=RegexMemory, compare=False, hash=False, repr=False)
 
     @property
     def tier(self) -> int | None:
-        """How cheaply :meth:`positions` lists the tokens: 0 from a word index, 1 from a flag
-        column, 2 by testing every distinct word with a regex; None when it cannot."""
+        """How cheaply :meth:`positions` lists the tokens: 0 from a word index, 1 from a column
+        read whole (sentence starts, lengths) or by asking a lexeme flag of every distinct word,
+        2 by running a regex over every distinct word not met before; None when it cannot."""
         if self.kind in ("eq", "in"):
             return 0 if self.column in _WORD_COLUMNS else 1
-        return 2 if self.kind == "regex" else None
+        if self.kind == "test":
+            return 1 if self.value.flag else 2
+        return None
 
     def bind(self, view: DocColumns) -> Callable[[int], bool]:
         """A test of token ``i`` of this document."""
@@ -242,11 +326,18 @@ class Condition:
             return lambda i: column[i] in value
         if self.kind == "not_in":
             return lambda i: column[i] not in value
-        if self.kind == "regex":
-            strings = view.doc.vocab.strings
-            return lambda i: value.search(strings[column[i]]) is not None
-        compare, number = _COMPARE[value[0]], value[1]
-        return lambda i: bool(compare(column[i], number))
+        if self.kind == "cmp":
+            compare, number = _COMPARE[value[0]], value[1]
+            return lambda i: bool(compare(column[i], number))
+        # a word test: the remembered answer for the token's word, asked if new (a pattern tests
+        # a few tokens next to its pivots: reading a flag's whole column cost more)
+        known, learn, vocab = value.known, value.learn, view.doc.vocab
+
+        def test(i: int) -> bool:
+            word = column[i]
+            answer = known.get(word)
+            return learn(word, vocab) if answer is None else answer
+        return test
 
     def count(self, view: DocColumns) -> int | None:
         """How many tokens :meth:`positions` would list, when a word index tells without listing
@@ -265,8 +356,8 @@ class Condition:
             return view.equal(self.column, self.value)
         if self.kind == "in":
             return view.union(self.column, self.value)
-        if self.kind == "regex":
-            return view.regex_positions(self.column, self.value, self.memory)
+        if self.kind == "test":
+            return view.test_positions(self.column, self.value)
         return None
 
 
@@ -320,19 +411,20 @@ def _condition(key: str, value: Any) -> Condition | None:
             if op in ("IN", "NOT_IN") and isinstance(operand, list) and all(isinstance(v, str) for v in operand):
                 return Condition(column, op.lower(), frozenset(get_string_id(v) for v in operand))
             if op == "REGEX" and isinstance(operand, str):
-                return Condition(column, "regex", re.compile(operand))
+                return Condition(column, "test", _regex_test(re.compile(operand)))
         return None
-    if key in _FLAG_KEYS:
-        column = "SENT_START" if key == "IS_SENT_START" else key
-        if isinstance(value, bool):
-            return Condition(column, "eq", int(value))
-        if key == "LENGTH":
-            if isinstance(value, int):
-                return Condition(column, "eq", value)
-            if isinstance(value, dict) and len(value) == 1:
-                (op, operand), = value.items()
-                if op in _COMPARE and isinstance(operand, int) and not isinstance(operand, bool):
-                    return Condition(column, "cmp", (op, operand))
+    if key == "IS_SENT_START":
+        return Condition("SENT_START", "eq", int(value)) if isinstance(value, bool) else None
+    if key == "LENGTH":  # the column is read anyway (for evidence offsets)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return Condition("LENGTH", "eq", value)
+        if isinstance(value, dict) and len(value) == 1:
+            (op, operand), = value.items()
+            if op in _COMPARE and isinstance(operand, int) and not isinstance(operand, bool):
+                return Condition("LENGTH", "cmp", (op, operand))
+        return None
+    if key in _FLAG_KEYS and isinstance(value, bool):  # a lexeme flag: a question about the word
+        return Condition("ORTH", "test", _flag_test(key, value))
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from hypothesis import given, settings
@@ -65,3 +66,24 @@ def test_the_shortest_match_in_a_sentence_is_kept() -> None:
     parsed = next(parse_texts(["We keep data and keep logs for 30 days."]))
     (match,) = ours.find(parsed)
     assert parsed.sentences[0].text[match.start:match.end] == "keep logs for 30 days"
+
+
+def test_word_tests_are_shared_and_their_memory_stays_bounded(monkeypatch: Any) -> None:
+    from checker import token_matcher
+
+    vocab = PatternSet()._nlp.vocab
+    assert token_matcher._flag_test("LIKE_NUM", True) is token_matcher._flag_test("LIKE_NUM", True)
+    capital = token_matcher._regex_test(re.compile("^[A-Z]x"))
+    monkeypatch.setattr(token_matcher, "_WORD_MEMORY", 4)
+    words = {w: vocab.strings.add(w) for w in ["Xx", "yx", "Zx", "ax", "Bxb", "cx"]}
+    wanted = {words["Xx"], words["Zx"], words["Bxb"]}
+    first = set(list(words.values())[:3])
+    assert capital.passing(first, vocab) == wanted & first
+    # more new words than the memory holds: it is cleared, and the answers stay right
+    assert capital.passing(set(words.values()), vocab) == wanted
+    assert capital.passing(set(words.values()), vocab) == wanted
+    for word, value in words.items():  # one token at a time, through the same memory
+        assert capital.learn(value, vocab) is (value in wanted)
+        assert len(capital.known) <= max(4, len(words))
+    number = token_matcher._flag_test("LIKE_NUM", True)
+    assert number.passing({vocab.strings.add("42"), vocab.strings.add("data")}, vocab) == {vocab.strings.add("42")}
