@@ -224,55 +224,55 @@ def parse_document(document: Document, model: str = DEFAULT_MODEL) -> ParsedDocu
 
 def _sentences(document: Document, block_starts: list[int], doc: Doc, full_text: str | None = None) -> ParsedDocument:
     """Cut the Doc into sentences: spaCy's sentence starts plus every block boundary, without the
-    whitespace tokens at either end. Works on the Doc's attribute arrays: iterating Token objects
-    cost as much as tokenising."""
+    whitespace tokens at either end. Works on the Doc's attribute arrays, with numpy for what is
+    per token (iterating Token objects cost as much as tokenising; per-token Python lists, a
+    tenth of it): Python only builds each sentence."""
     blocks = document.blocks
     sentences: list[Sentence] = []
-    sentence_start: list[int] = []
-    bounds: list[tuple[int, int]] = []
-    sentence_of_token = [-1] * len(doc)
     if not len(doc):
-        return ParsedDocument(document, sentences, doc, sentence_of_token, sentence_start, bounds)
+        return ParsedDocument(document, sentences, doc, [], [], [])
     columns = doc.to_array([IDX, LENGTH, IS_SPACE, SENT_START])
     idx, length = numpy.ascontiguousarray(columns[:, 0]), numpy.ascontiguousarray(columns[:, 1])
     space, starts = columns[:, 2], columns[:, 3]
     known = {**doc.user_data.get(_COLUMNS, {}), "IDX": idx, "LENGTH": length,
              "SENT_START": (starts == 1).astype("uint64")}
     block_of = numpy.searchsorted(numpy.asarray(block_starts), idx, side="right") - 1
+    # stretches: runs of tokens between two cuts (a sentence start or a block boundary)
     boundary = starts == 1
     boundary[0] = True
     boundary[1:] |= block_of[1:] != block_of[:-1]
+    stretch_of_token = numpy.cumsum(boundary) - 1
     cuts = numpy.flatnonzero(boundary).tolist() + [len(doc)]
+    # a sentence per stretch holding a word (non-space token): its first and last word
     words = numpy.flatnonzero(space == 0)
-    # the first and last word (non-space token) of every stretch between two cuts
-    stretch_of_word = numpy.searchsorted(numpy.asarray(cuts), words, side="right") - 1
+    stretch_of_word = stretch_of_token[words]
     firsts = numpy.flatnonzero(numpy.r_[True, stretch_of_word[1:] != stretch_of_word[:-1]])
     lasts = numpy.r_[firsts[1:] - 1, len(words) - 1] if len(words) else firsts
-    idx_list, length_list, block_list = idx.tolist(), length.tolist(), block_of.tolist()
+    first_words, last_words = words[firsts], words[lasts]
+    stretches = stretch_of_word[firsts]
+    sentence_of_stretch = numpy.full(len(cuts) - 1, -1, dtype=numpy.int64)
+    sentence_of_stretch[stretches] = numpy.arange(len(stretches))
+    sentence_of_token = sentence_of_stretch[stretch_of_token]  # -1: a token in no sentence
+    char_starts = idx[first_words]
+    sentence_start: list[int] = char_starts.tolist()
+    bounds = [(cuts[k], cuts[k + 1]) for k in stretches.tolist()]
     heading: str | None = None
     section = 0
     if full_text is None:
         full_text = doc.text  # rebuilt from every token: use the text the Doc was made from
-    for stretch, first_word, last_word in zip(stretch_of_word[firsts].tolist(), words[firsts].tolist(),
-                                              words[lasts].tolist()):
-        start, end = cuts[stretch], cuts[stretch + 1]
-        b = block_list[first_word]
+    for index, (char_start, char_end, b) in enumerate(zip(sentence_start, (idx[last_words] + length[last_words]).tolist(),
+                                                          block_of[first_words].tolist())):
         block: Block = blocks[b]
-        char_start, char_end = idx_list[first_word], idx_list[last_word] + length_list[last_word]
         text = full_text[char_start:char_end]
         local = char_start - block_starts[b]
         if block.kind is BlockKind.HEADING and local == 0:
             section += 1
             heading = block.text
-        index = len(sentences)
-        sentence_start.append(char_start)
-        bounds.append((start, end))
-        sentence_of_token[start:end] = [index] * (end - start)
         links = tuple(
             type(link)(link.text, link.target, link.start - local, link.end - local)
             for link in block.links if link.start >= local and link.end <= local + len(text)) if block.links else ()
         sentences.append(Sentence(index, text, block.line_at(local), block.kind, heading, section, links, block.page))
-    return ParsedDocument(document, sentences, doc, sentence_of_token, sentence_start, bounds, known)
+    return ParsedDocument(document, sentences, doc, sentence_of_token.tolist(), sentence_start, bounds, known)
 
 
 # --------------------------------------------------------------------------------------------
