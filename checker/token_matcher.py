@@ -20,6 +20,7 @@ checklists; reads a spaCy ``Doc`` only through its attribute arrays.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Protocol, Sequence
@@ -519,6 +520,8 @@ class CompiledPattern:
         owner = view.owner
         if stretches is None:
             occurrences = [p for p in occurrences if owner[p] >= 0]
+        elif stretches.bit_count() * 4 < len(occurrences):
+            occurrences = _within(occurrences, stretches, view.bounds)
         else:
             occurrences = [p for p in occurrences if owner[p] >= 0 and stretches >> owner[p] & 1]
         if not occurrences:
@@ -544,6 +547,19 @@ class CompiledPattern:
             if first not in shortest or candidate < shortest[first]:
                 shortest[first] = candidate
         return {first: (start, end) for first, (_, start, end) in shortest.items()}
+
+
+def _within(positions: list[int], stretches: int, bounds: Sequence[tuple[int, int]]) -> list[int]:
+    """The (ascending) ``positions`` that lie in the stretches of bitset ``stretches``, found by
+    binary search per stretch: for a common pivot word and a few candidate sentences, cheaper than
+    testing each position's sentence against the bits."""
+    found: list[int] = []
+    while stretches:
+        lowest = stretches & -stretches
+        first, end = bounds[lowest.bit_length() - 1]
+        found.extend(positions[bisect.bisect_left(positions, first):bisect.bisect_left(positions, end)])
+        stretches ^= lowest
+    return found
 
 
 class _Walker:
