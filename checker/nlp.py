@@ -17,7 +17,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 import numpy
 import spacy
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, LOWER, ORTH, SENT_START
+from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.pipeline import Lemmatizer, Sentencizer
@@ -86,10 +86,48 @@ class LowercaseLookupLemmatizer(Lemmatizer):
         return [table.get(text, text)]
 
 
+class WordFlags:
+    """Which words (ORTH hashes) are punctuation and which are whitespace, remembered across
+    policies. ``Doc.to_array`` reads a flag at ~90 ns a token (0.5 ms a policy for each of
+    IS_PUNCT and IS_SPACE); a policy has a few hundred distinct words, most met before, and a
+    token's flags are its word's (its lexeme's)."""
+
+    def __init__(self) -> None:
+        self._known: set[int] = set()
+        self._punct: set[int] = set()
+        self._space: set[int] = set()
+
+    def of(self, doc: Doc, orth: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """(is punctuation, is whitespace) per token, as booleans, for ``doc``'s ORTH column."""
+        ordered = numpy.sort(orth)
+        keep = numpy.empty(len(ordered), dtype=bool)
+        keep[:1] = True
+        numpy.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+        distinct = ordered[keep]
+        words = set(distinct.tolist())
+        new = words.difference(self._known)
+        if new:
+            if len(self._known) + len(new) > LEMMA_MEMORY:  # bounded: the vocabulary is open-ended
+                self._known.clear()
+                self._punct.clear()
+                self._space.clear()
+                new = words
+            vocab = doc.vocab
+            for word in new:
+                lexeme = vocab[word]
+                if lexeme.is_punct:
+                    self._punct.add(word)
+                if lexeme.is_space:
+                    self._space.add(word)
+            self._known |= new
+        return (member_of(orth, numpy.array(sorted(words & self._punct), dtype=orth.dtype)),
+                member_of(orth, numpy.array(sorted(words & self._space), dtype=orth.dtype)))
+
+
 class ArraySentencizer(Sentencizer):
     """spaCy's rule-based sentencizer, same rule and punctuation, computed with numpy over the
-    Doc's ORTH/IS_PUNCT arrays: the stock one builds a Token object per token, which cost a fifth
-    of tokenising."""
+    Doc's ORTH array and its words' punctuation flags (:class:`WordFlags`): the stock one builds a
+    Token object per token, which cost a fifth of tokenising."""
 
     def predict(self, docs: Iterable[Doc]) -> list[numpy.ndarray]:
         """The stock rule, vectorised: a sentence starts at every word (a token neither punctuation
@@ -99,15 +137,17 @@ class ArraySentencizer(Sentencizer):
         if punct is None:
             punct = self.__dict__["_punct_ids"] = numpy.asarray(sorted(get_string_id(c) for c in self.punct_chars),
                                                                 dtype="uint64")
+        flags: WordFlags = self.__dict__.setdefault("_word_flags", WordFlags())
         guesses = []
         for doc in docs:
             marks = numpy.zeros(len(doc), dtype=bool)
             if len(doc):
-                columns = doc.to_array([ORTH, IS_PUNCT])
-                orth, is_punct = numpy.ascontiguousarray(columns[:, 0]), numpy.ascontiguousarray(columns[:, 1])
-                doc.user_data.setdefault(_COLUMNS, {}).update(ORTH=orth, IS_PUNCT=is_punct)  # for the matcher
+                orth = doc.to_array(ORTH)
+                is_punct, is_space = flags.of(doc, orth)
+                # for the matcher and for cutting sentences: not read again
+                doc.user_data.setdefault(_COLUMNS, {}).update(ORTH=orth, IS_SPACE=is_space)
                 final = member_of(orth, punct)
-                words = numpy.flatnonzero(~final & (is_punct == 0))
+                words = numpy.flatnonzero(~final & ~is_punct)
                 finals_before = numpy.concatenate(([0], numpy.cumsum(final)))
                 previous_word = numpy.concatenate(([-1], words[:-1]))
                 between = finals_before[words] - finals_before[previous_word + 1]
@@ -125,6 +165,9 @@ class ArraySentencizer(Sentencizer):
                 current = doc.to_array([SENT_START])
                 wanted = numpy.where(current == 0, wanted, current)
             doc.from_array([SENT_START], wanted)
+            # the sentence starts as written, for cutting sentences (the lemmatizer after this
+            # component leaves them alone)
+            doc.user_data.setdefault(_COLUMNS, {})["SENT_START"] = (wanted == 1).astype("uint64")
 
 
 @Language.factory("gapcheck_sentencizer", default_config={"punct_chars": None, "overwrite": False})
@@ -231,20 +274,24 @@ def _sentences(document: Document, block_starts: list[int], doc: Doc, full_text:
     sentences: list[Sentence] = []
     if not len(doc):
         return ParsedDocument(document, sentences, doc, [], [], [])
-    columns = doc.to_array([IDX, LENGTH, IS_SPACE, SENT_START])
+    known = dict(doc.user_data.get(_COLUMNS, {}))  # what the pipeline's components read already
+    columns = doc.to_array([IDX, LENGTH])
     idx, length = numpy.ascontiguousarray(columns[:, 0]), numpy.ascontiguousarray(columns[:, 1])
-    space, starts = columns[:, 2], columns[:, 3]
-    known = {**doc.user_data.get(_COLUMNS, {}), "IDX": idx, "LENGTH": length,
-             "SENT_START": (starts == 1).astype("uint64")}
+    known.update(IDX=idx, LENGTH=length)
+    space = known.pop("IS_SPACE", None)  # a bool column, unlike to_array's: not for the matcher
+    if space is None:  # a pipeline without gapcheck's sentencizer (a statistical model's)
+        space = doc.to_array(IS_SPACE) != 0
+    if "SENT_START" not in known:
+        known["SENT_START"] = (doc.to_array(SENT_START) == 1).astype("uint64")
     block_of = numpy.searchsorted(numpy.asarray(block_starts), idx, side="right") - 1
     # stretches: runs of tokens between two cuts (a sentence start or a block boundary)
-    boundary = starts == 1
+    boundary = known["SENT_START"] == 1
     boundary[0] = True
     boundary[1:] |= block_of[1:] != block_of[:-1]
     stretch_of_token = numpy.cumsum(boundary) - 1
     cuts = numpy.flatnonzero(boundary).tolist() + [len(doc)]
     # a sentence per stretch holding a word (non-space token): its first and last word
-    words = numpy.flatnonzero(space == 0)
+    words = numpy.flatnonzero(~space)
     stretch_of_word = stretch_of_token[words]
     firsts = numpy.flatnonzero(numpy.r_[True, stretch_of_word[1:] != stretch_of_word[:-1]])
     lasts = numpy.r_[firsts[1:] - 1, len(words) - 1] if len(words) else firsts

@@ -10,6 +10,8 @@ from spacy.attrs import SENT_START
 
 from checker.nlp import get_pipeline
 
+from .conftest import SEEDS
+
 REFERENCE = spacy.blank("en")
 REFERENCE.add_pipe("sentencizer")
 PIECES = ["We", "collect", "data", "e.g.", "U.S.", ".", "!", "?", "...", "\u3002", "\u061f", ";", ":", ")", "(",
@@ -33,3 +35,19 @@ def test_policy_text_splits_where_spacy_splits() -> None:
     starts = _starts(get_pipeline(), text)
     assert starts == _starts(REFERENCE, text)
     assert starts.count(1) == 5
+
+
+def test_word_flags_agree_with_the_tokens_flags_across_policies() -> None:
+    from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH
+
+    from checker.nlp import WordFlags
+
+    nlp = get_pipeline()
+    flags = WordFlags()
+    texts = [(SEEDS / name).read_text(encoding="utf-8") for name in sorted(p.name for p in SEEDS.iterdir())]
+    texts.append("Odd  spacing\u00a0here\t\u2014 and \u201cquotes\u201d!\n\n\n(see above) \u3002")
+    for text in texts * 2:  # the second time every word is remembered
+        doc = nlp.make_doc(text)
+        is_punct, is_space = flags.of(doc, doc.to_array(ORTH))
+        assert is_punct.tolist() == (doc.to_array(IS_PUNCT) != 0).tolist()
+        assert is_space.tolist() == (doc.to_array(IS_SPACE) != 0).tolist()
