@@ -29,7 +29,7 @@ from .models import (DEFAULT_MODEL, Block, BlockKind, Document, Match, ModelUnav
                      PatternError, Sentence)
 from .anchor_sieve import AnchorSieve, HashedAnchor
 from .pattern_anchors import anchors_of
-from .token_matcher import CompiledPattern, DocColumns, compile_pattern, member_of
+from .token_matcher import CompiledPattern, DocColumns, compile_pattern, distinct_values, member_of
 
 BLOCK_SEPARATOR = "\n\n"
 _DOCUMENT_ORDER = operator.itemgetter(1, 2, 0)  # Match: sentence, start, pattern id
@@ -99,12 +99,7 @@ class WordFlags:
 
     def of(self, doc: Doc, orth: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
         """(is punctuation, is whitespace) per token, as booleans, for ``doc``'s ORTH column."""
-        ordered = numpy.sort(orth)
-        keep = numpy.empty(len(ordered), dtype=bool)
-        keep[:1] = True
-        numpy.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
-        distinct = ordered[keep]
-        words = set(distinct.tolist())
+        words = set(distinct_values(orth).tolist())
         new = words.difference(self._known)
         if new:
             if len(self._known) + len(new) > LEMMA_MEMORY:  # bounded: the vocabulary is open-ended
