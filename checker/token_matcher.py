@@ -70,8 +70,8 @@ class DocColumns:
         self._arrays: dict[str, numpy.ndarray] = dict(arrays or {})  # columns already read
         self._columns: dict[str, Sequence[int]] = {}
         self._indexes: dict[str, _Index] = {}
-        self._distinct: dict[str, set[int]] = {}
-        self._passing: dict[tuple[str, WordTest], set[int]] = {}
+        self._distinct: dict[str, numpy.ndarray] = {}
+        self._tabled: set[str] = set()  # columns whose words the word table has learnt
         self._found: dict[tuple[str, Any], list[int]] = {}
         self.known: KnownPositions | None = None
         """Token lists already worked out for some (column, words) keys (the anchor sieve's)."""
@@ -135,20 +135,11 @@ class DocColumns:
             self._found[key] = found
         return found
 
-    def distinct(self, name: str) -> set[int]:
-        """The distinct values of column ``name`` (from its index when there is one)."""
+    def distinct(self, name: str) -> numpy.ndarray:
+        """The distinct values of column ``name``, sorted."""
         found = self._distinct.get(name)
         if found is None:
-            index = self._indexes.get(name)
-            found = self._distinct[name] = set(index.values()) if index is not None else _distinct(self.array(name))
-        return found
-
-    def passing(self, name: str, test: WordTest) -> set[int]:
-        """The distinct values of column ``name`` that pass ``test``."""
-        key = (name, test)
-        found = self._passing.get(key)
-        if found is None:
-            found = self._passing[key] = test.passing(self.distinct(name), self.doc.vocab)
+            found = self._distinct[name] = distinct_values(self.array(name))
         return found
 
     def test_positions(self, name: str, test: WordTest) -> list[int]:
@@ -158,12 +149,12 @@ class DocColumns:
         key = (name, test)
         found = self._found.get(key)
         if found is None:
-            hits = self.passing(name, test)
-            if not hits:
-                found = []
-            else:
-                column = self.array(name)
-                found = numpy.flatnonzero(member_of(column, numpy.array(sorted(hits), dtype=column.dtype))).tolist()
+            table = _word_table(name)
+            if name not in self._tabled:  # once per policy: the table then holds all its words
+                table.learn(self.distinct(name), self.doc.vocab)
+                self._tabled.add(name)
+            hits = table.passing(test, self.distinct(name), self.doc.vocab)
+            found = numpy.flatnonzero(member_of(self.array(name), hits)).tolist() if len(hits) else []
             self._found[key] = found
         return found
 
@@ -178,15 +169,16 @@ def distinct_values(column: numpy.ndarray) -> numpy.ndarray:
     return ordered[keep]
 
 
-def _distinct(column: numpy.ndarray) -> set[int]:
-    return set(distinct_values(column).tolist())
 
 
 def member_of(values: numpy.ndarray, sorted_set: numpy.ndarray) -> numpy.ndarray:
     """``numpy.isin(values, sorted_set)`` for a small sorted set, by binary search: isin sorts
     ``values`` together with the set, which for a policy's tokens cost more than the search."""
-    if not len(sorted_set):
-        return numpy.zeros(len(values), dtype=bool)
+    if len(sorted_set) <= 8:  # a few values: comparing with each is cheaper than the search
+        found = numpy.zeros(len(values), dtype=bool)
+        for value in sorted_set:
+            found |= values == value
+        return found
     at = numpy.searchsorted(sorted_set, values)
     at[at == len(sorted_set)] = 0
     return sorted_set[at] == values
@@ -211,7 +203,6 @@ class WordTest:
         self._decide = decide  # (the word's hash, the vocab) -> answer
         self.known: dict[int, bool] = {}
         """Answers by word hash, for testing one token at a time."""
-        self._passed: set[int] = set()
 
     @classmethod
     def shared(cls, key: tuple[Any, ...], decide: Callable[[int, Any], bool], flag: bool = False) -> WordTest:
@@ -228,26 +219,67 @@ class WordTest:
         known = self.known
         if len(known) >= _WORD_MEMORY:  # bounded: the vocabulary is open-ended
             known.clear()
-            self._passed.clear()
         answer = known[value] = bool(self._decide(value, vocab))
-        if answer:
-            self._passed.add(value)
         return answer
 
-    def passing(self, values: set[int], vocab: Any) -> set[int]:
-        """The ``values`` that pass, asking only about those not met before (set operations)."""
-        new = values.difference(self.known)
-        if new:
-            if len(self.known) + len(new) > _WORD_MEMORY:
-                self.known.clear()
-                self._passed.clear()
-                new = values
-            decide, known, passed = self._decide, self.known, self._passed
-            for value in new:
-                answer = known[value] = bool(decide(value, vocab))
-                if answer:
-                    passed.add(value)
-        return values & self._passed
+    def answer(self, value: int, vocab: Any) -> bool:
+        """The answer for word hash ``value``, asked afresh."""
+        return bool(self._decide(value, vocab))
+
+
+class _WordTable:
+    """Every word met so far in one token column, sorted, with the words that pass each word test
+    that lists tokens (the pivots of patterns without a fixed word, run on every policy).
+
+    A policy's new words are found with one binary search of its distinct words against the
+    table, and asked of every such test at once. Python sets of the words, one per test, cost
+    0.25 ms a test and policy: a word hash is a Python int allocated on its own, and comparing
+    a policy's ints with the remembered ones read memory all over the heap.
+    """
+
+    def __init__(self) -> None:
+        self._seen = numpy.zeros(0, dtype=numpy.uint64)
+        self._tests: dict[WordTest, int] = {}
+        self._passed: list[numpy.ndarray] = []  # per test, sorted
+
+    def passing(self, test: WordTest, distinct: numpy.ndarray, vocab: Any) -> numpy.ndarray:
+        """The values of ``distinct`` (sorted, distinct; :meth:`learn` given them) that pass ``test``,
+        sorted."""
+        if test not in self._tests:  # first use: ask it about every word met so far
+            self._tests[test] = len(self._passed)
+            self._passed.append(numpy.array([w for w in self._seen.tolist() if test.answer(w, vocab)], dtype=numpy.uint64))
+        passed = self._passed[self._tests[test]]
+        return distinct[member_of(distinct, passed)] if len(passed) else passed
+
+    def learn(self, distinct: numpy.ndarray, vocab: Any) -> None:
+        """Add a policy's words (sorted, distinct), asking every test about those not met before."""
+        new = distinct[~member_of(distinct, self._seen)]
+        if len(new):
+            if len(self._seen) + len(new) > _WORD_MEMORY:  # bounded: the vocabulary is open-ended
+                self._seen = numpy.zeros(0, dtype=numpy.uint64)
+                self._passed = [self._seen] * len(self._passed)
+                new = distinct
+            words = new.tolist()
+            for other, number in self._tests.items():
+                hits = numpy.array([w for w in words if other.answer(w, vocab)], dtype=numpy.uint64)
+                if len(hits):
+                    self._passed[number] = _merged(self._passed[number], hits)
+            self._seen = _merged(self._seen, new)
+
+
+def _merged(ordered: numpy.ndarray, more: numpy.ndarray) -> numpy.ndarray:
+    """Two sorted arrays with no value in common, as one sorted array (no sort of the whole)."""
+    return numpy.insert(ordered, numpy.searchsorted(ordered, more), more)
+
+
+_WORD_TABLES: dict[str, _WordTable] = {}
+
+
+def _word_table(column: str) -> _WordTable:
+    found = _WORD_TABLES.get(column)
+    if found is None:
+        found = _WORD_TABLES[column] = _WordTable()
+    return found
 
 
 def _regex_test(regex: re.Pattern[str]) -> WordTest:
