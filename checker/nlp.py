@@ -29,7 +29,8 @@ from .models import (DEFAULT_MODEL, Block, BlockKind, Document, Match, ModelUnav
                      PatternError, Sentence)
 from .anchor_sieve import AnchorSieve, HashedAnchor
 from .pattern_anchors import anchors_of
-from .token_matcher import CompiledPattern, DocColumns, compile_pattern, distinct_values, member_of
+from .token_matcher import (CompiledPattern, DocColumns, compile_pattern, distinct_values, flag_test, member_of,
+                            word_table)
 
 BLOCK_SEPARATOR = "\n\n"
 _DOCUMENT_ORDER = operator.itemgetter(1, 2, 0)  # Match: sentence, start, pattern id
@@ -87,36 +88,23 @@ class LowercaseLookupLemmatizer(Lemmatizer):
 
 
 class WordFlags:
-    """Which words (ORTH hashes) are punctuation and which are whitespace, remembered across
-    policies. ``Doc.to_array`` reads a flag at ~90 ns a token (0.5 ms a policy for each of
-    IS_PUNCT and IS_SPACE); a policy has a few hundred distinct words, most met before, and a
-    token's flags are its word's (its lexeme's)."""
+    """Which tokens are punctuation and which whitespace, from their words' answers in the ORTH
+    word table (:class:`~checker.token_matcher.WordTable`), remembered across policies.
+    ``Doc.to_array`` reads a flag at ~90 ns a token (0.5 ms a policy for each of IS_PUNCT and
+    IS_SPACE); a policy has a few hundred distinct words, most met before, and a token's flags
+    are its word's (its lexeme's)."""
 
     def __init__(self) -> None:
-        self._known: set[int] = set()
-        self._punct: set[int] = set()
-        self._space: set[int] = set()
+        self._punct = flag_test("IS_PUNCT", True)
+        self._space = flag_test("IS_SPACE", True)
 
     def of(self, doc: Doc, orth: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
         """(is punctuation, is whitespace) per token, as booleans, for ``doc``'s ORTH column."""
-        words = set(distinct_values(orth).tolist())
-        new = words.difference(self._known)
-        if new:
-            if len(self._known) + len(new) > LEMMA_MEMORY:  # bounded: the vocabulary is open-ended
-                self._known.clear()
-                self._punct.clear()
-                self._space.clear()
-                new = words
-            vocab = doc.vocab
-            for word in new:
-                lexeme = vocab[word]
-                if lexeme.is_punct:
-                    self._punct.add(word)
-                if lexeme.is_space:
-                    self._space.add(word)
-            self._known |= new
-        return (member_of(orth, numpy.array(sorted(words & self._punct), dtype=orth.dtype)),
-                member_of(orth, numpy.array(sorted(words & self._space), dtype=orth.dtype)))
+        words = distinct_values(orth)
+        table = word_table("ORTH", doc.vocab)
+        table.learn(words, doc.vocab)
+        return (member_of(orth, table.passing(self._punct, words, doc.vocab)),
+                member_of(orth, table.passing(self._space, words, doc.vocab)))
 
 
 class ArraySentencizer(Sentencizer):

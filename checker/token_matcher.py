@@ -149,7 +149,7 @@ class DocColumns:
         key = (name, test)
         found = self._found.get(key)
         if found is None:
-            table = _word_table(name)
+            table = word_table(name, self.doc.vocab)
             if name not in self._tabled:  # once per policy: the table then holds all its words
                 table.learn(self.distinct(name), self.doc.vocab)
                 self._tabled.add(name)
@@ -227,7 +227,7 @@ class WordTest:
         return bool(self._decide(value, vocab))
 
 
-class _WordTable:
+class WordTable:
     """Every word met so far in one token column, sorted, with the words that pass each word test
     that lists tokens (the pivots of patterns without a fixed word, run on every policy).
 
@@ -246,8 +246,8 @@ class _WordTable:
         """The values of ``distinct`` (sorted, distinct; :meth:`learn` given them) that pass ``test``,
         sorted."""
         if test not in self._tests:  # first use: ask it about every word met so far
-            self._tests[test] = len(self._passed)
             self._passed.append(numpy.array([w for w in self._seen.tolist() if test.answer(w, vocab)], dtype=numpy.uint64))
+            self._tests[test] = len(self._passed) - 1
         passed = self._passed[self._tests[test]]
         return distinct[member_of(distinct, passed)] if len(passed) else passed
 
@@ -272,14 +272,17 @@ def _merged(ordered: numpy.ndarray, more: numpy.ndarray) -> numpy.ndarray:
     return numpy.insert(ordered, numpy.searchsorted(ordered, more), more)
 
 
-_WORD_TABLES: dict[str, _WordTable] = {}
+_WORD_TABLES: dict[tuple[int, str], tuple[Any, WordTable]] = {}
+"""(id of a vocab, column) -> (that vocab, kept alive so the id stays its own; its table)."""
 
 
-def _word_table(column: str) -> _WordTable:
-    found = _WORD_TABLES.get(column)
+def word_table(column: str, vocab: Any) -> WordTable:
+    """The table of the words met in ``column`` of documents made with ``vocab``: one per vocab,
+    because a test asked later is asked about the words met before, through that vocab's strings."""
+    found = _WORD_TABLES.get((id(vocab), column))
     if found is None:
-        found = _WORD_TABLES[column] = _WordTable()
-    return found
+        found = _WORD_TABLES[(id(vocab), column)] = (vocab, WordTable())
+    return found[1]
 
 
 def _regex_test(regex: re.Pattern[str]) -> WordTest:
@@ -287,7 +290,7 @@ def _regex_test(regex: re.Pattern[str]) -> WordTest:
                            lambda value, vocab: regex.search(vocab.strings[value]) is not None)
 
 
-def _flag_test(flag: str, wanted: bool) -> WordTest:
+def flag_test(flag: str, wanted: bool) -> WordTest:
     # a token's flags are its lexeme's (spaCy's to_array reads them from the lexeme), so the
     # answer is the same for every token of the word
     name = flag.lower()
@@ -460,7 +463,7 @@ def _condition(key: str, value: Any) -> Condition | None:
                 return Condition("LENGTH", "cmp", (op, operand))
         return None
     if key in _FLAG_KEYS and isinstance(value, bool):  # a lexeme flag: a question about the word
-        return Condition("ORTH", "test", _flag_test(key, value))
+        return Condition("ORTH", "test", flag_test(key, value))
     return None
 
 

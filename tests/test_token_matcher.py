@@ -74,11 +74,11 @@ def test_word_tests_are_shared_and_their_memory_stays_bounded(monkeypatch: Any) 
     from checker import token_matcher
 
     vocab = PatternSet()._nlp.vocab
-    assert token_matcher._flag_test("LIKE_NUM", True) is token_matcher._flag_test("LIKE_NUM", True)
+    assert token_matcher.flag_test("LIKE_NUM", True) is token_matcher.flag_test("LIKE_NUM", True)
     capital = token_matcher._regex_test(re.compile("^[A-Z]x"))
-    number = token_matcher._flag_test("LIKE_NUM", True)
+    number = token_matcher.flag_test("LIKE_NUM", True)
     monkeypatch.setattr(token_matcher, "_WORD_MEMORY", 5)
-    table = token_matcher._WordTable()
+    table = token_matcher.WordTable()
     words = {w: vocab.strings.add(w) for w in ["Xx", "yx", "Zx", "ax", "Bxb", "cx", "42", "7"]}
 
     def passing(test: Any, names: list[str]) -> set[str]:
@@ -98,3 +98,23 @@ def test_word_tests_are_shared_and_their_memory_stays_bounded(monkeypatch: Any) 
     for word, value in words.items():  # one token at a time, through the test's own memory
         assert capital.learn(value, vocab) is (word in {"Xx", "Zx", "Bxb"})
         assert len(capital.known) <= 5
+
+
+def test_each_vocab_has_its_own_word_table() -> None:
+    import numpy
+    import spacy
+
+    from checker import token_matcher
+
+    first, second = spacy.blank("en").vocab, spacy.blank("en").vocab
+    only_first = first.strings.add("Qzxwv-only-in-one")
+    table = token_matcher.word_table("ORTH", first)
+    assert token_matcher.word_table("ORTH", second) is not table
+    table.learn(numpy.array([only_first], dtype=numpy.uint64), first)
+    # a test first used on the other vocab is not asked about words its strings do not hold
+    late = token_matcher._regex_test(re.compile("^Qzx"))
+    words = numpy.array([second.strings.add("Qzxa")], dtype=numpy.uint64)
+    other = token_matcher.word_table("ORTH", second)
+    other.learn(words, second)
+    assert other.passing(late, words, second).tolist() == words.tolist()
+    assert table.passing(late, numpy.array([only_first], dtype=numpy.uint64), first).tolist() == [only_first]
