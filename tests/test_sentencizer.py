@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy
 import spacy
 from hypothesis import given, settings
@@ -51,3 +53,21 @@ def test_word_flags_agree_with_the_tokens_flags_across_policies() -> None:
         is_punct, is_space = flags.of(doc, doc.to_array(ORTH))
         assert is_punct.tolist() == (doc.to_array(IS_PUNCT) != 0).tolist()
         assert is_space.tolist() == (doc.to_array(IS_SPACE) != 0).tolist()
+
+
+def test_lemmas_are_the_lookup_tables_for_the_lower_cased_word_across_policies(monkeypatch: Any) -> None:
+    from spacy.attrs import LEMMA
+
+    from checker import nlp as pipeline
+
+    nlp = get_pipeline()
+    lemmatizer = nlp.get_pipe("gapcheck_lemmatizer")
+    table = lemmatizer.lookups.get_table("lemma_lookup")
+    monkeypatch.setattr(pipeline, "LEMMA_MEMORY", 300)  # small: the memory starts afresh on the way
+    lemmatizer.__dict__.pop("_lemma_of_lower", None)
+    texts = [(SEEDS / name).read_text(encoding="utf-8")[:4000] for name in sorted(p.name for p in SEEDS.iterdir())]
+    for text in texts + ["Cookies, COOKIES and Children's data.", "Children"] + texts:
+        doc = nlp(text)
+        expected = [nlp.vocab.strings[table.get(token.lower_, token.lower_)] for token in doc]
+        assert doc.to_array(LEMMA).tolist() == expected
+    lemmatizer.__dict__.pop("_lemma_of_lower", None)
