@@ -41,7 +41,7 @@ def _measure(stage: str, corpus: Path, shim: str) -> None:
     from checker.checklist import load_checklists
     from checker.documents import kind_of, load_bytes
     from checker.language import detect_language
-    from checker.nlp import get_pipeline, parse_document
+    from checker.nlp import parse_document
     from checker.scan import analyse
 
     switch = ctypes.CDLL(shim)
@@ -67,7 +67,6 @@ def _measure(stage: str, corpus: Path, shim: str) -> None:
         switch.off()
         return
     documents = [d for d in documents if detect_language(d)[0] == "en"]
-    get_pipeline()
     if stage == "parse":
         switch.on()
         [parse_document(d) for d in documents]

@@ -139,7 +139,8 @@ _FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k
 checks every code point), mapped to it; what ``str.lower`` does to them differs ("İ" -> "i̇")."""
 
 
-_FOLDABLE = "\u0130\u0131\u017f\u212a"
+_FOLDABLE = "".join(map(chr, _FOLD))
+"""The characters :data:`_FOLD` maps."""
 
 
 def fold(text: str) -> str:

@@ -38,7 +38,7 @@ _FLAG_KEYS = {"IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TI
               "IS_STOP", "IS_BRACKET", "IS_QUOTE", "IS_LEFT_PUNCT", "IS_RIGHT_PUNCT", "IS_CURRENCY",
               "LIKE_NUM", "LIKE_EMAIL", "LIKE_URL", "IS_SENT_START", "LENGTH"}
 _WORD_MEMORY = 200_000
-"""Most remembered answers per word test (about 20 MB) before the memory is cleared."""
+"""Most words a word test, or a word table, remembers (about 20 MB) before starting afresh."""
 _COMPARE: dict[str, Callable[[int, int], bool]] = {
     "==": int.__eq__, "!=": int.__ne__, ">=": int.__ge__, "<=": int.__le__, ">": int.__gt__, "<": int.__lt__}
 
@@ -149,11 +149,11 @@ class DocColumns:
         key = (name, test)
         found = self._found.get(key)
         if found is None:
-            table = word_table(name, self.doc.vocab)
+            table, words = word_table(name, self.doc.vocab), self.distinct(name)
             if name not in self._tabled:  # once per policy: the table then holds all its words
-                table.learn(self.distinct(name), self.doc.vocab)
+                table.learn(words, self.doc.vocab)
                 self._tabled.add(name)
-            hits = table.passing(test, self.distinct(name), self.doc.vocab)
+            hits = table.passing(test, words, self.doc.vocab)
             found = numpy.flatnonzero(member_of(self.array(name), hits)).tolist() if len(hits) else []
             self._found[key] = found
         return found
@@ -167,8 +167,6 @@ def distinct_values(column: numpy.ndarray) -> numpy.ndarray:
     keep[:1] = True
     numpy.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
     return ordered[keep]
-
-
 
 
 def member_of(values: numpy.ndarray, sorted_set: numpy.ndarray) -> numpy.ndarray:
@@ -219,7 +217,7 @@ class WordTest:
         known = self.known
         if len(known) >= _WORD_MEMORY:  # bounded: the vocabulary is open-ended
             known.clear()
-        answer = known[value] = bool(self._decide(value, vocab))
+        known[value] = answer = self.answer(value, vocab)
         return answer
 
     def answer(self, value: int, vocab: Any) -> bool:
@@ -305,9 +303,6 @@ class _Index:
         values, starts = numpy.unique(column[self._order], return_index=True)
         bounds = starts.tolist() + [len(column)]
         self._where = {value: (bounds[n], bounds[n + 1]) for n, value in enumerate(values.tolist())}
-
-    def values(self) -> Iterable[int]:
-        return self._where.keys()
 
     def count(self, values: Iterable[int]) -> int:
         where = self._where
