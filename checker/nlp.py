@@ -23,8 +23,10 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.pipeline import Lemmatizer, Sentencizer
 from spacy.schemas import validate_token_pattern
 from spacy.strings import get_string_id
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Token
 
+from . import affix_rules
 from .models import (DEFAULT_MODEL, Block, BlockKind, Document, Match, ModelUnavailable, Pattern,  # noqa: F401
                      PatternError, Sentence)
 from .anchor_sieve import AnchorSieve, HashedAnchor
@@ -163,6 +165,28 @@ def _make_lemmatizer(nlp: Language, name: str, mode: str, overwrite: bool) -> Lo
     return LowercaseLookupLemmatizer(nlp.vocab, None, name, mode=mode, overwrite=overwrite)
 
 
+@spacy.registry.tokenizers("gapcheck.Tokenizer.v1")
+def _create_tokenizer() -> Any:
+    """spaCy's tokenizer for the language's defaults (``spacy.Tokenizer.v1``), with the affix
+    regexes searched rule by rule as :mod:`checker.affix_rules` does: the same tokens, and a fifth
+    of tokenising saved. Built in one go: setting an affix regex on a built tokenizer reloads its
+    1,300 special cases each time (0.15 s)."""
+
+    def make(nlp: Language) -> Tokenizer:
+        defaults = nlp.Defaults
+        return Tokenizer(
+            nlp.vocab, rules=defaults.tokenizer_exceptions,
+            prefix_search=affix_rules.prefix_search(defaults.prefixes or ()),
+            suffix_search=affix_rules.suffix_search(defaults.suffixes or ()),
+            infix_finditer=affix_rules.infix_finditer(defaults.infixes or ()),
+            token_match=defaults.token_match, url_match=defaults.url_match)
+
+    return make
+
+
+_TOKENIZER = {"nlp": {"tokenizer": {"@tokenizers": "gapcheck.Tokenizer.v1"}}}
+
+
 @lru_cache(maxsize=4)
 def get_pipeline(model: str = DEFAULT_MODEL) -> Language:
     """Build (once per process) the pipeline named ``model``.
@@ -174,7 +198,7 @@ def get_pipeline(model: str = DEFAULT_MODEL) -> Language:
     pattern means.
     """
     if model in (DEFAULT_MODEL, "", None):
-        nlp = spacy.blank("en")
+        nlp = spacy.blank("en", config=_TOKENIZER)
         nlp.add_pipe("gapcheck_sentencizer")
         nlp.add_pipe("gapcheck_lemmatizer")
         nlp.initialize()
