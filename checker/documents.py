@@ -173,10 +173,11 @@ def read_file_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, source: str 
     """The bytes of one policy file, or :class:`InputProblem` (too big, unreadable, gone)."""
     source = source or str(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputProblem(f"{source}: file is {size:,} bytes, over the {max_bytes:,}-byte limit (--max-bytes)")
-        return path.read_bytes()
+        with open(path, "rb") as handle:  # one open for the size and the bytes: a cached rerun is mostly this
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                raise InputProblem(f"{source}: file is {size:,} bytes, over the {max_bytes:,}-byte limit (--max-bytes)")
+            return handle.read()
     except PermissionError:
         raise InputProblem(f"{source}: permission denied") from None
     except IsADirectoryError:
