@@ -17,7 +17,8 @@ files are byte-identical), then measures:
 * a first run with ``--cache`` (a new cache) and a rerun over the unchanged corpus.
 
 The CLI runs alternate too, ``--repeat`` rounds of all four, and each ratio is given fastest to
-fastest and median to median.
+fastest and median to median. Each round first measures what the machine itself gains from
+running ``--jobs`` processes side by side (a pure-Python loop), the ceiling for any speed-up.
 
     python benchmarks/bench.py [--n 350] [--jobs 2] [--repeat 3] [--skip-serial] [--skip-serial-cli]
 """
@@ -127,6 +128,22 @@ def _memory(largest: float, tree: float | None) -> str:
     return f"peak RSS {largest:,.0f} MB (largest process){total}"
 
 
+_SPIN = "x = 0\nfor i in range(25_000_000):\n    x += i\n"
+
+
+def machine_speedup(jobs: int) -> float:
+    """How much faster ``jobs`` copies of a pure-Python loop finish side by side than one after
+    another on this machine right now: the most any ``--jobs`` can gain. A shared virtual machine
+    whose cores are busy elsewhere gives well under ``jobs``."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", _SPIN], check=True)
+    alone = time.perf_counter() - start
+    start = time.perf_counter()
+    for process in [subprocess.Popen([sys.executable, "-c", _SPIN]) for _ in range(jobs)]:
+        process.wait()
+    return jobs * alone / (time.perf_counter() - start)
+
+
 def _fastest(runs: list[tuple[float, float, float | None]]) -> tuple[float, float, float | None]:
     return min(runs, key=lambda run: run[0])
 
@@ -222,7 +239,9 @@ def main() -> None:
         # fastest and median to median, and each memory figure as the largest of any round.
         runs: dict[str, list[tuple[float, float, float | None]]] = {"one": [], "many": [], "first": [], "cached": []}
         jobs = ["--jobs", str(args.jobs)]
+        capacity = []
         for n in range(args.repeat):
+            capacity.append(machine_speedup(args.jobs))
             if not args.skip_serial_cli:
                 runs["one"].append(cli(base + ["--out", str(work / "o1"), "--jobs", "1"]))
             runs["many"].append(cli(base + ["--out", str(work / "on")] + jobs))
@@ -239,6 +258,8 @@ def main() -> None:
               f"{_memory(*_peaks(runs['many']))}  ({_times(runs['many'])})")
         if runs["one"]:
             print(f"speed-up of --jobs {args.jobs} over --jobs 1: {_ratios(runs['one'], runs['many'])}")
+        print(f"  the machine's own speed-up for {args.jobs} processes of pure Python, in the same rounds: "
+              f"{', '.join(f'{c:.2f}x' for c in capacity)}")
         print(f"CLI --jobs {args.jobs} --cache, first run:  {_fastest(runs['first'])[0]:7.2f} s  "
               f"{_memory(*_peaks(runs['first']))}  ({_times(runs['first'])})")
         print(f"CLI --jobs {args.jobs} --cache, unchanged corpus:  {_fastest(runs['cached'])[0]:7.2f} s  "
