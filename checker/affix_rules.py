@@ -30,6 +30,9 @@ from functools import cached_property
 from typing import Any, Callable, Iterator, Sequence
 
 _ZERO_WIDTH = {sre.AT, sre.ASSERT, sre.ASSERT_NOT}
+_WIDENING = re.IGNORECASE | re.MULTILINE
+"""Global flags under which a literal matches more than itself, or ^ and $ match inside a string:
+rules compiled with them are left to the full regex."""
 _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
 
 
@@ -97,7 +100,8 @@ def edge_chars(items: Any, last: bool) -> EdgeChars:
     if op is sre.IN:
         return _class_chars(av)
     if op is sre.SUBPATTERN:
-        return edge_chars(av[-1], last)
+        # (?i:...) inside a rule: its letters match other cases (and "k" the Kelvin sign)
+        return ANY_CHAR if av[1] & re.IGNORECASE else edge_chars(av[-1], last)
     if op is sre.BRANCH:
         found = EdgeChars()
         for branch in av[1]:
@@ -197,7 +201,7 @@ def _affix_search(rules: list[str], edge: str) -> Callable[[str], re.Match[str] 
     if not rules:
         return None
     full = re.compile("|".join(rules))
-    if not all(_anchored(rule, full.flags, edge == "last") for rule in rules):
+    if full.flags & _WIDENING or not all(_anchored(rule, full.flags, edge == "last") for rule in rules):
         return full.search
     return AffixSearch(full, rules, edge).search
 
@@ -209,5 +213,7 @@ def infix_finditer(rules: Sequence[str]) -> Callable[[str], Iterator[re.Match[st
     if not kept:
         return None
     full = re.compile("|".join(kept))
+    if full.flags & _WIDENING:
+        return full.finditer
     finder = AffixSearch(full, kept, "first")
     return finder.finditer if finder._starts is not None else full.finditer

@@ -117,3 +117,13 @@ def test_a_serialised_tokenizer_carries_spacys_own_rules() -> None:
     assert fresh.tokenizer.suffix_search.__self__.pattern == STOCK.suffix_search.__self__.pattern
     text = "See §3.2 (cookies...), e.g. 30km/h -- write to privacy@example.com today!"
     assert _tokens(fresh.tokenizer, text) == _tokens(STOCK, text)
+
+
+def test_rules_whose_letters_match_other_cases_are_never_dropped() -> None:
+    scoped = affix_rules.suffix_search(["(?i:km)", r"\."])
+    assert _span(scoped("100KM")) == (3, 5)
+    assert _span(scoped("100\u212am")) == (3, 5)  # the Kelvin sign folds to "k"
+    # a global flag (here: ^ and $ at every line) leaves the whole regex to re
+    everywhere = affix_rules.suffix_search(["(?m)x", "y"])
+    assert not isinstance(getattr(everywhere, "__self__", None), AffixSearch)
+    assert _span(everywhere("ax\nb")) == (1, 2)
