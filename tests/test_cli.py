@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -76,14 +78,21 @@ def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path: Path, monkeypatc
     (corpus / "empty.txt").write_text("")
     (corpus / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\x00")
     (corpus / "gone.md").symlink_to(corpus / "nowhere.md")
-    real_read_bytes = Path.read_bytes
+    # a file this process may not read (chmod does not stop root, which CI runs as), however it is opened
+    real_read_bytes, real_open = Path.read_bytes, builtins.open
 
     def read_bytes(self: Path) -> bytes:
         if self.name == "locked.md":
             raise PermissionError(13, "Permission denied")
         return real_read_bytes(self)
 
+    def guarded_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(file, (str, Path)) and Path(file).name == "locked.md":
+            raise PermissionError(13, "Permission denied")
+        return real_open(file, *args, **kwargs)
+
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(builtins, "open", guarded_open)
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["scan", str(corpus), "--out", str(out)])
     assert result.exit_code == EXIT_OK, result.output
