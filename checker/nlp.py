@@ -38,6 +38,8 @@ BLOCK_SEPARATOR = "\n\n"
 _DOCUMENT_ORDER = operator.itemgetter(1, 2, 0)  # Match: sentence, start, pattern id
 _COLUMNS = "gapcheck_columns"
 """``Doc.user_data`` key of token columns already read (attribute name -> array), for the matcher."""
+_DISTINCT = "gapcheck_distinct"
+"""``Doc.user_data`` key of columns' distinct values already worked out (name -> sorted array)."""
 
 
 LEMMA_MEMORY = 500_000
@@ -103,6 +105,7 @@ class WordFlags:
     def of(self, doc: Doc, orth: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
         """(is punctuation, is whitespace) per token, as booleans, for ``doc``'s ORTH column."""
         words = distinct_values(orth)
+        doc.user_data.setdefault(_DISTINCT, {})["ORTH"] = words  # the matcher's word tests ask them again
         table = word_table("ORTH", doc.vocab)
         table.learn(words, doc.vocab)
         return (member_of(orth, table.passing(self._punct, words, doc.vocab)),
@@ -236,10 +239,11 @@ class ParsedDocument:
     _sentence_start: list[int]  # character offset of each sentence in the Doc text
     _sentence_bounds: list[tuple[int, int]]  # first and past-the-last token of each sentence
     _columns: dict[str, numpy.ndarray] = field(default_factory=dict)  # token columns already read
+    _distinct: dict[str, numpy.ndarray] = field(default_factory=dict)  # their distinct values, where known
 
     def columns(self) -> DocColumns:
         """The Doc's token columns, with sentences as the stretches a match must stay in."""
-        return DocColumns(self._doc, self._sentence_of_token, self._sentence_bounds, self._columns)
+        return DocColumns(self._doc, self._sentence_of_token, self._sentence_bounds, self._columns, self._distinct)
 
 
 def _joined_text(document: Document) -> tuple[str, list[int]]:
@@ -327,7 +331,8 @@ def _sentences(document: Document, block_starts: list[int], doc: Doc, full_text:
             type(link)(link.text, link.target, link.start - local, link.end - local)
             for link in block.links if link.start >= local and link.end <= local + len(text)) if block.links else ()
         sentences.append(Sentence(index, text, block.line_at(local), block.kind, heading, section, links, block.page))
-    return ParsedDocument(document, sentences, doc, sentence_of_token.tolist(), sentence_start, bounds, known)
+    return ParsedDocument(document, sentences, doc, sentence_of_token.tolist(), sentence_start, bounds, known,
+                          dict(doc.user_data.get(_DISTINCT, {})))
 
 
 # --------------------------------------------------------------------------------------------

@@ -63,14 +63,15 @@ class DocColumns:
     """
 
     def __init__(self, doc: Doc, owner: Sequence[int], bounds: Sequence[tuple[int, int]],
-                 arrays: dict[str, numpy.ndarray] | None = None) -> None:
+                 arrays: dict[str, numpy.ndarray] | None = None,
+                 distinct: dict[str, numpy.ndarray] | None = None) -> None:
         self.doc = doc
         self.owner = owner
         self.bounds = bounds
         self._arrays: dict[str, numpy.ndarray] = dict(arrays or {})  # columns already read
         self._columns: dict[str, Sequence[int]] = {}
         self._indexes: dict[str, _Index] = {}
-        self._distinct: dict[str, numpy.ndarray] = {}
+        self._distinct: dict[str, numpy.ndarray] = dict(distinct or {})  # of ``arrays``' columns, sorted
         self._tabled: set[str] = set()  # columns whose words the word table has learnt
         self._found: dict[tuple[str, Any], list[int]] = {}
         self.known: KnownPositions | None = None
