@@ -25,8 +25,9 @@ from typing import Any
 from . import __version__
 
 FORMAT = 4
-KINDS = ("policy", "skipped", "error")
-"""A result, a language skip, or a problem with the file itself (empty, not text, a broken PDF)."""
+KINDS = ("policy", "skipped", "error", "checklists")
+"""A result, a language skip, a problem with the file itself (empty, not text, a broken PDF), or
+the validated checklists of a run (:mod:`checker.checklist_snapshot`)."""
 
 
 def cache_key(data_sha256: str, checklist_digest: str, force: bool) -> str:

@@ -18,9 +18,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-import yaml
-
-
 from .models import DEFAULT_MODEL, SEVERITIES, Pattern, PatternError
 
 if TYPE_CHECKING:
@@ -123,53 +120,6 @@ class CompiledChecklists:
 
     def get(self, requirement_id: str) -> Requirement | None:
         return next((r for r in self.requirements if r.id == requirement_id), None)
-
-
-# --------------------------------------------------------------------------------------------
-# YAML with line numbers
-# --------------------------------------------------------------------------------------------
-
-class _LineDict(dict):  # type: ignore[type-arg]
-    """A mapping that remembers the line it started on in the YAML file."""
-
-    line: int = 0
-    key_lines: dict[str, int]
-
-
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10x faster, same nodes
-
-
-class _LineLoader(_SafeLoader):  # type: ignore[misc, valid-type]
-    """SafeLoader that records lines and reads only true/false as booleans.
-
-    Checklist patterns are full of English words, and YAML 1.1 would turn ``on``, ``no``, ``yes``
-    and ``off`` into booleans ("based on" would silently become "based True").
-    """
-
-
-_LineLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
-}
-_LineLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-                                  list("tTfF"))
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
-    loader.flatten_mapping(node)
-    result = _LineDict()
-    result.line = node.start_mark.line + 1
-    result.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in result:
-            raise ChecklistError(f"line {key_node.start_mark.line + 1}: duplicate key '{key}'")
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = key_node.start_mark.line + 1
-    return result
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
 
 
 def _plain(value: Any) -> Any:
@@ -290,15 +240,9 @@ def _requirement(path: str, checklist_id: str, data: Any, detectors: Iterable[st
 
 def parse_checklist(text: str, path: str, detectors: Iterable[str] = ()) -> Checklist:
     """Validate the YAML text of one checklist file (no pattern compilation yet)."""
-    try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
-    except ChecklistError as exc:
-        raise ChecklistError(f"{path}: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else path
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ChecklistError(f"{where}: invalid YAML ({problem})") from None
+    from .checklist_yaml import read_yaml  # PyYAML loads only when a checklist is parsed
+
+    data = read_yaml(text, path)
     if not isinstance(data, dict):
         raise ChecklistError(f"{path}: a checklist must be a mapping with id, title, version and requirements")
     _check_keys(path, data, _TOP_KEYS, _TOP_REQUIRED)
@@ -344,15 +288,15 @@ def resolve(name_or_file: str) -> Path:
 
 
 def load_checklists(names: Iterable[str] = DEFAULT_CHECKLISTS, model: str = DEFAULT_MODEL,
-                    compile: bool = True) -> CompiledChecklists:
+                    compile: bool = True, cache_dir: str | None = None) -> CompiledChecklists:
     """Load, validate and (unless ``compile`` is False) compile the named checklists into one
-    :class:`CompiledChecklists`."""
-    from .requirement_detectors import REQUIREMENT_DETECTORS
+    :class:`CompiledChecklists`.
 
-    checklists: list[Checklist] = []
-    owner: dict[str, str] = {}
+    With a ``cache_dir`` the validated checklists are kept there and reused while the files are
+    unchanged (:mod:`checker.checklist_snapshot`): a rerun answered by the cache parses no YAML.
+    """
     digest = hashlib.sha256(f"model={model}\n".encode())
-    sources: list[str] = []
+    files: list[tuple[Path, str]] = []
     for name in names:
         path = resolve(name)
         try:
@@ -360,7 +304,33 @@ def load_checklists(names: Iterable[str] = DEFAULT_CHECKLISTS, model: str = DEFA
         except (OSError, UnicodeDecodeError) as exc:
             raise ChecklistError(f"{path}: cannot read checklist ({exc})") from None
         digest.update(hashlib.sha256(text.encode("utf-8")).digest())
-        sources.append(str(path))
+        files.append((path, text))
+    sources = tuple(str(path) for path, _ in files)
+    checklists = None
+    if cache_dir:
+        from .checklist_snapshot import load_snapshot, save_snapshot, snapshot_key
+
+        key = snapshot_key(digest.hexdigest(), sources)
+        checklists = load_snapshot(cache_dir, key)
+    if checklists is None:
+        checklists = _parse_files(files)
+        if cache_dir:
+            save_snapshot(cache_dir, key, checklists)
+    requirements = [r for c in checklists for r in c.requirements]
+    result = CompiledChecklists(checklists=checklists, requirements=requirements, model=model,
+                                sources=sources, digest=digest.hexdigest())
+    if compile:
+        result.patterns  # noqa: B018 - compile now: a broken pattern fails before any file is read
+    return result
+
+
+def _parse_files(files: list[tuple[Path, str]]) -> list[Checklist]:
+    """Parse and validate each checklist text; a requirement id may belong to one checklist only."""
+    from .requirement_detectors import REQUIREMENT_DETECTORS
+
+    checklists: list[Checklist] = []
+    owner: dict[str, str] = {}
+    for path, text in files:
         checklist = parse_checklist(text, str(path), REQUIREMENT_DETECTORS)
         if any(c.id == checklist.id for c in checklists):
             continue  # the same checklist named twice
@@ -369,12 +339,7 @@ def load_checklists(names: Iterable[str] = DEFAULT_CHECKLISTS, model: str = DEFA
                 raise ChecklistError(f"{path}:{req.line}: requirement '{req.id}' is also defined in {owner[req.id]}")
             owner[req.id] = str(path)
         checklists.append(checklist)
-    requirements = [r for c in checklists for r in c.requirements]
-    result = CompiledChecklists(checklists=checklists, requirements=requirements, model=model,
-                                sources=tuple(sources), digest=digest.hexdigest())
-    if compile:
-        result.patterns  # noqa: B018 - compile now: a broken pattern fails before any file is read
-    return result
+    return checklists
 
 
 def _compile_patterns(checklists: list[Checklist], requirements: list[Requirement], model: str) -> PatternSet:

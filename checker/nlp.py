@@ -304,9 +304,12 @@ def _sentences(document: Document, block_starts: list[int], doc: Doc, full_text:
     cuts = numpy.flatnonzero(boundary).tolist() + [len(doc)]
     # a sentence per stretch holding a word (non-space token): its first and last word
     words = numpy.flatnonzero(~space)
+    if not len(words):  # nothing but whitespace: no sentence, every token in none
+        return ParsedDocument(document, sentences, doc, [-1] * len(doc), [], [], known,
+                              dict(doc.user_data.get(_DISTINCT, {})))
     stretch_of_word = stretch_of_token[words]
     firsts = numpy.flatnonzero(numpy.r_[True, stretch_of_word[1:] != stretch_of_word[:-1]])
-    lasts = numpy.r_[firsts[1:] - 1, len(words) - 1] if len(words) else firsts
+    lasts = numpy.r_[firsts[1:] - 1, len(words) - 1]
     first_words, last_words = words[firsts], words[lasts]
     stretches = stretch_of_word[firsts]
     sentence_of_stretch = numpy.full(len(cuts) - 1, -1, dtype=numpy.int64)
@@ -407,6 +410,8 @@ class PatternSet:
         (:mod:`checker.pattern_anchors`); the result is what running spaCy's Matcher over the whole
         document and keeping the shortest match inside each sentence gives, at a fraction of the cost.
         """
+        if not parsed.sentences:  # an empty or blank text: a match must lie inside a sentence
+            return []
         doc = parsed._doc
         raw: list[tuple[int, int, int]] = list(self._phrases(doc)) if len(self._phrases) else []
         view = parsed.columns()

@@ -102,11 +102,12 @@ class Outcome:
 _COMPILED: dict[tuple[tuple[str, ...], str], CompiledChecklists] = {}
 
 
-def compiled_for(sources: tuple[str, ...], model: str, compile: bool = True) -> CompiledChecklists:
+def compiled_for(sources: tuple[str, ...], model: str, compile: bool = True,
+                 cache_dir: str | None = None) -> CompiledChecklists:
     """The checklists for these files and model, loaded (and compiled) at most once per process."""
     key = (sources, model)
     if key not in _COMPILED:
-        _COMPILED[key] = load_checklists(sources, model, compile=compile)
+        _COMPILED[key] = load_checklists(sources, model, compile=compile, cache_dir=cache_dir)
     found = _COMPILED[key]
     if compile:
         found.patterns  # noqa: B018 - compiles now if it was loaded uncompiled
@@ -216,7 +217,7 @@ def process(task: Task, settings: Settings, compiled: CompiledChecklists | None 
     cache = ResultCache(settings.cache_dir) if settings.cache_dir else None
     key = ""
     try:
-        compiled = compiled or compiled_for(settings.checklist_sources, settings.model)
+        compiled = compiled or compiled_for(settings.checklist_sources, settings.model, cache_dir=settings.cache_dir)
         if read is None:
             read = _read_keyed(task, settings, compiled.digest)
             if cache:
@@ -312,7 +313,8 @@ def fewer_collections() -> Iterator[None]:
 
 def _run_local(tasks: list[Task], settings: Settings, compiled: CompiledChecklists | None,
                jobs: int) -> Iterator[Outcome]:
-    compiled = compiled or compiled_for(settings.checklist_sources, settings.model, compile=False)
+    compiled = compiled or compiled_for(settings.checklist_sources, settings.model, compile=False,
+                                        cache_dir=settings.cache_dir)
     if jobs <= 1 or len(tasks) < PARALLEL_MIN_TASKS:
         for task in tasks:
             known = lookup(task, settings, compiled.digest)

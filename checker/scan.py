@@ -78,7 +78,7 @@ def scan(paths: Iterable[str | Path], checklists: Sequence[str] = DEFAULT_CHECKL
     confident nonsense. ``jobs``/``executor`` choose where the work runs (:mod:`checker.runner`);
     the report is the same whichever runs it.
     """
-    compiled = compiled or load_checklists(checklists, model)
+    compiled = compiled or load_checklists(checklists, model, cache_dir=cache_dir)
     tasks, errors = tasks_for(paths, stdin, max_bytes)
     settings = Settings(compiled.sources, compiled.model, max_bytes, force, cache_dir)
     results: list[PolicyResult] = []

@@ -63,8 +63,9 @@ def lighten(result: PolicyResult) -> PolicyResult:
 def light_result(outcome: Outcome) -> PolicyResult:
     """:func:`lighten` of the outcome's result, read straight off a cached record when there is one."""
     if outcome.light is not None:
-        # re-shared here: unpickling gave this process its own copy of every status record
-        return lighten(outcome.light)
+        # a worker's is re-shared here (unpickling gave this process its own copy of every status
+        # record); the cache's was made of shared records in this process
+        return outcome.light if outcome.cached else lighten(outcome.light)
     record = outcome.record
     if record is None or "result" in outcome.__dict__:
         assert outcome.result is not None

@@ -112,3 +112,53 @@ def test_vocabulary_anchors_share_word_lists(tmp_path: Path) -> None:
     path.write_text(path.read_text().replace("vocabulary:", "vocabulary: 3\nx:"))
     with pytest.raises(ChecklistError):
         load_checklists([str(path)])
+
+
+def _snapshots(cache: Path) -> list[Path]:
+    import json
+
+    return [p for p in cache.rglob("*.json")
+            if json.loads(p.read_text(encoding="utf-8").split("\n", 1)[0])["kind"] == "checklists"]
+
+
+def test_a_cached_run_reuses_the_validated_checklists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The snapshot in the cache rebuilds exactly the records the YAML gives, for every bundled
+    checklist, and a rerun with unchanged files parses no YAML."""
+    import checker.checklist as checklist_module
+
+    cache = str(tmp_path / "cache")
+    parsed = load_checklists(bundled_names(), compile=False, cache_dir=cache)
+    assert len(_snapshots(tmp_path / "cache")) == 1
+
+    def no_parsing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("a checklist was parsed again")
+
+    monkeypatch.setattr(checklist_module, "parse_checklist", no_parsing)
+    again = load_checklists(bundled_names(), compile=False, cache_dir=cache)
+    assert again.checklists == parsed.checklists and again.requirements == parsed.requirements
+    assert again.digest == parsed.digest and again.sources == parsed.sources
+    assert again.requirement_table == parsed.requirement_table
+    assert any(r.requires for r in again.requirements) and any(r.examples for r in again.requirements)
+
+
+def test_a_changed_or_damaged_checklist_snapshot_is_not_used(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    path = write(tmp_path, GOOD_ITEM)
+    assert load_checklists([path], compile=False, cache_dir=str(cache)).requirements[0].title == "Retention"
+    # the file changes: a new key, so the new text is parsed (and a second snapshot stored)
+    Path(path).write_text(Path(path).read_text().replace("title: Retention", "title: Storage period"))
+    assert load_checklists([path], compile=False, cache_dir=str(cache)).requirements[0].title == "Storage period"
+    assert len(_snapshots(cache)) == 2
+    # an edited snapshot (valid JSON, wrong checksum) is ignored, parsed again and rewritten
+    for snapshot in _snapshots(cache):
+        snapshot.write_text(snapshot.read_text(encoding="utf-8").replace("Storage period", "Forged"), encoding="utf-8")
+    assert load_checklists([path], compile=False, cache_dir=str(cache)).requirements[0].title == "Storage period"
+    assert "Forged" not in "".join(p.read_text(encoding="utf-8") for p in _snapshots(cache))
+
+
+def test_a_broken_checklist_fails_the_same_with_a_cache(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD_ITEM.replace("severity: high", "severity: huge"))
+    for _ in range(2):
+        with pytest.raises(ChecklistError, match="mine.yaml:6: requirement 'retention': severity must be one of"):
+            load_checklists([path], compile=False, cache_dir=str(tmp_path / "cache"))
+    assert not (tmp_path / "cache").exists() or not _snapshots(tmp_path / "cache")

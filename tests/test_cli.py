@@ -130,6 +130,48 @@ def test_python_dash_m_checker_is_the_same_command() -> None:
     assert "scan" in out.stdout and "eval" in out.stdout
 
 
+def test_installed_command_writes_everything_and_keeps_the_exit_code(tmp_path: Path) -> None:
+    """The command ends without tearing the interpreter down: reports, summary and exit code must
+    all be out before it does, also when standard output is a pipe."""
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "checker", "scan", str(SEEDS / "asi.md"), "--format", "json,jsonl",
+                           "--out", str(out), "--fail-on", "low"], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == EXIT_GAPS, done.stderr
+    assert "1 policy scanned" in done.stdout and f"wrote {out / 'results.jsonl'}" in done.stdout
+    assert json.loads((out / "report.json").read_text(encoding="utf-8"))["policies"][0]["requirements"]
+    assert json.loads((out / "results.jsonl").read_text(encoding="utf-8").splitlines()[-1])["type"] == "summary"
+    assert not list(out.glob(".*.tmp"))
+    usage = subprocess.run([sys.executable, "-m", "checker", "scan", "--format", "nonsense", str(SEEDS)],
+                           capture_output=True, text=True, cwd=tmp_path)
+    assert usage.returncode == 2 and "nonsense" in usage.stderr
+
+
+def test_console_exit_statuses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What ``sys.exit`` would have made of each way the command ends, handed to the fast exit."""
+    from checker import cli
+
+    ended: list[int] = []
+
+    class Ended(Exception):
+        pass
+
+    def fake_exit(status: int) -> None:
+        ended.append(status)
+        raise Ended
+
+    monkeypatch.setattr(cli.os, "_exit", fake_exit)
+    monkeypatch.setattr(cli.atexit, "_run_exitfuncs", lambda: None)
+    for code, expected in ((None, 0), (0, 0), (3, 3), ("gapcheck: broken", 1)):
+        monkeypatch.setattr(cli, "main", lambda code=code: sys.exit(code))
+        with pytest.raises(Ended):
+            cli.console()
+        assert ended[-1] == expected
+    monkeypatch.setattr(cli, "main", lambda: None)  # returned without sys.exit
+    with pytest.raises(Ended):
+        cli.console()
+    assert ended[-1] == 0
+
+
 def test_checklists_combine_gdpr_and_ccpa() -> None:
     result = CliRunner().invoke(main, ["scan", str(SEEDS / "asustor.md"), "--checklist", "gdpr", "--checklist", "ccpa",
                                        "--format", "json", "--out", "-"])

@@ -52,13 +52,21 @@ def test_parallel_run_equals_serial_run(corpus: Path, tmp_path: Path, monkeypatc
     assert len(data["policies"]) == 10 and len(data["errors"]) == 1 and len(data["skipped"]) == 1
 
 
+def _entries(cache: Path, kind: str = "") -> list[Path]:
+    """The cache's entries of ``kind`` (default: the policies' outcomes, not the checklists)."""
+    def kind_of(entry: Path) -> str:
+        return json.loads(entry.read_text(encoding="utf-8").split("\n", 1)[0])["kind"]
+
+    return sorted(e for e in cache.rglob("*.json") if (kind_of(e) == kind if kind else kind_of(e) != "checklists"))
+
+
 def test_cache_reuses_unchanged_policies_and_distrusts_damaged_entries(corpus: Path, tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "cache"
     first = _json(tmp_path / "a", str(corpus), "--cache", str(cache), "--jobs", "1")
-    entries = sorted(cache.rglob("*.json"))
+    entries = _entries(cache)
     # ten policies, one language skip and one empty file: the same bytes always give the same problem
-    assert len(entries) == 12
+    assert len(entries) == 12 and len(_entries(cache, "checklists")) == 1
     calls = []
 
     def counting_analyse(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -84,7 +92,7 @@ def test_cache_key_changes_with_the_checklists(corpus: Path, tmp_path: Path) -> 
     data = _json(tmp_path / "b", str(corpus / "asi.md"), "--cache", str(cache), "--checklist", "gdpr",
                  "--checklist", "ccpa")
     assert any(r["id"].startswith("ccpa_") for r in data["policies"][0]["requirements"])
-    assert len(list(cache.rglob("*.json"))) == 2
+    assert len(_entries(cache)) == 2 and len(_entries(cache, "checklists")) == 2
 
 
 def test_jsonl_streams_and_rebuilds_the_same_reports(corpus: Path, tmp_path: Path) -> None:
@@ -191,7 +199,7 @@ def test_an_edited_cache_entry_is_not_trusted(corpus: Path, tmp_path: Path) -> N
     first = _json(tmp_path / "a", str(corpus / "asi.md"), "--cache", str(cache))
     plain = CliRunner().invoke(main, ["scan", str(corpus / "asi.md"), "--format", "json", "--out", str(tmp_path / "p")])
     first_summary = next(line for line in plain.output.splitlines() if "gaps:" in line)
-    entry, = cache.rglob("*.json")
+    entry, = _entries(cache)
     header, summary, data = entry.read_text(encoding="utf-8").split("\n", 2)
     # valid JSON, the right key, a plausible result or summary: only the checksum shows it is not
     # gapcheck's (a rerun reads the summary instead of the result, so both must be covered)
@@ -213,7 +221,7 @@ def test_an_edited_cache_entry_is_not_trusted(corpus: Path, tmp_path: Path) -> N
 
 def test_an_unchanged_corpus_is_answered_without_nlp(corpus: Path, tmp_path: Path) -> None:
     """A rerun over cached policies reads and hashes files; it neither imports spaCy nor compiles
-    a pattern (that is what makes it 20x faster than the first run)."""
+    a pattern, nor parses the checklists' YAML (that is what makes it 20x faster than the first run)."""
     import subprocess
     import sys
 
@@ -221,12 +229,12 @@ def test_an_unchanged_corpus_is_answered_without_nlp(corpus: Path, tmp_path: Pat
     args = ["scan", str(corpus), "--cache", str(cache), "--format", "jsonl", "--out", str(out), "-q", "--jobs", "2"]
     probe = ("import sys\nfrom checker.cli import main\n"
              f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
-             "print('spacy' in sys.modules, 'checker.nlp' in sys.modules)\n")
+             "print('spacy' in sys.modules, 'checker.nlp' in sys.modules, 'yaml' in sys.modules)\n")
     first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert first.stdout.split() == ["True", "True"]
+    assert first.stdout.split() == ["True", "True", "True"]
     lines = (out / "results.jsonl").read_bytes()
     second = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert second.stdout.split() == ["False", "False"], second.stderr
+    assert second.stdout.split() == ["False", "False", "False"], second.stderr
     assert (out / "results.jsonl").read_bytes() == lines
 
 

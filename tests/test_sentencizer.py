@@ -71,3 +71,19 @@ def test_lemmas_are_the_lookup_tables_for_the_lower_cased_word_across_policies(m
         expected = [nlp.vocab.strings[table.get(token.lower_, token.lower_)] for token in doc]
         assert doc.to_array(LEMMA).tolist() == expected
     lemmatizer.__dict__.pop("_lemma_of_lower", None)
+
+
+def test_text_of_nothing_but_whitespace_has_no_sentences_and_no_matches(compiled: Any) -> None:
+    """A library caller may hand over blank text (the CLI refuses such a file before parsing)."""
+    from checker.nlp import parse_texts
+
+    blank, spaced, real = parse_texts(["   ", " \n\n \t ", "We keep your data for 30 days."])
+    assert blank.sentences == [] and spaced.sentences == []
+    assert compiled.patterns.find(blank) == [] and compiled.patterns.find(spaced) == []
+    assert [s.text for s in real.sentences] == ["We keep your data for 30 days."]
+    assert any(m for m in compiled.patterns.find(real))
+    from checker.scan import analyse
+
+    result = analyse(blank, compiled)
+    assert result.sentence_count == 0 and result.findings == ()
+    assert {v.status.value for v in result.verdicts} == {"missing"}
