@@ -139,10 +139,33 @@ class WordFlags:
                 member_of(orth, table.passing(self._space, words, doc.vocab)))
 
 
+CITATION_ABBREVIATIONS = frozenset(
+    "Art Arts art arts Abs lit para paras Para Par par Sec Sect sec No Nos Nr Reg Ch Vol pp cf Cf".split())
+"""Words that, written with a period, cite a provision: "Art. 6(1)(a)", "Art. 6 para. 1 lit. f",
+"Sec. 1798.100", "Regulation (EU) No. 2016/679", "cf. Art. 5". spaCy's tokenizer makes the period
+its own token (it keeps "e.g." and "Inc." whole), so the rule-based sentencizer ends a sentence
+there and an audit's evidence shows "... under Art." and "6(1)(a) GDPR ..." as two sentences."""
+
+
+_OPENERS = numpy.asarray(sorted(get_string_id(c) for c in ("(", "[")), dtype="uint64")
+
+
+def continues_citation(abbreviation: str, following: str) -> bool:
+    """Whether ``abbreviation`` + "." + ``following`` is a citation rather than a sentence end:
+    the period follows a citation word and the next token is a number or a parenthesis ("Art. 6",
+    "Reg. (EU)") or a single lower-case letter ("lit. f"); "cf." never ends a sentence."""
+    if abbreviation not in CITATION_ABBREVIATIONS or not following:
+        return False
+    if abbreviation in ("cf", "Cf"):
+        return True
+    return following[0].isdigit() or following[0] in "([" or (len(following) == 1 and following.islower())
+
+
 class ArraySentencizer(Sentencizer):
     """spaCy's rule-based sentencizer, same rule and punctuation, computed with numpy over the
     Doc's ORTH array and its words' punctuation flags (:class:`WordFlags`): the stock one builds a
-    Token object per token, which cost a fifth of tokenising."""
+    Token object per token, which cost a fifth of tokenising. One departure: no sentence starts
+    after the period of a legal citation (:func:`continues_citation`)."""
 
     def predict(self, docs: Iterable[Doc]) -> list[numpy.ndarray]:
         """The stock rule, vectorised: a sentence starts at every word (a token neither punctuation
@@ -166,10 +189,30 @@ class ArraySentencizer(Sentencizer):
                 finals_before = numpy.concatenate(([0], numpy.cumsum(final)))
                 previous_word = numpy.concatenate(([-1], words[:-1]))
                 between = finals_before[words] - finals_before[previous_word + 1]
-                marks[words[between > 0]] = True
+                starts = words[between > 0]
+                marks[starts] = True
+                self._keep_citations(doc, orth, starts, marks)
                 marks[0] = True
             guesses.append(marks)
         return guesses
+
+    def _keep_citations(self, doc: Doc, orth: numpy.ndarray, starts: numpy.ndarray, marks: numpy.ndarray) -> None:
+        """Unmark the starts that follow "<citation word>." directly (a handful per policy are
+        looked at, among the few hundred starts)."""
+        ids = self.__dict__.get("_citation_ids")
+        if ids is None:
+            ids = self.__dict__["_citation_ids"] = numpy.asarray(
+                sorted(get_string_id(w) for w in CITATION_ABBREVIATIONS), dtype="uint64")
+        starts = starts[starts >= 2]
+        # the period just before the start, or before an opening bracket there ("Reg. (EU)")
+        period = starts - 1 - numpy.isin(orth[starts - 1], _OPENERS).astype(starts.dtype)
+        keep = (period >= 1) & (orth[period] == get_string_id("."))
+        starts, period = starts[keep], period[keep]
+        strings = doc.vocab.strings
+        cited = member_of(orth[period - 1], ids)
+        for at, dot in zip(starts[cited].tolist(), period[cited].tolist()):
+            if continues_citation(strings[orth[dot - 1]], strings[orth[dot + 1]]):
+                marks[at] = False
 
     def set_annotations(self, docs: Iterable[Doc], batch_tag_ids: list[numpy.ndarray]) -> None:
         for doc, marks in zip(docs, batch_tag_ids):

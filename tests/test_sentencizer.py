@@ -1,4 +1,5 @@
-"""The array sentencizer puts sentence starts exactly where spaCy's rule-based one does."""
+"""The array sentencizer puts sentence starts exactly where spaCy's rule-based one does, except after the
+period of a legal citation ("Art. 6(1)(a)")."""
 
 from __future__ import annotations
 
@@ -89,3 +90,22 @@ def test_text_of_nothing_but_whitespace_has_no_sentences_and_no_matches(compiled
     result = analyse(blank, compiled)
     assert result.sentence_count == 0 and result.findings == ()
     assert {v.status.value for v in result.verdicts} == {"missing"}
+
+
+def test_a_legal_citation_does_not_end_a_sentence() -> None:
+    """Evidence must show the whole sentence an auditor reads, citation included; a period after
+    an ordinary word, or before a capitalised word, still ends one."""
+    from checker.nlp import parse_texts
+
+    whole = ["The legal basis is Art. 6(1)(a) GDPR.",
+             "Processing is based on Art. 6 para. 1 lit. f GDPR, cf. Art. 5 and Sec. 1798.100 of the CCPA.",
+             "We rely on Arts. 44-49 and Regulation (EU) No. 2016/679 (see Reg. (EU) 2016/679, Art. [3]).",
+             "This lies in Art. 6 Par. 1 lit. a GDPR and art. 9 sec. 2 of the law."]
+    for text in whole:
+        assert [s.text for s in next(parse_texts([text + " We keep data."])).sentences] == [text, "We keep data."]
+    split = {"We support modern art. We collect data.": ["We support modern art.", "We collect data."],
+             "Do we sell data? No. We do not.": ["Do we sell data?", "No.", "We do not."],
+             "This is set out in Art. Five rules apply.": ["This is set out in Art.", "Five rules apply."],
+             "Read Art. 6": ["Read Art. 6"], "Read Art.": ["Read Art."]}
+    for text, sentences in split.items():
+        assert [s.text for s in next(parse_texts([text])).sentences] == sentences
