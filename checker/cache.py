@@ -11,6 +11,8 @@ An entry is trusted only if it parses, carries the same key and the SHA-256 of i
 result matches the one written beside them (so an edited or partly overwritten entry cannot pass
 for gapcheck's own); anything else is ignored (and overwritten by the fresh result), never served.
 Writes are atomic, so parallel workers and interrupted runs cannot leave a torn entry.
+Reading an entry marks it as used (its modification time, at most once a day), so
+``gapcheck prune-cache`` can remove what no run has needed for a number of days.
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +33,25 @@ FORMAT = 4
 KINDS = ("policy", "skipped", "error", "checklists")
 """A result, a language skip, a problem with the file itself (empty, not text, a broken PDF), or
 the validated checklists of a run (:mod:`checker.checklist_snapshot`)."""
+
+
+MARK_USED_AFTER = 86_400.0
+"""Seconds after which an entry read again is marked as used (its modification time set to now):
+at most one metadata write per entry a day, enough for :meth:`ResultCache.prune` to count days."""
+DAY = 86_400.0
+_ENTRY = re.compile(r"^[0-9a-f]{64}\.json$")
+_TEMPORARY = re.compile(r"^\..*\.tmp$")
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """What :meth:`ResultCache.prune` did."""
+
+    removed: int
+    freed_bytes: int
+    kept: int
+    temporary: int
+    """Temporary files a killed writer left behind, removed."""
 
 
 def cache_key(data_sha256: str, checklist_digest: str, force: bool) -> str:
@@ -48,8 +72,12 @@ class ResultCache:
         """The stored record for ``key``, or None when absent or not trustworthy: ``kind``,
         ``summary`` (a dict, or None), ``text`` (the data as stored JSON) and ``data`` (the data
         parsed; None when a summary stands in for it: :func:`data_of` parses it on demand)."""
+        path = self._path(key)
         try:
-            head, _, rest = self._path(key).read_bytes().partition(b"\n")
+            with open(path, "rb") as handle:
+                stored = handle.read()
+                modified = os.fstat(handle.fileno()).st_mtime
+            head, _, rest = stored.partition(b"\n")
             header = json.loads(head)
             if not isinstance(header, dict) or header.get("key") != key or header.get("kind") not in KINDS:
                 return None
@@ -63,6 +91,8 @@ class ResultCache:
             return None
         if data is not None and not isinstance(data, dict):
             return None
+        if time.time() - modified > MARK_USED_AFTER:
+            _mark_used(path)
         return {"key": key, "kind": header["kind"], "summary": summary if isinstance(summary, dict) else None,
                 "data": data, "text": text}
 
@@ -87,6 +117,52 @@ class ResultCache:
                 os.unlink(tmp)
             except (OSError, UnboundLocalError):
                 pass
+
+
+    def prune(self, unused_days: float, now: float | None = None) -> Pruned:
+        """Remove the entries no run has read or written for ``unused_days`` days, and temporary
+        files older than a day (a writer killed between writing and renaming).
+
+        A nightly cache only grows: each edited policy leaves its old entry behind, and a new
+        gapcheck version or checklist edit orphans every entry. Reading an entry marks it as used
+        (at most daily), so what a night's runs still need is kept. Only files named as this
+        cache names them, in its two-letter folders, are ever touched.
+        """
+        now = time.time() if now is None else now
+        cutoff = now - unused_days * DAY
+        removed = freed = kept = temporary = 0
+        try:
+            folders = [f for f in os.scandir(self.folder) if f.is_dir(follow_symlinks=False) and len(f.name) == 2]
+        except OSError:
+            return Pruned(0, 0, 0, 0)
+        for folder in folders:
+            for entry in os.scandir(folder.path):
+                try:
+                    ours = _ENTRY.match(entry.name) and entry.name.startswith(folder.name)
+                    if ours and entry.is_file(follow_symlinks=False):
+                        stat = entry.stat(follow_symlinks=False)
+                        if stat.st_mtime < cutoff:
+                            os.unlink(entry.path)
+                            removed, freed = removed + 1, freed + stat.st_size
+                        else:
+                            kept += 1
+                    elif _TEMPORARY.match(entry.name) and entry.stat(follow_symlinks=False).st_mtime < now - DAY:
+                        os.unlink(entry.path)
+                        temporary += 1
+                except OSError:  # gone meanwhile (another run), or not ours to remove
+                    continue
+            try:
+                os.rmdir(folder.path)  # only succeeds when the folder is empty
+            except OSError:
+                pass
+        return Pruned(removed, freed, kept, temporary)
+
+
+def _mark_used(path: Path) -> None:
+    try:
+        os.utime(path)
+    except OSError:  # a read-only cache still serves
+        pass
 
 
 def data_of(record: dict[str, Any]) -> dict[str, Any] | None:

@@ -402,6 +402,22 @@ def report_command(results: str, formats: str, out: str, baseline: str | None) -
     click.echo(summary(report, written))
 
 
+@main.command("prune-cache")
+@click.argument("cache_dir", metavar="DIR", type=click.Path(exists=True, file_okay=False))
+@click.option("--unused-days", type=click.FloatRange(min=0), default=30, show_default=True,
+              help="Remove entries no scan has read or written for this many days.")
+def prune_cache_command(cache_dir: str, unused_days: float) -> None:
+    """Remove cache entries (--cache DIR) that no run has used for a while, and temporary files
+    left by killed runs. Entries of edited policies, older gapcheck versions and changed
+    checklists are never read again; this keeps a nightly cache from growing without end."""
+    from .cache import ResultCache
+
+    pruned = ResultCache(cache_dir).prune(unused_days)
+    click.echo(f"gapcheck: removed {pruned.removed} cache entr{'y' if pruned.removed == 1 else 'ies'} unused for "
+               f"{unused_days:g}+ days ({pruned.freed_bytes / 1e6:.1f} MB), kept {pruned.kept}"
+               + (f"; removed {pruned.temporary} leftover temporary file(s)" if pruned.temporary else ""))
+
+
 @main.command("diff")
 @click.argument("old", type=click.Path(exists=True, dir_okay=False))
 @click.argument("new", type=click.Path(exists=True, dir_okay=False))

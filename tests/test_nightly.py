@@ -54,10 +54,12 @@ def test_parallel_run_equals_serial_run(corpus: Path, tmp_path: Path, monkeypatc
 
 def _entries(cache: Path, kind: str = "") -> list[Path]:
     """The cache's entries of ``kind`` (default: the policies' outcomes, not the checklists)."""
-    def kind_of(entry: Path) -> str:
-        return json.loads(entry.read_text(encoding="utf-8").split("\n", 1)[0])["kind"]
+    def kind_of(entry: Path) -> str:  # "" for a file gapcheck did not write
+        header = json.loads(entry.read_text(encoding="utf-8").split("\n", 1)[0])
+        return str(header.get("kind", "")) if "key" in header else ""
 
-    return sorted(e for e in cache.rglob("*.json") if (kind_of(e) == kind if kind else kind_of(e) != "checklists"))
+    kinds = {entry: kind_of(entry) for entry in cache.rglob("*.json")}
+    return sorted(e for e, k in kinds.items() if (k == kind if kind else k not in ("", "checklists")))
 
 
 def test_cache_reuses_unchanged_policies_and_distrusts_damaged_entries(corpus: Path, tmp_path: Path,
@@ -348,3 +350,42 @@ def test_jsonl_to_standard_output_against_a_baseline(corpus: Path, tmp_path: Pat
     assert result.exit_code == 0, result.stderr
     assert "since the baseline: 0 new, 0 removed, 0 edited policies; 0 new gaps, 0 resolved" in result.stderr
     assert sum(1 for line in result.stdout.splitlines() if '"type": "policy"' in line) == 10
+
+
+def test_prune_cache_removes_what_no_run_used_and_nothing_else(corpus: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A nightly cache only grows; pruning keeps what the last runs read and removes the rest,
+    and touches no file the cache did not write."""
+    import time
+
+    cache = tmp_path / "cache"
+    first = _json(tmp_path / "a", str(corpus), "--cache", str(cache), "--jobs", "1")
+    entries = _entries(cache) + _entries(cache, "checklists")
+    long_ago = time.time() - 40 * 86_400
+    for entry in entries:
+        os.utime(entry, (long_ago, long_ago))
+    # a night later only one policy is scanned again: its entry and the checklists count as used
+    _json(tmp_path / "b", str(corpus / "asi.md"), "--cache", str(cache))
+    used = {e for e in entries if e.stat().st_mtime > long_ago + 86_400}
+    assert len(used) == 2 and _entries(cache, "checklists")[0] in used
+    folder = _entries(cache)[0].parent
+    strangers = [cache / "notes.json", folder / "readme.json", folder / ("0" * 64 + ".json")]
+    for stranger in strangers:
+        stranger.write_text("{}", encoding="utf-8")
+        os.utime(stranger, (long_ago, long_ago))
+    stale, fresh = folder / ".abc.tmp", folder / ".def.tmp"
+    stale.write_text("half", encoding="utf-8")
+    fresh.write_text("half", encoding="utf-8")
+    os.utime(stale, (long_ago, long_ago))
+    result = CliRunner().invoke(main, ["prune-cache", str(cache), "--unused-days", "30"])
+    assert result.exit_code == 0, result.output
+    assert f"removed {len(entries) - 2} cache entries unused for 30+ days" in result.output and "kept 2" in result.output
+    assert "removed 1 leftover temporary file" in result.output
+    assert set(_entries(cache) + _entries(cache, "checklists")) == used
+    assert all(s.exists() for s in strangers) and fresh.exists() and not stale.exists()
+    # what was kept still answers: the policy is not analysed again
+    import checker.scan as scan_module
+
+    monkeypatch.setattr(scan_module, "analyse", lambda *a, **k: pytest.fail("a kept entry was not used"))
+    again = _json(tmp_path / "c", str(corpus / "asi.md"), "--cache", str(cache))
+    assert again["policies"] == [p for p in first["policies"] if p["source"].endswith("asi.md")]
