@@ -170,6 +170,20 @@ def test_console_exit_statuses(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(Ended):
         cli.console()
     assert ended[-1] == 0
+    # a thread still running (a Dask client left open, say) gets the normal exit, which waits for it
+    import threading
+
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait)
+    worker.start()
+    try:
+        monkeypatch.setattr(cli, "main", lambda: sys.exit(3))
+        with pytest.raises(SystemExit) as normal:
+            cli.console()
+        assert normal.value.code == 3 and len(ended) == 5
+    finally:
+        release.set()
+        worker.join()
 
 
 def test_checklists_combine_gdpr_and_ccpa() -> None:
