@@ -147,6 +147,7 @@ its own token (it keeps "e.g." and "Inc." whole), so the rule-based sentencizer 
 there and an audit's evidence shows "... under Art." and "6(1)(a) GDPR ..." as two sentences."""
 
 
+_CITATION_IDS = numpy.asarray(sorted(get_string_id(w) for w in CITATION_ABBREVIATIONS), dtype="uint64")
 _OPENERS = numpy.asarray(sorted(get_string_id(c) for c in ("(", "[")), dtype="uint64")
 
 
@@ -199,17 +200,13 @@ class ArraySentencizer(Sentencizer):
     def _keep_citations(self, doc: Doc, orth: numpy.ndarray, starts: numpy.ndarray, marks: numpy.ndarray) -> None:
         """Unmark the starts that follow "<citation word>." directly (a handful per policy are
         looked at, among the few hundred starts)."""
-        ids = self.__dict__.get("_citation_ids")
-        if ids is None:
-            ids = self.__dict__["_citation_ids"] = numpy.asarray(
-                sorted(get_string_id(w) for w in CITATION_ABBREVIATIONS), dtype="uint64")
         starts = starts[starts >= 2]
         # the period just before the start, or before an opening bracket there ("Reg. (EU)")
         period = starts - 1 - numpy.isin(orth[starts - 1], _OPENERS).astype(starts.dtype)
         keep = (period >= 1) & (orth[period] == get_string_id("."))
         starts, period = starts[keep], period[keep]
         strings = doc.vocab.strings
-        cited = member_of(orth[period - 1], ids)
+        cited = member_of(orth[period - 1], _CITATION_IDS)
         for at, dot in zip(starts[cited].tolist(), period[cited].tolist()):
             if continues_citation(strings[orth[dot - 1]], strings[orth[dot + 1]]):
                 marks[at] = False
