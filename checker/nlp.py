@@ -140,22 +140,33 @@ class WordFlags:
 
 
 CITATION_ABBREVIATIONS = frozenset(
-    "Art Arts art arts Abs lit para paras Para Par par Sec Sect sec No Nos Nr Reg Ch Vol pp cf Cf".split())
+    "Art Arts art arts Abs lit Lit para paras Para Par par Sec Sect sec No Nos Nr Reg Ch Vol pp cf Cf".split())
 """Words that, written with a period, cite a provision: "Art. 6(1)(a)", "Art. 6 para. 1 lit. f",
 "Sec. 1798.100", "Regulation (EU) No. 2016/679", "cf. Art. 5". spaCy's tokenizer makes the period
 its own token (it keeps "e.g." and "Inc." whole), so the rule-based sentencizer ends a sentence
 there and an audit's evidence shows "... under Art." and "6(1)(a) GDPR ..." as two sentences."""
+RUNNING_ABBREVIATIONS = frozenset("etc et seq al approx incl esp resp viz vs sq".split())
+"""Abbreviations that end a sentence only before a capital: "cookies, pixels, etc. to measure ...",
+"§ 1546 et. seq.", "three sq. km" go on; "... and so on, etc. We also ..." ends."""
 
 
-_CITATION_IDS = numpy.asarray(sorted(get_string_id(w) for w in CITATION_ABBREVIATIONS), dtype="uint64")
+_ABBREVIATION_IDS = numpy.asarray(
+    sorted(get_string_id(w) for w in CITATION_ABBREVIATIONS | RUNNING_ABBREVIATIONS), dtype="uint64")
 _OPENERS = numpy.asarray(sorted(get_string_id(c) for c in ("(", "[")), dtype="uint64")
 
 
-def continues_citation(abbreviation: str, following: str) -> bool:
-    """Whether ``abbreviation`` + "." + ``following`` is a citation rather than a sentence end:
-    the period follows a citation word and the next token is a number or a parenthesis ("Art. 6",
-    "Reg. (EU)") or a single lower-case letter ("lit. f"); "cf." never ends a sentence."""
-    if abbreviation not in CITATION_ABBREVIATIONS or not following:
+def continues_after_period(abbreviation: str, following: str) -> bool:
+    """Whether ``abbreviation`` + "." + ``following`` goes on rather than ending a sentence.
+
+    After a citation word the next token must be a number or a bracket ("Art. 6", "Reg. (EU)") or
+    a single lower-case letter ("lit. f"); "cf." never ends a sentence; after a running
+    abbreviation (etc., et seq., approx.) the next token must start in lower case or with a digit.
+    """
+    if not following:
+        return False
+    if abbreviation in RUNNING_ABBREVIATIONS:
+        return following[0].islower() or following[0].isdigit()
+    if abbreviation not in CITATION_ABBREVIATIONS:
         return False
     if abbreviation in ("cf", "Cf"):
         return True
@@ -166,7 +177,8 @@ class ArraySentencizer(Sentencizer):
     """spaCy's rule-based sentencizer, same rule and punctuation, computed with numpy over the
     Doc's ORTH array and its words' punctuation flags (:class:`WordFlags`): the stock one builds a
     Token object per token, which cost a fifth of tokenising. One departure: no sentence starts
-    after the period of a legal citation (:func:`continues_citation`)."""
+    after the period of a legal citation or of "etc." and the like before a lower-case word
+    (:func:`continues_after_period`)."""
 
     def predict(self, docs: Iterable[Doc]) -> list[numpy.ndarray]:
         """The stock rule, vectorised: a sentence starts at every word (a token neither punctuation
@@ -198,7 +210,7 @@ class ArraySentencizer(Sentencizer):
         return guesses
 
     def _keep_citations(self, doc: Doc, orth: numpy.ndarray, starts: numpy.ndarray, marks: numpy.ndarray) -> None:
-        """Unmark the starts that follow "<citation word>." directly (a handful per policy are
+        """Unmark the starts that follow "<abbreviation>." directly (a handful per policy are
         looked at, among the few hundred starts)."""
         starts = starts[starts >= 2]
         # the period just before the start, or before an opening bracket there ("Reg. (EU)")
@@ -206,9 +218,9 @@ class ArraySentencizer(Sentencizer):
         keep = (period >= 1) & (orth[period] == get_string_id("."))
         starts, period = starts[keep], period[keep]
         strings = doc.vocab.strings
-        cited = member_of(orth[period - 1], _CITATION_IDS)
+        cited = member_of(orth[period - 1], _ABBREVIATION_IDS)
         for at, dot in zip(starts[cited].tolist(), period[cited].tolist()):
-            if continues_citation(strings[orth[dot - 1]], strings[orth[dot + 1]]):
+            if continues_after_period(strings[orth[dot - 1]], strings[orth[dot + 1]]):
                 marks[at] = False
 
     def set_annotations(self, docs: Iterable[Doc], batch_tag_ids: list[numpy.ndarray]) -> None:

@@ -1,5 +1,5 @@
 """The array sentencizer puts sentence starts exactly where spaCy's rule-based one does, except after the
-period of a legal citation ("Art. 6(1)(a)")."""
+period of a legal citation ("Art. 6(1)(a)") or of "etc." and the like before a lower-case word."""
 
 from __future__ import annotations
 
@@ -92,20 +92,23 @@ def test_text_of_nothing_but_whitespace_has_no_sentences_and_no_matches(compiled
     assert {v.status.value for v in result.verdicts} == {"missing"}
 
 
-def test_a_legal_citation_does_not_end_a_sentence() -> None:
+def test_a_legal_citation_or_etc_does_not_end_a_sentence() -> None:
     """Evidence must show the whole sentence an auditor reads, citation included; a period after
-    an ordinary word, or before a capitalised word, still ends one."""
+    an ordinary word, or after "etc." before a capitalised word, still ends one."""
     from checker.nlp import parse_texts
 
     whole = ["The legal basis is Art. 6(1)(a) GDPR.",
              "Processing is based on Art. 6 para. 1 lit. f GDPR, cf. Art. 5 and Sec. 1798.100 of the CCPA.",
              "We rely on Arts. 44-49 and Regulation (EU) No. 2016/679 (see Reg. (EU) 2016/679, Art. [3]).",
-             "This lies in Art. 6 Par. 1 lit. a GDPR and art. 9 sec. 2 of the law."]
+             "This lies in Art. 6 Par. 1 lit. a GDPR and art. 9 sec. 2 of the law.",
+             "We use cookies, pixels, etc. to measure visits for approx. 30 days.",
+             "This is defined in Penal Code § 1546 et. seq. of the state, within three sq. km of you."]
     for text in whole:
         assert [s.text for s in next(parse_texts([text + " We keep data."])).sentences] == [text, "We keep data."]
     split = {"We support modern art. We collect data.": ["We support modern art.", "We collect data."],
              "Do we sell data? No. We do not.": ["Do we sell data?", "No.", "We do not."],
              "This is set out in Art. Five rules apply.": ["This is set out in Art.", "Five rules apply."],
-             "Read Art. 6": ["Read Art. 6"], "Read Art.": ["Read Art."]}
+             "Read Art. 6": ["Read Art. 6"], "Read Art.": ["Read Art."],
+             "We use cookies, pixels, etc. We also keep logs.": ["We use cookies, pixels, etc.", "We also keep logs."]}
     for text, sentences in split.items():
         assert [s.text for s in next(parse_texts([text])).sentences] == sentences
