@@ -35,10 +35,10 @@ KINDS = ("policy", "skipped", "error", "checklists")
 the validated checklists of a run (:mod:`checker.checklist_snapshot`)."""
 
 
-MARK_USED_AFTER = 86_400.0
+DAY = 86_400.0
+MARK_USED_AFTER = DAY
 """Seconds after which an entry read again is marked as used (its modification time set to now):
 at most one metadata write per entry a day, enough for :meth:`ResultCache.prune` to count days."""
-DAY = 86_400.0
 _ENTRY = re.compile(r"^[0-9a-f]{64}\.json$")
 _TEMPORARY = re.compile(r"^\..*\.tmp$")
 
@@ -136,9 +136,13 @@ class ResultCache:
         except OSError:
             return Pruned(0, 0, 0, 0)
         for folder in folders:
-            for entry in os.scandir(folder.path):
+            try:
+                entries = list(os.scandir(folder.path))
+            except OSError:  # removed meanwhile
+                continue
+            for entry in entries:
                 try:
-                    ours = _ENTRY.match(entry.name) and entry.name.startswith(folder.name)
+                    ours = _ENTRY.match(entry.name) and self._path(entry.name[:-5]).parent.name == folder.name
                     if ours and entry.is_file(follow_symlinks=False):
                         stat = entry.stat(follow_symlinks=False)
                         if stat.st_mtime < cutoff:

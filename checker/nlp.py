@@ -153,6 +153,7 @@ RUNNING_ABBREVIATIONS = frozenset("etc et seq al approx incl esp resp viz vs sq"
 _ABBREVIATION_IDS = numpy.asarray(
     sorted(get_string_id(w) for w in CITATION_ABBREVIATIONS | RUNNING_ABBREVIATIONS), dtype="uint64")
 _OPENERS = numpy.asarray(sorted(get_string_id(c) for c in ("(", "[")), dtype="uint64")
+_PERIOD = get_string_id(".")
 
 
 def continues_after_period(abbreviation: str, following: str) -> bool:
@@ -214,8 +215,8 @@ class ArraySentencizer(Sentencizer):
         looked at, among the few hundred starts)."""
         starts = starts[starts >= 2]
         # the period just before the start, or before an opening bracket there ("Reg. (EU)")
-        period = starts - 1 - numpy.isin(orth[starts - 1], _OPENERS).astype(starts.dtype)
-        keep = (period >= 1) & (orth[period] == get_string_id("."))
+        period = starts - 1 - member_of(orth[starts - 1], _OPENERS).astype(starts.dtype)
+        keep = (period >= 1) & (orth[period] == _PERIOD)
         starts, period = starts[keep], period[keep]
         strings = doc.vocab.strings
         cited = member_of(orth[period - 1], _ABBREVIATION_IDS)

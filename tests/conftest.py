@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Callable
 
@@ -43,3 +44,14 @@ def status_of(analyse_text: Callable[..., PolicyResult]) -> Callable[[str, str],
         return next(v.status.value for v in result.verdicts if v.requirement == requirement)
 
     return run
+
+
+def cache_entries(cache: Path, kind: str = "") -> list[Path]:
+    """A result cache's entries of ``kind`` (default: the policies' outcomes, not the checklists),
+    read off each entry's header; files gapcheck did not write are left out."""
+    def kind_of(entry: Path) -> str:
+        header = json.loads(entry.read_text(encoding="utf-8").split("\n", 1)[0])
+        return str(header.get("kind", "")) if "key" in header else ""
+
+    kinds = {entry: kind_of(entry) for entry in cache.rglob("*.json")}
+    return sorted(e for e, k in kinds.items() if (k == kind if kind else k not in ("", "checklists")))

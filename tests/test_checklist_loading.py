@@ -10,6 +10,8 @@ from click.testing import CliRunner
 from checker.checklist import ChecklistError, bundled_names, load_checklists
 from checker.cli import EXIT_USAGE, main
 
+from .conftest import cache_entries
+
 STABLE_IDS = ("controller_identity contact_point dpo_contact purposes legal_basis recipients cross_border_transfer "
               "retention right_access right_rectification right_erasure right_restriction right_objection "
               "right_portability withdraw_consent complaint_authority automated_decisions children cookies security "
@@ -114,13 +116,6 @@ def test_vocabulary_anchors_share_word_lists(tmp_path: Path) -> None:
         load_checklists([str(path)])
 
 
-def _snapshots(cache: Path) -> list[Path]:
-    import json
-
-    return [p for p in cache.rglob("*.json")
-            if json.loads(p.read_text(encoding="utf-8").split("\n", 1)[0])["kind"] == "checklists"]
-
-
 def test_a_cached_run_reuses_the_validated_checklists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The snapshot in the cache rebuilds exactly the records the YAML gives, for every bundled
     checklist, and a rerun with unchanged files parses no YAML."""
@@ -128,7 +123,7 @@ def test_a_cached_run_reuses_the_validated_checklists(tmp_path: Path, monkeypatc
 
     cache = str(tmp_path / "cache")
     parsed = load_checklists(bundled_names(), compile=False, cache_dir=cache)
-    assert len(_snapshots(tmp_path / "cache")) == 1
+    assert len(cache_entries(tmp_path / "cache", "checklists")) == 1
 
     def no_parsing(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("a checklist was parsed again")
@@ -148,12 +143,12 @@ def test_a_changed_or_damaged_checklist_snapshot_is_not_used(tmp_path: Path) -> 
     # the file changes: a new key, so the new text is parsed (and a second snapshot stored)
     Path(path).write_text(Path(path).read_text().replace("title: Retention", "title: Storage period"))
     assert load_checklists([path], compile=False, cache_dir=str(cache)).requirements[0].title == "Storage period"
-    assert len(_snapshots(cache)) == 2
+    assert len(cache_entries(cache, "checklists")) == 2
     # an edited snapshot (valid JSON, wrong checksum) is ignored, parsed again and rewritten
-    for snapshot in _snapshots(cache):
+    for snapshot in cache_entries(cache, "checklists"):
         snapshot.write_text(snapshot.read_text(encoding="utf-8").replace("Storage period", "Forged"), encoding="utf-8")
     assert load_checklists([path], compile=False, cache_dir=str(cache)).requirements[0].title == "Storage period"
-    assert "Forged" not in "".join(p.read_text(encoding="utf-8") for p in _snapshots(cache))
+    assert "Forged" not in "".join(p.read_text(encoding="utf-8") for p in cache_entries(cache, "checklists"))
 
 
 def test_a_broken_checklist_fails_the_same_with_a_cache(tmp_path: Path) -> None:
@@ -161,4 +156,4 @@ def test_a_broken_checklist_fails_the_same_with_a_cache(tmp_path: Path) -> None:
     for _ in range(2):
         with pytest.raises(ChecklistError, match="mine.yaml:6: requirement 'retention': severity must be one of"):
             load_checklists([path], compile=False, cache_dir=str(tmp_path / "cache"))
-    assert not (tmp_path / "cache").exists() or not _snapshots(tmp_path / "cache")
+    assert not (tmp_path / "cache").exists() or not cache_entries(tmp_path / "cache", "checklists")

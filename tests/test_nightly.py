@@ -17,7 +17,7 @@ from checker.cli import main
 from checker.report.ci_formats import sarif_log
 from checker.scan import scan
 
-from .conftest import SEEDS
+from .conftest import SEEDS, cache_entries
 
 PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
 
@@ -52,23 +52,13 @@ def test_parallel_run_equals_serial_run(corpus: Path, tmp_path: Path, monkeypatc
     assert len(data["policies"]) == 10 and len(data["errors"]) == 1 and len(data["skipped"]) == 1
 
 
-def _entries(cache: Path, kind: str = "") -> list[Path]:
-    """The cache's entries of ``kind`` (default: the policies' outcomes, not the checklists)."""
-    def kind_of(entry: Path) -> str:  # "" for a file gapcheck did not write
-        header = json.loads(entry.read_text(encoding="utf-8").split("\n", 1)[0])
-        return str(header.get("kind", "")) if "key" in header else ""
-
-    kinds = {entry: kind_of(entry) for entry in cache.rglob("*.json")}
-    return sorted(e for e, k in kinds.items() if (k == kind if kind else k not in ("", "checklists")))
-
-
 def test_cache_reuses_unchanged_policies_and_distrusts_damaged_entries(corpus: Path, tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "cache"
     first = _json(tmp_path / "a", str(corpus), "--cache", str(cache), "--jobs", "1")
-    entries = _entries(cache)
+    entries = cache_entries(cache)
     # ten policies, one language skip and one empty file: the same bytes always give the same problem
-    assert len(entries) == 12 and len(_entries(cache, "checklists")) == 1
+    assert len(entries) == 12 and len(cache_entries(cache, "checklists")) == 1
     calls = []
 
     def counting_analyse(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -94,7 +84,7 @@ def test_cache_key_changes_with_the_checklists(corpus: Path, tmp_path: Path) -> 
     data = _json(tmp_path / "b", str(corpus / "asi.md"), "--cache", str(cache), "--checklist", "gdpr",
                  "--checklist", "ccpa")
     assert any(r["id"].startswith("ccpa_") for r in data["policies"][0]["requirements"])
-    assert len(_entries(cache)) == 2 and len(_entries(cache, "checklists")) == 2
+    assert len(cache_entries(cache)) == 2 and len(cache_entries(cache, "checklists")) == 2
 
 
 def test_jsonl_streams_and_rebuilds_the_same_reports(corpus: Path, tmp_path: Path) -> None:
@@ -201,7 +191,7 @@ def test_an_edited_cache_entry_is_not_trusted(corpus: Path, tmp_path: Path) -> N
     first = _json(tmp_path / "a", str(corpus / "asi.md"), "--cache", str(cache))
     plain = CliRunner().invoke(main, ["scan", str(corpus / "asi.md"), "--format", "json", "--out", str(tmp_path / "p")])
     first_summary = next(line for line in plain.output.splitlines() if "gaps:" in line)
-    entry, = _entries(cache)
+    entry, = cache_entries(cache)
     header, summary, data = entry.read_text(encoding="utf-8").split("\n", 2)
     # valid JSON, the right key, a plausible result or summary: only the checksum shows it is not
     # gapcheck's (a rerun reads the summary instead of the result, so both must be covered)
@@ -360,15 +350,15 @@ def test_prune_cache_removes_what_no_run_used_and_nothing_else(corpus: Path, tmp
 
     cache = tmp_path / "cache"
     first = _json(tmp_path / "a", str(corpus), "--cache", str(cache), "--jobs", "1")
-    entries = _entries(cache) + _entries(cache, "checklists")
+    entries = cache_entries(cache) + cache_entries(cache, "checklists")
     long_ago = time.time() - 40 * 86_400
     for entry in entries:
         os.utime(entry, (long_ago, long_ago))
     # a night later only one policy is scanned again: its entry and the checklists count as used
     _json(tmp_path / "b", str(corpus / "asi.md"), "--cache", str(cache))
     used = {e for e in entries if e.stat().st_mtime > long_ago + 86_400}
-    assert len(used) == 2 and _entries(cache, "checklists")[0] in used
-    folder = _entries(cache)[0].parent
+    assert len(used) == 2 and cache_entries(cache, "checklists")[0] in used
+    folder = cache_entries(cache)[0].parent
     strangers = [cache / "notes.json", folder / "readme.json", folder / ("0" * 64 + ".json")]
     for stranger in strangers:
         stranger.write_text("{}", encoding="utf-8")
@@ -381,7 +371,7 @@ def test_prune_cache_removes_what_no_run_used_and_nothing_else(corpus: Path, tmp
     assert result.exit_code == 0, result.output
     assert f"removed {len(entries) - 2} cache entries unused for 30+ days" in result.output and "kept 2" in result.output
     assert "removed 1 leftover temporary file" in result.output
-    assert set(_entries(cache) + _entries(cache, "checklists")) == used
+    assert set(cache_entries(cache) + cache_entries(cache, "checklists")) == used
     assert all(s.exists() for s in strangers) and fresh.exists() and not stale.exists()
     # what was kept still answers: the policy is not analysed again
     import checker.scan as scan_module
