@@ -17,6 +17,8 @@ from typing import Any, Iterable, Iterator, Sequence
 
 import catalogue
 import numpy
+
+from . import spacy_import  # noqa: F401, I001 - before any spaCy import: spaCy without its command line
 import spacy
 from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, LOWER, ORTH, SENT_START
 from spacy.language import Language

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Protocol, Sequence
 
 import numpy
+
+from . import spacy_import  # noqa: F401, I001 - before any spaCy import: spaCy without its command line
 from spacy import attrs
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
