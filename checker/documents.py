@@ -169,7 +169,7 @@ def _guess_decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def read_file_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, source: str | None = None) -> bytes:
+def read_file_bytes(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, source: str | None = None) -> bytes:
     """The bytes of one policy file, or :class:`InputProblem` (too big, unreadable, gone)."""
     source = source or str(path)
     try:
@@ -188,9 +188,9 @@ def read_file_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, source: str 
         raise InputProblem(f"{source}: cannot read ({exc.strerror or exc})") from None
 
 
-def kind_of(path: Path) -> str:
+def kind_of(path: str | Path) -> str:
     """The loader for a file name: by suffix, plain text for anything else named directly."""
-    return SUFFIXES.get(path.suffix.lower(), "text")
+    return SUFFIXES.get(os.path.splitext(path)[1].lower(), "text")
 
 
 def read_policy(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, display: str | None = None) -> Document:

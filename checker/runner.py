@@ -21,7 +21,6 @@ from contextlib import contextmanager
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from .cache import ResultCache, cache_key, data_of
@@ -137,7 +136,7 @@ def _read(task: Task, settings: Settings) -> tuple[bytes, str]:
             raise InputProblem(f"{task.source}: more than the {settings.max_bytes:,}-byte limit (--max-bytes)")
         return task.data, sniff_kind(task.data)
     assert task.path is not None
-    return read_file_bytes(Path(task.path), settings.max_bytes, task.source), kind_of(Path(task.path))
+    return read_file_bytes(task.path, settings.max_bytes, task.source), kind_of(task.path)
 
 
 def _from_cache(cache: ResultCache, key: str, source: str) -> Outcome | None:

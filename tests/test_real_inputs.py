@@ -255,7 +255,7 @@ def test_an_unforeseen_failure_costs_one_policy_not_the_batch(tmp_path: Path, co
     real_read = runner_module.read_file_bytes
 
     def broken_reader(path, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if path.name == "asustor.md":
+        if Path(path).name == "asustor.md":
             raise MemoryError("out of memory in a parser")
         return real_read(path, *args, **kwargs)
 
