@@ -86,8 +86,8 @@ cheap to read, so it is read at every poll."""
 
 def cli(args: list[str]) -> tuple[float, float, float | None]:
     """Wall seconds, peak RSS (MB) of the largest process, and peak memory of the whole process
-    tree (parent + workers, PSS, at 0.2 s and then every second) of one CLI run, read from /proc; where /proc
-    is missing, the largest RSS of any child so far (getrusage) and no tree figure."""
+    tree (parent + workers, PSS, read at 0.2 s and then every second) of one CLI run, from /proc;
+    where /proc is missing, the largest RSS of any child so far (getrusage) and no tree figure."""
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "checker", "scan", *args], cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -146,7 +146,8 @@ class ResultCache:
                 continue
             for entry in entries:
                 try:
-                    ours = _ENTRY.match(entry.name) and os.path.basename(os.path.dirname(self._path(entry.name[:-5]))) == folder.name
+                    home = os.path.basename(os.path.dirname(self._path(entry.name[:-5])))  # where it belongs
+                    ours = _ENTRY.match(entry.name) and home == folder.name
                     if ours and entry.is_file(follow_symlinks=False):
                         stat = entry.stat(follow_symlinks=False)
                         if stat.st_mtime < cutoff:

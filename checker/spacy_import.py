@@ -19,9 +19,6 @@ import sys
 import types
 from typing import Any
 
-_STAND_INS = ("spacy.cli", "spacy.cli.info")
-
-
 def info(*args: Any, **kwargs: Any) -> Any:
     """``spacy.info``, importing spaCy's command line only when called."""
     from spacy.cli.info import info as real_info
