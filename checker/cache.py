@@ -63,13 +63,12 @@ class ResultCache:
     """Policy outcomes (a result, a language skip or an input problem) stored under a content key."""
 
     def __init__(self, folder: str | Path) -> None:
-        self.folder = Path(folder)
         self._root = os.fspath(folder)
 
     def _path(self, key: str) -> str:
         # a string, not a Path: a cached rerun builds one per policy, and pathlib's parsing was a
         # tenth of its time
-        return os.path.join(self._root, key[:2], key + ".json")
+        return os.path.join(self._root, _fan_out(key), key + ".json")
 
     def get(self, key: str) -> dict[str, Any] | None:
         """The stored record for ``key``, or None when absent or not trustworthy: ``kind``,
@@ -136,7 +135,7 @@ class ResultCache:
         cutoff = now - unused_days * DAY
         removed = freed = kept = temporary = 0
         try:
-            folders = [f for f in os.scandir(self.folder) if f.is_dir(follow_symlinks=False) and len(f.name) == 2]
+            folders = [f for f in os.scandir(self._root) if f.is_dir(follow_symlinks=False) and len(f.name) == 2]
         except OSError:
             return Pruned(0, 0, 0, 0)
         for folder in folders:
@@ -146,8 +145,7 @@ class ResultCache:
                 continue
             for entry in entries:
                 try:
-                    home = os.path.basename(os.path.dirname(self._path(entry.name[:-5])))  # where it belongs
-                    ours = _ENTRY.match(entry.name) and home == folder.name
+                    ours = _ENTRY.match(entry.name) and _fan_out(entry.name) == folder.name
                     if ours and entry.is_file(follow_symlinks=False):
                         stat = entry.stat(follow_symlinks=False)
                         if stat.st_mtime < cutoff:
@@ -167,7 +165,12 @@ class ResultCache:
         return Pruned(removed, freed, kept, temporary)
 
 
-def _mark_used(path: Path) -> None:
+def _fan_out(key: str) -> str:
+    """The folder an entry (named by its key) lives in: a million entries do not share one."""
+    return key[:2]
+
+
+def _mark_used(path: str) -> None:
     try:
         os.utime(path)
     except OSError:  # a read-only cache still serves
