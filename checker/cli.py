@@ -19,7 +19,8 @@ from typing import Any
 import click
 
 from . import __version__
-from .checklist import DEFAULT_CHECKLISTS, ChecklistError, bundled_names, load_checklists, parse_checklist, resolve
+from .checklist import (DEFAULT_CHECKLISTS, ChecklistError, CompiledChecklists, bundled_names, load_checklists,
+                        parse_checklist, resolve)
 from .documents import DEFAULT_MAX_BYTES
 from .models import SEVERITIES, ModelUnavailable, Report
 from .report import FORMATS, atomic_write, write_reports
@@ -28,7 +29,7 @@ from .requirement_detectors import REQUIREMENT_DETECTORS
 from .diff import Baseline, diff_files, format_diff
 from .models import PolicyResult, Skipped
 from .report.json_load import ReportFormatError, iter_report_policies, load_report_dict, report_from_dict
-from .runner import EXECUTORS, Settings, default_jobs, run
+from .runner import EXECUTORS, PARALLEL_MIN_TASKS, Settings, default_jobs, run
 from .compare import compare
 from .scan import build_report, scan, tasks_for
 from .stream import JsonlSink, RunTally, light_result, progress_over
@@ -41,6 +42,13 @@ EXIT_USAGE = 2
 def _fail(message: str) -> None:
     click.echo(f"gapcheck: error: {message}", err=True)
     sys.exit(EXIT_USAGE)
+
+
+def _compile(compiled: CompiledChecklists) -> None:
+    try:
+        compiled.patterns  # noqa: B018 - compiles them
+    except (ChecklistError, ModelUnavailable) as exc:
+        _fail(str(exc))
 
 
 def _load(checklists: tuple[str, ...], model: str, compile: bool = True,  # type: ignore[no-untyped-def]
@@ -154,9 +162,14 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
         except ReportFormatError as exc:
             _fail(str(exc))
     # with a cache, compiling the patterns (and importing spaCy) waits for the first policy the
-    # cache does not answer: an unchanged corpus is reported without either
-    compiled = _load(checklists, model, compile=cache_dir is None or executor == "dask", cache_dir=cache_dir)
+    # cache does not answer: an unchanged corpus is reported without either; a parallel run
+    # compiles there too, while a child reads the next policies (checker.head_start)
+    jobs = jobs or default_jobs()
+    late = executor == "local" and (cache_dir is not None or jobs > 1)
+    compiled = _load(checklists, model, compile=not late, cache_dir=cache_dir)
     tasks, errors = tasks_for(paths, max_bytes=max_bytes)
+    if late and cache_dir is None and len(tasks) < PARALLEL_MIN_TASKS:
+        _compile(compiled)  # a serial run after all: a broken pattern is reported before anything else
     stream = "jsonl" in chosen
     # every result is kept when a format needs them, or a diff cannot re-read them from a JSONL file
     keep_full = any(f != "jsonl" for f in chosen) or (old is not None and (not stream or out == "-"))
@@ -165,7 +178,7 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
     results: list[PolicyResult] = []  # every result, when a format needs them all
     tally = None if keep_full else RunTally(compiled.requirement_table)  # else only counts
     skipped: list[Skipped] = []
-    outcomes = run(tasks, settings, compiled, jobs=jobs or default_jobs(), executor=executor, scheduler=scheduler)
+    outcomes = run(tasks, settings, compiled, jobs=jobs, executor=executor, scheduler=scheduler)
     show = progress if progress is not None else (not quiet and sys.stderr.isatty())
     try:
         with progress_over(outcomes, len(tasks), show) as bar:
@@ -290,7 +303,12 @@ def explain_command(requirement: str, checklists: tuple[str, ...]) -> None:
 def eval_command(paths: tuple[str, ...], gold: str | None, reviews: tuple[str, ...], presence: bool, as_json: bool,
                  details: bool, checklists: tuple[str, ...], model: str) -> None:
     """Score a scan of PATHS (or a JSON report) against gold labels, or score marked review sheets."""
-    from .evaluate import GoldError, evaluate, format_table, load_gold  # here: a scan never needs them
+    from .evaluate import (  # here: a scan never needs them
+        GoldError,
+        evaluate,
+        format_table,
+        load_gold,
+    )
     from .review import ReviewError, format_scores, read_sheet, score
 
     if reviews:

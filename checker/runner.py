@@ -7,7 +7,10 @@ dozen tasks per worker are in flight, so a million-file run holds that many resu
 
 With a cache, this process answers what the cache knows before any worker is involved. Workers
 compile the checklists once (a process-wide cache keyed by the checklist files and the model); a
-forked pool inherits the parent's compiled set and compiles nothing.
+forked pool inherits the parent's compiled set and compiles nothing. A policy's work comes in two
+halves, :func:`prepare` (reading, parsing, language: no spaCy) and :func:`finish` (spaCy and the
+checks), so that while this process starts spaCy for a parallel run, a child can prepare the next
+policies on the cores that would otherwise wait (:mod:`checker.head_start`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import gc
 import hashlib
 import json
 import os
+import pickle
 from collections import deque
 from contextlib import contextmanager
 from concurrent.futures import Future
@@ -26,10 +30,12 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from .cache import ResultCache, cache_key, data_of
 from .checklist import CompiledChecklists, load_checklists
 from .documents import InputProblem, kind_of, load_bytes, read_file_bytes, sniff_kind
-from .models import InputError, PolicyResult, Skipped
+from .models import Document, InputError, PolicyResult, Skipped
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
+
+    from .head_start import Record
 
 UNDETERMINED = ("und", "zxx")
 """Language codes for 'no language' (too little text, or not words at all)."""
@@ -203,22 +209,32 @@ def lookup(task: Task, settings: Settings, digest: str) -> Outcome | _Bytes | No
         return _failed(task.source, exc)
 
 
-def process(task: Task, settings: Settings, compiled: CompiledChecklists | None = None,
-            read: _Bytes | None = None) -> Outcome:
-    """Scan one policy (``read``: its bytes, already looked up in the cache and missed); never
-    raises (an unforeseen failure becomes this policy's error)."""
+@dataclass(frozen=True)
+class Prepared:
+    """A policy read, parsed into blocks and found to be English: everything before spaCy.
+
+    What :func:`prepare` hands to :func:`finish`; small enough to pickle (a document's text and
+    blocks), so the two halves can run in different processes (:mod:`checker.head_start`).
+    """
+
+    source: str
+    key: str
+    """The cache key ("" without a cache)."""
+    document: Document
+
+
+def prepare(task: Task, settings: Settings, digest: str, read: _Bytes | None = None) -> Outcome | Prepared:
+    """The part of scanning a policy that needs no spaCy: read it (unless ``read`` already did),
+    ask the cache, parse it into blocks and detect its language. An outcome when that settles it
+    (a cached result, a language skip, an error), else what :func:`finish` needs. Never raises."""
     from .language import detect_language
-    from .nlp import parse_document
-    from .report.json_report import policy_to_dict
-    from .scan import analyse
 
     source = task.source
     cache = ResultCache(settings.cache_dir) if settings.cache_dir else None
     key = ""
     try:
-        compiled = compiled or compiled_for(settings.checklist_sources, settings.model, cache_dir=settings.cache_dir)
         if read is None:
-            read = _read_keyed(task, settings, compiled.digest)
+            read = _read_keyed(task, settings, digest)
             if cache:
                 known = _from_cache(cache, read.key, source)
                 if known is not None:
@@ -231,7 +247,22 @@ def process(task: Task, settings: Settings, compiled: CompiledChecklists | None 
             if cache:
                 cache.put(key, "skipped", {"language": language})
             return Outcome(source, skipped=_skip(source, language))
-        result = analyse(parse_document(document, compiled.model), compiled)
+        return Prepared(source, key, document)
+    except Exception as exc:  # noqa: BLE001 - one unforeseen failure must not stop a nightly batch
+        return _failed_here(source, key, cache, exc)
+
+
+def finish(prepared: Prepared, settings: Settings, compiled: CompiledChecklists) -> Outcome:
+    """The rest of scanning a policy: spaCy, the checks, the cache entry and the JSON line.
+    Never raises (an unforeseen failure becomes this policy's error)."""
+    from .nlp import parse_document
+    from .report.json_report import policy_to_dict
+    from .scan import analyse
+
+    source, key = prepared.source, prepared.key
+    cache = ResultCache(settings.cache_dir) if settings.cache_dir else None
+    try:
+        result = analyse(parse_document(prepared.document, compiled.model), compiled)
         if not cache and not settings.stream:
             return Outcome(source, analysed=result)
         record = policy_to_dict(result, compiled.requirement_table)
@@ -245,18 +276,45 @@ def process(task: Task, settings: Settings, compiled: CompiledChecklists | None 
 
             return Outcome(source, line=text, light=lighten(result))
         return Outcome(source, analysed=result)
-    except InputProblem as exc:
-        # the same bytes give the same problem (empty, not text, a broken PDF): remember it too
+    except Exception as exc:  # noqa: BLE001 - one unforeseen failure must not stop a nightly batch
+        return _failed_here(source, key, cache, exc)
+
+
+def _failed_here(source: str, key: str, cache: ResultCache | None, exc: Exception) -> Outcome:
+    """This policy's error; a problem with the file itself is remembered in the cache too (the
+    same bytes give the same problem: empty, not text, a broken PDF)."""
+    if isinstance(exc, InputProblem):
         message = str(exc)
         if cache and key and message.startswith(f"{source}: "):
             cache.put(key, "error", {"problem": message[len(source) + 2:]})
-        return _failed(source, exc)
+    return _failed(source, exc)
+
+
+def process(task: Task, settings: Settings, compiled: CompiledChecklists | None = None,
+            read: _Bytes | None = None) -> Outcome:
+    """Scan one policy (``read``: its bytes, already looked up in the cache and missed); never
+    raises (an unforeseen failure becomes this policy's error)."""
+    try:
+        compiled = compiled or compiled_for(settings.checklist_sources, settings.model, cache_dir=settings.cache_dir)
     except Exception as exc:  # noqa: BLE001 - one unforeseen failure must not stop a nightly batch
-        return _failed(source, exc)
+        return _failed(task.source, exc)
+    step = prepare(task, settings, compiled.digest, read)
+    return step if isinstance(step, Outcome) else finish(step, settings, compiled)
 
 
 def _process_in_worker(task: Task, settings: Settings) -> Outcome:
     return process(task, settings)
+
+
+def _finish_in_worker(task: Task, prepared: bytes, settings: Settings) -> Outcome:
+    """Finish a policy the head start prepared (``prepared``: a pickled :class:`Prepared`, passed
+    on as bytes so this process unpickles it once and the parent not at all)."""
+    try:
+        compiled = compiled_for(settings.checklist_sources, settings.model, cache_dir=settings.cache_dir)
+        step = pickle.loads(prepared)
+    except Exception as exc:  # noqa: BLE001 - one unforeseen failure must not stop a nightly batch
+        return _failed(task.source, exc)
+    return finish(step, settings, compiled)
 
 
 def _windows(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
@@ -327,15 +385,19 @@ def _run_local(tasks: list[Task], settings: Settings, compiled: CompiledChecklis
     # head finishes; workers never wait for the parent to collect a whole window.
     workers = _WorkerPool(jobs, settings)
     pending: deque[tuple[Task, Outcome | Future[Outcome]]] = deque()
+    ahead: dict[int, Record] = {}  # policies the head start finished, by task number
     try:
-        for task in tasks:
+        for number, task in enumerate(tasks):
+            record = ahead.pop(number, None)
+            if record is not None:
+                pending.append((task, workers.take(task, record)))
+                continue
             known = lookup(task, settings, compiled.digest)
             if isinstance(known, Outcome):
                 pending.append((task, known))
             else:
                 if not workers.started:
-                    compiled.patterns  # noqa: B018 - compile here, before forking, so workers inherit it
-                    remember(compiled)
+                    ahead = _start_up(compiled, tasks, number + 1, settings)
                 pending.append((task, workers.submit(task)))
             while pending and (len(pending) > jobs * IN_FLIGHT_PER_JOB or _ready(pending[0][1])):
                 yield workers.collect(pending)
@@ -343,6 +405,23 @@ def _run_local(tasks: list[Task], settings: Settings, compiled: CompiledChecklis
             yield workers.collect(pending)
     finally:
         workers.shutdown()
+
+
+def _start_up(compiled: CompiledChecklists, tasks: list[Task], first: int, settings: Settings) -> dict[int, Record]:
+    """Compile the checklists (importing spaCy) before the pool forks, so the workers inherit
+    them; when that start-up is still to come, a child prepares the policies from ``first`` on
+    meanwhile (:mod:`checker.head_start`). Returns what it finished, by task number."""
+    from .head_start import HeadStart
+
+    head = None if compiled.compiled else HeadStart.begin(tasks[first:], settings, compiled.digest)
+    try:
+        compiled.patterns  # noqa: B018 - compile here, before forking, so workers inherit it
+    except BaseException:
+        if head is not None:
+            head.cancel()
+        raise
+    remember(compiled)
+    return {} if head is None else dict(enumerate(head.collect(), start=first))
 
 
 IN_FLIGHT_PER_JOB = 32
@@ -375,19 +454,32 @@ class _WorkerPool:
         return self._pool is not None
 
     def submit(self, task: Task) -> Future[Outcome]:
+        return self._started().submit(_process_in_worker, task, self.settings)
+
+    def take(self, task: Task, record: Record) -> Outcome | Future[Outcome]:
+        """A policy the head start finished: its outcome, or a worker finishing its preparation."""
+        from .head_start import OUTCOME
+
+        if record.tag == OUTCOME:
+            return pickle.loads(record.data)  # type: ignore[no-any-return]
+        return self._started().submit(_finish_in_worker, task, record.data, self.settings)
+
+    def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:
             # imported here: multiprocessing is a tenth of a cached rerun's start-up, which never
             # starts a pool
             from concurrent.futures import ProcessPoolExecutor
 
             self._pool = ProcessPoolExecutor(max_workers=self.jobs)
-        return self._pool.submit(_process_in_worker, task, self.settings)
+        return self._pool
 
     def collect(self, pending: deque[tuple[Task, Outcome | Future[Outcome]]]) -> Outcome:
         """The outcome of the oldest pending task (waiting for it if it is still running)."""
         task, item = pending[0]
         if isinstance(item, Future):
-            from concurrent.futures.process import BrokenProcessPool  # loaded with the pool
+            from concurrent.futures.process import (
+                BrokenProcessPool,  # loaded with the pool
+            )
 
             try:
                 item = item.result()
