@@ -34,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -85,32 +86,38 @@ cheap to read, so it is read at every poll."""
 
 
 def cli(args: list[str]) -> tuple[float, float, float | None]:
-    """Wall seconds, peak RSS (MB) of the largest process, and peak memory of the whole process
-    tree (parent + workers, PSS, read at 0.2 s and then every second) of one CLI run, from /proc;
-    where /proc is missing, the largest RSS of any child so far (getrusage) and no tree figure."""
+    """Wall seconds, peak RSS (MB) of the largest process (the kernel's figure for the run and the
+    workers it reaped, and /proc's at every poll), and peak memory of the whole process tree
+    (parent + workers, PSS, read at 0.2 s and then every second; none when the run ended sooner
+    or /proc is missing) of one CLI run."""
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "checker", "scan", *args], cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     sampled = Path("/proc/self/smaps_rollup").exists()
     largest, tree_peak = 0.0, 0.0
     polls = 0
-    while process.poll() is None:
+    # reaped by a thread of ours rather than by Popen, for the run's own resource usage: its peak
+    # RSS or that of the largest worker it reaped, however short the run (a 0.16 s rerun ended
+    # before the first poll); and the thread wakes the poll loop the moment the scan ends
+    ended = threading.Event()
+    reaped: list[tuple[int, int, resource.struct_rusage]] = []
+    reaper = threading.Thread(target=lambda: (reaped.append(os.wait4(process.pid, 0)), ended.set()))
+    reaper.start()
+    while not ended.wait(0 if polls == 0 else 0.2):
         if sampled:
             pids = _tree(process.pid)
             largest = max([largest] + [_status_mb(p, "VmHWM") for p in pids])
             if polls % PSS_EVERY == 1:
                 tree_peak = max(tree_peak, sum(_status_mb(p, "Pss") for p in pids))
-            polls += 1
-        try:  # returns as soon as the scan ends (a plain sleep added up to 0.2 s to every run)
-            process.wait(timeout=0.2)
-        except subprocess.TimeoutExpired:
-            pass
+        polls += 1
+    reaper.join()
+    _, status, usage = reaped[0]
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"scan failed with exit code {process.returncode}")
-    seconds = time.perf_counter() - start
-    if not sampled:
-        largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return seconds, largest, tree_peak if sampled else None
+    largest = max(largest, usage.ru_maxrss / 1024)
+    return seconds, largest, tree_peak if sampled and tree_peak else None
 
 
 _SERIAL_SCAN = """
