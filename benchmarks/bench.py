@@ -77,46 +77,49 @@ def _status_mb(pid: int, field: str) -> float:
     return 0.0
 
 
-PSS_EVERY = 5
-"""Polls (0.2 s apart) between two readings of the process tree's PSS. Reading smaps_rollup walks
-every page table of a process: 5.5 ms of kernel time per reading of a --jobs 2 run's three
-processes, 2.7% of a core at every poll, taken from the workers of a run that uses both cores
-and from nobody in a --jobs 1 run. Each process's own peak (VmHWM) is kept by the kernel and
-cheap to read, so it is read at every poll."""
+PSS_EVERY = 1.0
+"""Seconds between two readings of the process tree's PSS (the first at 0.2 s). Reading
+smaps_rollup walks every page table of a process: 5.5 ms of kernel time per reading of a --jobs 2
+run's three processes, 2.7% of a core if read every 0.2 s, taken from the workers of a run that
+uses both cores and from nobody in a --jobs 1 run. Each process's own peak (VmHWM) is kept by the
+kernel and cheap to read, so it is read at every poll."""
+FIRST_POLLS, POLLS = 0.05, 0.2
+"""Seconds between polls in a run's first second, and after it."""
 
 
 def cli(args: list[str]) -> tuple[float, float, float | None]:
-    """Wall seconds, peak RSS (MB) of the largest process (the kernel's figure for the run and the
-    workers it reaped, and /proc's at every poll), and peak memory of the whole process tree
-    (parent + workers, PSS, read at 0.2 s and then every second; none when the run ended sooner
-    or /proc is missing) of one CLI run."""
+    """Wall seconds, peak RSS (MB) of the largest process, and peak memory of the whole process
+    tree (parent + workers, PSS, read at 0.2 s and then every second; none when the run ended
+    sooner) of one CLI run, from /proc; where /proc is missing, the largest RSS of any child so far
+    (getrusage) and no tree figure."""
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "checker", "scan", *args], cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     sampled = Path("/proc/self/smaps_rollup").exists()
     largest, tree_peak = 0.0, 0.0
+    next_pss = start + 0.2
     polls = 0
-    # reaped by a thread of ours rather than by Popen, for the run's own resource usage: its peak
-    # RSS or that of the largest worker it reaped, however short the run (a 0.16 s rerun ended
-    # before the first poll); and the thread wakes the poll loop the moment the scan ends
+    # reaped by a thread, which wakes the poll loop the moment the scan ends. The kernel's own
+    # peak for the run (wait4's ru_maxrss) cannot serve: it counts the memory of this process,
+    # which the run was forked from. So a short run (a 0.16 s rerun) is polled every 0.05 s in its
+    # first second, when most of it would otherwise end unread, then every 0.2 s.
     ended = threading.Event()
-    reaped: list[tuple[int, int, resource.struct_rusage]] = []
-    reaper = threading.Thread(target=lambda: (reaped.append(os.wait4(process.pid, 0)), ended.set()))
+    reaper = threading.Thread(target=lambda: (process.wait(), ended.set()))
     reaper.start()
-    while not ended.wait(0 if polls == 0 else 0.2):
+    while not ended.wait(0 if polls == 0 else FIRST_POLLS if time.perf_counter() - start < 1 else POLLS):
         if sampled:
             pids = _tree(process.pid)
             largest = max([largest] + [_status_mb(p, "VmHWM") for p in pids])
-            if polls % PSS_EVERY == 1:
+            if time.perf_counter() >= next_pss:
                 tree_peak = max(tree_peak, sum(_status_mb(p, "Pss") for p in pids))
+                next_pss += PSS_EVERY
         polls += 1
     reaper.join()
-    _, status, usage = reaped[0]
     seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"scan failed with exit code {process.returncode}")
-    largest = max(largest, usage.ru_maxrss / 1024)
+    if not sampled:
+        largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return seconds, largest, tree_peak if sampled and tree_peak else None
 
 

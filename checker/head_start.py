@@ -33,10 +33,11 @@ from typing import IO, TYPE_CHECKING, Sequence
 if TYPE_CHECKING:
     from .runner import Settings, Task
 
-MAX_POLICIES = 4096
+MAX_POLICIES = 1024
 """Policies the child prepares at most (a statistical model can take seconds to load)."""
-MAX_BYTES = 128 * 1024 * 1024
-"""Pickled records the child writes at most: what the parent then holds until it sends them on."""
+MAX_BYTES = 32 * 1024 * 1024
+"""Pickled records the child writes at most: what the parent then holds until it sends them on
+(~32 KB a policy; the blank pipeline's start-up leaves time for ~150 policies, 5 MB)."""
 GRACE_SECONDS = 0.1
 """How long the parent waits for the child to finish the policy it is on before killing it."""
 _HEADER = struct.Struct("<cQ")
