@@ -62,12 +62,13 @@ def discover_resolved(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, Pat
             problems.append((str(path), "no such file or directory"))
             continue
         if path.is_dir():
-            before = len(found)
+            walked = 0  # files in it, including any an earlier argument already listed
             for file, real in _walk(path, set()):
+                walked += 1
                 if real not in seen:
                     seen.add(real)
                     found.append((file, real))
-            if len(found) == before:
+            if not walked:
                 problems.append((str(path), "directory holds no policy files (.md, .txt, .html, .htm, .pdf)"))
         else:
             real = path.resolve()

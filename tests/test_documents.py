@@ -131,6 +131,14 @@ def test_discover_is_sorted_recursive_and_skips_hidden(tmp_path: Path) -> None:
     assert files == [] and "no such file" in problems[0][1]
 
 
+def test_a_folder_given_twice_is_listed_once_without_a_problem(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("x")
+    (tmp_path / "empty").mkdir()
+    files, problems = discover([tmp_path, tmp_path / "a.md", tmp_path, tmp_path / "empty"])
+    assert [f.name for f in files] == ["a.md"]
+    assert problems == [(str(tmp_path / "empty"), "directory holds no policy files (.md, .txt, .html, .htm, .pdf)")]
+
+
 def test_letter_count_agrees_with_unicode_on_every_code_point() -> None:
     """The Markdown fallback compares letters kept with letters in the source; the count works on
     UTF-8 bytes, so check it against Python's own idea of a letter (a word character that is not
