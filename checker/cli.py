@@ -195,10 +195,14 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
                 elif outcome.error is not None:
                     errors.append(outcome.error)
     except (RuntimeError, ChecklistError, ModelUnavailable) as exc:
-        # the Dask extra missing, a cluster that cannot be reached; checklists compiled late (--cache)
+        # the Dask extra missing, a cluster that cannot be reached; checklists compiled late
         if sink is not None:
             sink.abort()
         _fail(str(exc))
+    except BaseException:  # Ctrl-C, or a bug: no half-written JSONL left behind, not even a temporary one
+        if sink is not None:
+            sink.abort()
+        raise
     report = build_report(results, errors, compiled, tally.comparisons.comparisons() if tally else None)
     report.skipped = skipped
     counts = tally or RunTally.of(report)  # for the summary and the exit code

@@ -539,3 +539,22 @@ def test_a_broken_pattern_stops_a_parallel_run(corpus: Path, tmp_path: Path, fil
     assert result.exit_code == 2
     assert "broken.yaml:5: requirement 'retention': core pattern 1: invalid token pattern" in result.output
     assert not (tmp_path / "o" / "results.jsonl").exists()
+
+
+def test_an_interrupted_jsonl_run_leaves_no_file_behind(corpus: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C in the middle of a streamed run: neither results.jsonl nor its temporary file stays."""
+    import checker.cli as cli
+
+    real = cli.run
+
+    def interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        outcomes = real(*args, **kwargs)
+        yield next(outcomes)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "run", interrupted)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["scan", str(corpus), "--jobs", "1", "--format", "jsonl", "--out", str(out)])
+    assert result.exit_code == 1 and "Aborted" in result.output
+    assert list(out.iterdir()) == []
