@@ -101,9 +101,12 @@ class HeadStart:
             self._spool.close()
 
     def cancel(self) -> None:
-        """Stop the child and drop its work (the start-up it was overlapping failed)."""
+        """Stop the child and drop its work (the start-up it was overlapping failed: that error,
+        not one of ours, is the one to report)."""
         try:
             self._end_child()
+        except OSError:  # e.g. reaped already where SIGCHLD is ignored
+            pass
         finally:
             self._spool.close()
 
