@@ -307,12 +307,7 @@ def explain_command(requirement: str, checklists: tuple[str, ...]) -> None:
 def eval_command(paths: tuple[str, ...], gold: str | None, reviews: tuple[str, ...], presence: bool, as_json: bool,
                  details: bool, checklists: tuple[str, ...], model: str) -> None:
     """Score a scan of PATHS (or a JSON report) against gold labels, or score marked review sheets."""
-    from .evaluate import (  # here: a scan never needs them
-        GoldError,
-        evaluate,
-        format_table,
-        load_gold,
-    )
+    from .evaluate import GoldError, evaluate, format_table, load_gold  # here: a scan never needs them
     from .review import ReviewError, format_scores, read_sheet, score
 
     if reviews:

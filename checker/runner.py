@@ -295,11 +295,16 @@ def process(task: Task, settings: Settings, compiled: CompiledChecklists | None 
     """Scan one policy (``read``: its bytes, already looked up in the cache and missed); never
     raises (an unforeseen failure becomes this policy's error)."""
     try:
-        compiled = compiled or compiled_for(settings.checklist_sources, settings.model, cache_dir=settings.cache_dir)
+        compiled = compiled or _compiled_for(settings)
     except Exception as exc:  # noqa: BLE001 - one unforeseen failure must not stop a nightly batch
         return _failed(task.source, exc)
     step = prepare(task, settings, compiled.digest, read)
     return step if isinstance(step, Outcome) else finish(step, settings, compiled)
+
+
+def _compiled_for(settings: Settings) -> CompiledChecklists:
+    """The compiled checklists a worker's settings name (inherited when forked, else compiled once)."""
+    return compiled_for(settings.checklist_sources, settings.model, cache_dir=settings.cache_dir)
 
 
 def _process_in_worker(task: Task, settings: Settings) -> Outcome:
@@ -310,7 +315,7 @@ def _finish_in_worker(task: Task, prepared: bytes, settings: Settings) -> Outcom
     """Finish a policy the head start prepared (``prepared``: a pickled :class:`Prepared`, passed
     on as bytes so this process unpickles it once and the parent not at all)."""
     try:
-        compiled = compiled_for(settings.checklist_sources, settings.model, cache_dir=settings.cache_dir)
+        compiled = _compiled_for(settings)
         step = pickle.loads(prepared)
     except Exception as exc:  # noqa: BLE001 - one unforeseen failure must not stop a nightly batch
         return _failed(task.source, exc)
@@ -477,9 +482,7 @@ class _WorkerPool:
         """The outcome of the oldest pending task (waiting for it if it is still running)."""
         task, item = pending[0]
         if isinstance(item, Future):
-            from concurrent.futures.process import (
-                BrokenProcessPool,  # loaded with the pool
-            )
+            from concurrent.futures.process import BrokenProcessPool  # loaded with the pool
 
             try:
                 item = item.result()
