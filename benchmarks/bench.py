@@ -126,8 +126,8 @@ def cli(args: list[str]) -> tuple[float, float, float | None]:
 _SERIAL_SCAN = """
 import sys, time
 sys.path.insert(0, sys.argv[1])
-from checker.checklist import load_checklists
-from checker.scan import scan
+from checker.rules.checklist import load_checklists
+from checker.run.scan import scan
 compiled = load_checklists()
 start = time.perf_counter()
 report = scan([sys.argv[2]], compiled=compiled, jobs=1)
@@ -204,8 +204,8 @@ def main() -> None:
 
     import spacy
 
-    from checker.documents import read_policy
-    from checker.nlp import TOKENIZER_CONFIG
+    from checker.inputs.loader import read_policy
+    from checker.nlp.components import TOKENIZER_CONFIG
 
     work = Path(tempfile.mkdtemp(prefix="gapcheck-bench-"))
     try:

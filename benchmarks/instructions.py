@@ -38,11 +38,12 @@ void off(void) { CALLGRIND_TOGGLE_COLLECT; CALLGRIND_DUMP_STATS_AT("stage"); }
 
 def _measure(stage: str, corpus: Path, shim: str) -> None:
     """Run ``stage`` on the corpus with collection on around it only (inside valgrind)."""
-    from checker.checklist import load_checklists
-    from checker.documents import kind_of, load_bytes
-    from checker.language import detect_language
-    from checker.nlp import parse_document
-    from checker.scan import analyse
+    from checker.rules.checklist import load_checklists
+    from checker.inputs.files import kind_of
+    from checker.inputs.loader import load_bytes
+    from checker.inputs.language import detect_language
+    from checker.nlp.sentences import parse_document
+    from checker.run.scan import analyse
 
     switch = ctypes.CDLL(shim)
     files = [Path(f) for f in sorted(glob.glob(str(corpus / "*")))]

@@ -15,11 +15,11 @@ import argparse
 import time
 from pathlib import Path
 
-from checker.checklist import load_checklists
+from checker.rules.checklist import load_checklists
 from checker.evaluate import evaluate, load_gold
-from checker.nlp import ModelUnavailable
+from checker.models import ModelUnavailable
 from checker.report.json_report import report_to_dict
-from checker.scan import scan
+from checker.run.scan import scan
 
 ROOT = Path(__file__).resolve().parents[1]
 SETS = {

@@ -1,6 +1,6 @@
 """`python -m checker` is the same as the `gapcheck` command."""
 
-from .cli import console
+from checker.cli import console
 
 if __name__ == "__main__":
     console()

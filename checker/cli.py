@@ -1,60 +1,57 @@
 """The ``gapcheck`` command: parse arguments, call the library, print a summary, pick the exit code.
 
-Nothing here decides anything about policies; it only wires :mod:`checker.scan`,
+Nothing here decides anything about policies; it only wires :mod:`checker.run.scan`,
 :mod:`checker.report` and :mod:`checker.evaluate` to the terminal.
 """
 
 from __future__ import annotations
 
-import atexit
 import json
-import os
 import random
 import sys
 import textwrap
-import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
-from . import __version__
-from .checklist import (DEFAULT_CHECKLISTS, ChecklistError, CompiledChecklists, bundled_names, load_checklists,
+from checker import __version__
+from checker.rules.checklist import (DEFAULT_CHECKLISTS, ChecklistError, CompiledChecklists, bundled_names, load_checklists,
                         parse_checklist, resolve)
-from .documents import DEFAULT_MAX_BYTES
-from .models import SEVERITIES, ModelUnavailable, Report
-from .report import FORMATS, atomic_write, write_reports
-from .report.json_report import policy_to_dict, report_to_dict
-from .requirement_detectors import REQUIREMENT_DETECTORS
-from .diff import Baseline, diff_files, format_diff
-from .models import PolicyResult, Skipped
-from .report.json_load import ReportFormatError, iter_report_policies, load_report_dict, report_from_dict
-from .runner import EXECUTORS, PARALLEL_MIN_TASKS, Settings, default_jobs, run
-from .compare import compare
-from .scan import build_report, scan, tasks_for
-from .stream import JsonlSink, RunTally, light_result, progress_over
+from checker.inputs.files import DEFAULT_MAX_BYTES
+from checker.models import SEVERITIES, ModelUnavailable, Report
+from checker.report import FORMATS, atomic_write, write_reports
+from checker.report.json_report import policy_to_dict, report_to_dict
+from checker.analysis.requirement_detectors import REQUIREMENT_DETECTORS
+from checker.run.diff import Baseline, diff_files, format_diff
+from checker.models import PolicyResult, Skipped
+from checker.report.json_load import ReportFormatError, iter_report_policies, load_report_dict, report_from_dict
+from checker.run.local import EXECUTORS, PARALLEL_MIN_TASKS, default_jobs, run
+from checker.run.tasks import Settings
+from checker.analysis.compare import compare
+from checker.run.scan import build_report, scan, tasks_for
+from checker.run.sinks import JsonlSink, RunTally, light_result, progress_over
 
 EXIT_OK = 0
 EXIT_GAPS = 1
 EXIT_USAGE = 2
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"gapcheck: error: {message}", err=True)
     sys.exit(EXIT_USAGE)
 
 
 def _compile(compiled: CompiledChecklists) -> None:
     try:
-        compiled.patterns  # noqa: B018 - compiles them
+        compiled.compile()
     except (ChecklistError, ModelUnavailable) as exc:
         _fail(str(exc))
 
 
-def _load(checklists: tuple[str, ...], model: str, compile: bool = True,  # type: ignore[no-untyped-def]
-          cache_dir: str | None = None):
+def _load(checklists: tuple[str, ...], model: str, compile: bool = True) -> CompiledChecklists:
     try:
-        return load_checklists(checklists or DEFAULT_CHECKLISTS, model, compile=compile, cache_dir=cache_dir)
+        return load_checklists(checklists or DEFAULT_CHECKLISTS, model, compile=compile)
     except ChecklistError as exc:
         _fail(str(exc))
     except ModelUnavailable as exc:
@@ -156,17 +153,17 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
     if out == "-" and len(chosen) != 1:
         _fail("--out - writes one format to standard output; pick one with --format")
     old = None
-    if baseline:  # read (and checked) before an hour of scanning, kept small (see checker.diff)
+    if baseline:  # read (and checked) before an hour of scanning, kept small (see checker.run.diff)
         try:
             old = Baseline.from_file(baseline)
         except ReportFormatError as exc:
             _fail(str(exc))
     # with a cache, compiling the patterns (and importing spaCy) waits for the first policy the
     # cache does not answer: an unchanged corpus is reported without either; a parallel run
-    # compiles there too, while a child reads the next policies (checker.head_start)
+    # compiles there too, while a child reads the next policies (checker.run.head_start)
     jobs = jobs or default_jobs()
     late = executor == "local" and (cache_dir is not None or jobs > 1)
-    compiled = _load(checklists, model, compile=not late, cache_dir=cache_dir)
+    compiled = _load(checklists, model, compile=not late)
     tasks, errors = tasks_for(paths, max_bytes=max_bytes)
     if late and cache_dir is None and len(tasks) < PARALLEL_MIN_TASKS:
         _compile(compiled)  # a serial run after all: a broken pattern is reported before anything else
@@ -307,8 +304,8 @@ def explain_command(requirement: str, checklists: tuple[str, ...]) -> None:
 def eval_command(paths: tuple[str, ...], gold: str | None, reviews: tuple[str, ...], presence: bool, as_json: bool,
                  details: bool, checklists: tuple[str, ...], model: str) -> None:
     """Score a scan of PATHS (or a JSON report) against gold labels, or score marked review sheets."""
-    from .evaluate import GoldError, evaluate, format_table, load_gold  # here: a scan never needs them
-    from .review import ReviewError, format_scores, read_sheet, score
+    from checker.evaluate import GoldError, evaluate, format_table, load_gold  # here: a scan never needs them
+    from checker.review import ReviewError, format_scores, read_sheet, score
 
     if reviews:
         if gold or paths:
@@ -360,7 +357,7 @@ def eval_command(paths: tuple[str, ...], gold: str | None, reviews: tuple[str, .
 def review_sheet_command(report: str, size: int, per_requirement: bool, seed: int | None, no_findings: bool,
                          out: str | None, fmt: str | None) -> None:
     """Write a sheet of randomly sampled verdicts from REPORT (a JSON report) for a reviewer to mark."""
-    from .review import ReviewError, population, sample, sheet_text
+    from checker.review import ReviewError, population, sample, sheet_text
 
     try:
         data = json.loads(Path(report).read_text(encoding="utf-8"))
@@ -427,7 +424,7 @@ def prune_cache_command(cache_dir: str, unused_days: float) -> None:
     """Remove cache entries (--cache DIR) that no run has used for a while, and temporary files
     left by killed runs. Entries of edited policies, older gapcheck versions and changed
     checklists are never read again; this keeps a nightly cache from growing without end."""
-    from .cache import ResultCache
+    from checker.run.cache import ResultCache
 
     pruned = ResultCache(cache_dir).prune(unused_days)
     click.echo(f"gapcheck: removed {pruned.removed} cache entr{'y' if pruned.removed == 1 else 'ies'} unused for "
@@ -452,31 +449,5 @@ def diff_command(old: str, new: str, as_json: bool, fail_on_new: bool) -> None:
 
 
 def console() -> None:
-    """The installed ``gapcheck`` command: :func:`main`, then an exit that skips tearing down the
-    interpreter.
-
-    After a scan the process holds millions of objects (spaCy's vocabulary and string store, the
-    compiled checklists); freeing them one by one at exit took 0.3-0.4 s of every scan on our
-    machine, as long as scanning 10 policies, for memory the operating system takes back anyway.
-    So once everything is written, the exit handlers are run and the output flushed as a normal
-    exit would, and the process ends there (mypy's ``hard_exit`` does the same). A thread still
-    running (none should be) gets the normal exit, which waits for it.
-    """
-    try:
-        main()
-        status: int = EXIT_OK
-    except SystemExit as exc:
-        if exc.code is None or isinstance(exc.code, int):
-            status = exc.code or EXIT_OK
-        else:  # sys.exit("message"): printed, status 1, as Python does
-            print(exc.code, file=sys.stderr)
-            status = 1
-    if threading.active_count() > 1:
-        sys.exit(status)
-    atexit._run_exitfuncs()  # multiprocessing's and logging's clean-up, as a normal exit runs them
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe (gapcheck ... | head): Python exits 120 then
-            status = status or 120
-    os._exit(status)
+    """The installed ``gapcheck`` command."""
+    main()

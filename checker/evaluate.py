@@ -15,7 +15,8 @@ from typing import Any
 
 import yaml
 
-GAP = {"partial", "missing"}
+from checker.models import GAP_STATUSES
+
 
 
 class GoldError(Exception):
@@ -129,8 +130,8 @@ def evaluate(report: dict[str, Any], gold: dict[str, Any], presence: bool = Fals
             if req not in predicted:
                 continue
             guess = predicted[req]
-            gold_gap = truth == "missing" if presence else truth in GAP
-            pred_gap = guess == "missing" if presence else guess in GAP
+            gold_gap = truth == "missing" if presence else truth in GAP_STATUSES
+            pred_gap = guess == "missing" if presence else guess in GAP_STATUSES
             counts = result.per_requirement.setdefault(req, Counts())
             for c in (counts, result.overall):
                 if gold_gap and pred_gap:

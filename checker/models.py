@@ -21,6 +21,15 @@ class Status(str, Enum):
     PARTIAL = "partial"
     MISSING = "missing"
 
+    @property
+    def is_gap(self) -> bool:
+        """Whether this status is a gap: what reports list, ``--fail-on`` counts and eval scores."""
+        return self is not Status.MET
+
+
+GAP_STATUSES: frozenset[str] = frozenset(s.value for s in Status if s.is_gap)
+"""The gap statuses as the strings JSON reports and gold files carry."""
+
 
 SEVERITIES: tuple[str, ...] = ("low", "medium", "high")
 """Closed, ordered set of severities; the index is the rank used by ``--fail-on``."""
@@ -241,4 +250,4 @@ class Report:
     requirements: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     diff: dict[str, Any] | None = None
-    """Changes since a baseline run (``scan --baseline``), as computed by :mod:`checker.diff`."""
+    """Changes since a baseline run (``scan --baseline``), as computed by :mod:`checker.run.diff`."""

@@ -25,6 +25,8 @@ from typing import Any, Iterable
 
 import yaml
 
+from checker.models import GAP_STATUSES
+
 SHEET_VERSION = 1
 RIGHT = frozenset({"right", "r", "correct", "yes", "y", "ok", "true", "1", "\u2713", "\u2714"})
 WRONG = frozenset({"wrong", "w", "incorrect", "no", "n", "false", "0", "\u2717", "\u2718", "x"})
@@ -234,7 +236,7 @@ def score(rows: Iterable[dict[str, Any]]) -> ReviewScores:
         requirement, status = str(row["requirement"]), str(row["status"])
         tallies = [scores.overall, scores.per_requirement.setdefault(requirement, Tally()),
                    scores.per_status.setdefault(status, Tally())]
-        if status in ("partial", "missing"):
+        if status in GAP_STATUSES:
             tallies.append(scores.gaps)
         for tally in tallies:
             if good:

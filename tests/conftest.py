@@ -8,11 +8,11 @@ from typing import Callable
 
 import pytest
 
-from checker.checklist import CompiledChecklists, load_checklists
-from checker.documents import load_bytes
+from checker.rules.checklist import CompiledChecklists, load_checklists
+from checker.inputs.loader import load_bytes
 from checker.models import PolicyResult
-from checker.nlp import parse_document
-from checker.scan import analyse
+from checker.nlp.sentences import parse_document
+from checker.pipeline import analyse
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

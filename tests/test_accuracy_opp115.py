@@ -10,7 +10,7 @@ import pytest
 
 from checker.evaluate import evaluate, load_gold
 from checker.report.json_report import report_to_dict
-from checker.scan import scan
+from checker.run.scan import scan
 
 from .conftest import SHARED
 

@@ -1,5 +1,5 @@
 """gapcheck's tokenizer cuts text exactly where spaCy's English tokenizer does, with the affix
-rules tried only where they can apply (checker.affix_rules)."""
+rules tried only where they can apply (checker.nlp._engine.affix_rules)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker import affix_rules
-from checker.affix_rules import AffixSearch, edge_chars
-from checker.documents import read_policy
-from checker.nlp import get_pipeline
+from checker.nlp._engine import affix_rules
+from checker.nlp._engine.affix_rules import AffixSearch, edge_chars
+from checker.inputs.loader import read_policy
+from checker.nlp.pipeline import get_pipeline
 
 from .conftest import SEEDS
 

@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from checker.checklist import ChecklistError, bundled_names, load_checklists
+from checker.rules.checklist import ChecklistError, bundled_names, load_checklists
 from checker.cli import EXIT_USAGE, main
 
-from .conftest import cache_entries
 
 STABLE_IDS = ("controller_identity contact_point dpo_contact purposes legal_basis recipients cross_border_transfer "
               "retention right_access right_rectification right_erasure right_restriction right_objection "
@@ -106,7 +105,7 @@ def test_vocabulary_anchors_share_word_lists(tmp_path: Path) -> None:
                              'patterns:\n      - [{LEMMA: {IN: *keep}}, {OP: "{,3}"}, {LOWER: for}, {LIKE_NUM: true}]')
     path.write_text("id: vocab\ntitle: Vocab\nversion: '1'\nvocabulary:\n  keep_verbs: &keep [keep, retain, store]\n"
                     "requirements:" + item)
-    from checker.nlp import parse_texts
+    from checker.nlp.sentences import parse_texts
 
     compiled = load_checklists([str(path)])
     parsed = list(parse_texts(["We store your invoices for 10 years.", "We keep in touch for fun."]))
@@ -116,44 +115,11 @@ def test_vocabulary_anchors_share_word_lists(tmp_path: Path) -> None:
         load_checklists([str(path)])
 
 
-def test_a_cached_run_reuses_the_validated_checklists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The snapshot in the cache rebuilds exactly the records the YAML gives, for every bundled
-    checklist, and a rerun with unchanged files parses no YAML."""
-    import checker.checklist as checklist_module
+def test_the_detectors_a_checklist_may_name_are_the_ones_analysis_answers() -> None:
+    """rules knows the names (to reject a typo in a checklist), analysis the functions."""
+    from checker.analysis.requirement_detectors import REQUIREMENT_DETECTORS
+    from checker.rules.checklist import FACT_DETECTORS
 
-    cache = str(tmp_path / "cache")
-    parsed = load_checklists(bundled_names(), compile=False, cache_dir=cache)
-    assert len(cache_entries(tmp_path / "cache", "checklists")) == 1
-
-    def no_parsing(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise AssertionError("a checklist was parsed again")
-
-    monkeypatch.setattr(checklist_module, "parse_checklist", no_parsing)
-    again = load_checklists(bundled_names(), compile=False, cache_dir=cache)
-    assert again.checklists == parsed.checklists and again.requirements == parsed.requirements
-    assert again.digest == parsed.digest and again.sources == parsed.sources
-    assert again.requirement_table == parsed.requirement_table
-    assert any(r.requires for r in again.requirements) and any(r.examples for r in again.requirements)
+    assert set(FACT_DETECTORS) == set(REQUIREMENT_DETECTORS)
 
 
-def test_a_changed_or_damaged_checklist_snapshot_is_not_used(tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
-    path = write(tmp_path, GOOD_ITEM)
-    assert load_checklists([path], compile=False, cache_dir=str(cache)).requirements[0].title == "Retention"
-    # the file changes: a new key, so the new text is parsed (and a second snapshot stored)
-    Path(path).write_text(Path(path).read_text().replace("title: Retention", "title: Storage period"))
-    assert load_checklists([path], compile=False, cache_dir=str(cache)).requirements[0].title == "Storage period"
-    assert len(cache_entries(cache, "checklists")) == 2
-    # an edited snapshot (valid JSON, wrong checksum) is ignored, parsed again and rewritten
-    for snapshot in cache_entries(cache, "checklists"):
-        snapshot.write_text(snapshot.read_text(encoding="utf-8").replace("Storage period", "Forged"), encoding="utf-8")
-    assert load_checklists([path], compile=False, cache_dir=str(cache)).requirements[0].title == "Storage period"
-    assert "Forged" not in "".join(p.read_text(encoding="utf-8") for p in cache_entries(cache, "checklists"))
-
-
-def test_a_broken_checklist_fails_the_same_with_a_cache(tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD_ITEM.replace("severity: high", "severity: huge"))
-    for _ in range(2):
-        with pytest.raises(ChecklistError, match="mine.yaml:6: requirement 'retention': severity must be one of"):
-            load_checklists([path], compile=False, cache_dir=str(tmp_path / "cache"))
-    assert not (tmp_path / "cache").exists() or not cache_entries(tmp_path / "cache", "checklists")

@@ -146,46 +146,6 @@ def test_installed_command_writes_everything_and_keeps_the_exit_code(tmp_path: P
     assert usage.returncode == 2 and "nonsense" in usage.stderr
 
 
-def test_console_exit_statuses(monkeypatch: pytest.MonkeyPatch) -> None:
-    """What ``sys.exit`` would have made of each way the command ends, handed to the fast exit."""
-    from checker import cli
-
-    ended: list[int] = []
-
-    class Ended(Exception):
-        pass
-
-    def fake_exit(status: int) -> None:
-        ended.append(status)
-        raise Ended
-
-    monkeypatch.setattr(cli.os, "_exit", fake_exit)
-    monkeypatch.setattr(cli.atexit, "_run_exitfuncs", lambda: None)
-    for code, expected in ((None, 0), (0, 0), (3, 3), ("gapcheck: broken", 1)):
-        monkeypatch.setattr(cli, "main", lambda code=code: sys.exit(code))
-        with pytest.raises(Ended):
-            cli.console()
-        assert ended[-1] == expected
-    monkeypatch.setattr(cli, "main", lambda: None)  # returned without sys.exit
-    with pytest.raises(Ended):
-        cli.console()
-    assert ended[-1] == 0
-    # a thread still running (a Dask client left open, say) gets the normal exit, which waits for it
-    import threading
-
-    release = threading.Event()
-    worker = threading.Thread(target=release.wait)
-    worker.start()
-    try:
-        monkeypatch.setattr(cli, "main", lambda: sys.exit(3))
-        with pytest.raises(SystemExit) as normal:
-            cli.console()
-        assert normal.value.code == 3 and len(ended) == 5
-    finally:
-        release.set()
-        worker.join()
-
-
 def test_checklists_combine_gdpr_and_ccpa() -> None:
     result = CliRunner().invoke(main, ["scan", str(SEEDS / "asustor.md"), "--checklist", "gdpr", "--checklist", "ccpa",
                                        "--format", "json", "--out", "-"])
@@ -202,9 +162,9 @@ def test_a_statistical_pipeline_keeps_the_checklists_lemmas(tmp_path: Path) -> N
     """--model loads any installed/saved pipeline; its own lemmatizer gives way to the lookup one."""
     import spacy
 
-    from checker.checklist import load_checklists
-    from checker.nlp import get_pipeline
-    from checker.scan import scan
+    from checker.rules.checklist import load_checklists
+    from checker.nlp.pipeline import get_pipeline
+    from checker.run.scan import scan
 
     saved = spacy.blank("en")
     saved.add_pipe("sentencizer")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from checker.detectors import link_mismatch
-from checker.placeholders import find_placeholders
+from checker.analysis.detectors import link_mismatch
+from checker.analysis.placeholders import find_placeholders
 
 
 def kinds(result, kind: str) -> list[str]:  # type: ignore[no-untyped-def]

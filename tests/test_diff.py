@@ -1,4 +1,4 @@
-"""The streamed diff (checker.diff) against a plain one that holds both reports whole.
+"""The streamed diff (checker.run.diff) against a plain one that holds both reports whole.
 
 The plain diff below is the definition: every policy matched by source, gaps by requirement,
 findings by kind and sentence text. The streamed one keeps only hashes of the old report and
@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from checker.diff import Baseline, diff_files, diff_reports
+from checker.run.diff import Baseline, diff_files, diff_reports
 from checker.report.json_load import ReportFormatError
 from checker.report.json_report import report_to_dict
-from checker.scan import scan
+from checker.run.scan import scan
 
 from .conftest import SEEDS
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from checker.documents import InputProblem, discover, load_bytes, read_policy
+from checker.inputs.files import InputProblem, discover
+from checker.inputs.loader import load_bytes, read_policy
 from checker.models import BlockKind
-from checker.nlp import parse_document
+from checker.nlp.sentences import parse_document
 
 from .conftest import SEEDS
 
@@ -143,7 +144,7 @@ def test_letter_count_agrees_with_unicode_on_every_code_point() -> None:
     """The Markdown fallback compares letters kept with letters in the source; the count works on
     UTF-8 bytes, so check it against Python's own idea of a letter (a word character that is not
     a digit or underscore) for every code point, ASCII and not, in one text and in pieces."""
-    from checker.documents import _letters
+    from checker.inputs.markdown import _letters
 
     every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
     expected = sum(1 for ch in every if ch.isalnum() and not ch.isdecimal())
@@ -158,7 +159,7 @@ def test_deep_nesting_check_skips_its_regex_only_when_no_line_can_match() -> Non
     """The quick byte scan in front of the deep-nesting regex must never hide a deep line."""
     import random
 
-    from checker.documents import _DEEP_LINE, _parser_would_struggle
+    from checker.inputs.markdown import _DEEP_LINE, _parser_would_struggle
 
     rng = random.Random(7)
     pieces = [">", "> ", "- ", "* ", "+ ", "1. ", "12) ", "\t", " ", "x", "\n", "-", "é"]

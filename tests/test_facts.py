@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from checker.facts import find_ages, parse_date
+from checker.analysis.facts import find_ages, parse_date
 
 
 @pytest.mark.parametrize("sentence, ages", [

@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import checker.head_start as head_start
-import checker.runner as runner
-from checker.checklist import DEFAULT_CHECKLISTS, load_checklists
+import checker.run.head_start as head_start
+import checker.run.tasks as runner
+from checker.rules.checklist import DEFAULT_CHECKLISTS, load_checklists
 from checker.cli import main
-from checker.documents import DEFAULT_MAX_BYTES
-from checker.head_start import OUTCOME, PREPARED, HeadStart
+from checker.inputs.files import DEFAULT_MAX_BYTES
+from checker.run.head_start import OUTCOME, PREPARED, HeadStart
 from checker.report.ci_formats import sarif_log
-from checker.scan import scan
+from checker.run.scan import scan
 
 from .conftest import SEEDS, cache_entries
 
@@ -64,14 +64,14 @@ def test_cache_reuses_unchanged_policies_and_distrusts_damaged_entries(corpus: P
     first = _json(tmp_path / "a", str(corpus), "--cache", str(cache), "--jobs", "1")
     entries = cache_entries(cache)
     # ten policies, one language skip and one empty file: the same bytes always give the same problem
-    assert len(entries) == 12 and len(cache_entries(cache, "checklists")) == 1
+    assert len(entries) == 12
     calls = []
 
     def counting_analyse(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(1)
         raise AssertionError("a cached policy was analysed again")
 
-    import checker.scan as scan_module
+    import checker.pipeline as scan_module
     monkeypatch.setattr(scan_module, "analyse", counting_analyse)
     second = _json(tmp_path / "b", str(corpus), "--cache", str(cache), "--jobs", "1")
     assert second == first and calls == []
@@ -90,7 +90,7 @@ def test_cache_key_changes_with_the_checklists(corpus: Path, tmp_path: Path) -> 
     data = _json(tmp_path / "b", str(corpus / "asi.md"), "--cache", str(cache), "--checklist", "gdpr",
                  "--checklist", "ccpa")
     assert any(r["id"].startswith("ccpa_") for r in data["policies"][0]["requirements"])
-    assert len(cache_entries(cache)) == 2 and len(cache_entries(cache, "checklists")) == 2
+    assert len(cache_entries(cache)) == 2
 
 
 def test_jsonl_streams_and_rebuilds_the_same_reports(corpus: Path, tmp_path: Path) -> None:
@@ -219,7 +219,7 @@ def test_an_edited_cache_entry_is_not_trusted(corpus: Path, tmp_path: Path) -> N
 
 def test_an_unchanged_corpus_is_answered_without_nlp(corpus: Path, tmp_path: Path) -> None:
     """A rerun over cached policies reads and hashes files; it neither imports spaCy nor compiles
-    a pattern, nor parses the checklists' YAML (that is what makes it 20x faster than the first run)."""
+    a pattern (that is what makes it 20x faster than the first run)."""
     import subprocess
     import sys
 
@@ -227,12 +227,12 @@ def test_an_unchanged_corpus_is_answered_without_nlp(corpus: Path, tmp_path: Pat
     args = ["scan", str(corpus), "--cache", str(cache), "--format", "jsonl", "--out", str(out), "-q", "--jobs", "2"]
     probe = ("import sys\nfrom checker.cli import main\n"
              f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
-             "print('spacy' in sys.modules, 'checker.nlp' in sys.modules, 'yaml' in sys.modules)\n")
+             "print('spacy' in sys.modules, 'checker.nlp' in sys.modules)\n")
     first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert first.stdout.split() == ["True", "True", "True"]
+    assert first.stdout.split() == ["True", "True"]
     lines = (out / "results.jsonl").read_bytes()
     second = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert second.stdout.split() == ["False", "False", "False"], second.stderr
+    assert second.stdout.split() == ["False", "False"], second.stderr
     assert (out / "results.jsonl").read_bytes() == lines
 
 
@@ -280,7 +280,7 @@ def test_light_results_from_workers_share_their_status_records(corpus: Path) -> 
     in them must be shared, not one unpickled copy per policy, or memory grows with the batch."""
     import pickle
 
-    from checker.stream import light_result, lighten
+    from checker.run.sinks import light_result, lighten
 
     result = scan([corpus / "asi.md"], jobs=1).policies[0]
     copies = [pickle.loads(pickle.dumps(lighten(result))) for _ in range(2)]  # as they arrive from workers
@@ -356,14 +356,14 @@ def test_prune_cache_removes_what_no_run_used_and_nothing_else(corpus: Path, tmp
 
     cache = tmp_path / "cache"
     first = _json(tmp_path / "a", str(corpus), "--cache", str(cache), "--jobs", "1")
-    entries = cache_entries(cache) + cache_entries(cache, "checklists")
+    entries = cache_entries(cache)
     long_ago = time.time() - 40 * 86_400
     for entry in entries:
         os.utime(entry, (long_ago, long_ago))
-    # a night later only one policy is scanned again: its entry and the checklists count as used
+    # a night later only one policy is scanned again: its entry counts as used
     _json(tmp_path / "b", str(corpus / "asi.md"), "--cache", str(cache))
     used = {e for e in entries if e.stat().st_mtime > long_ago + 86_400}
-    assert len(used) == 2 and cache_entries(cache, "checklists")[0] in used
+    assert len(used) == 1
     folder = cache_entries(cache)[0].parent
     strangers = [cache / "notes.json", folder / "readme.json", folder / ("0" * 64 + ".json")]
     for stranger in strangers:
@@ -375,12 +375,12 @@ def test_prune_cache_removes_what_no_run_used_and_nothing_else(corpus: Path, tmp
     os.utime(stale, (long_ago, long_ago))
     result = CliRunner().invoke(main, ["prune-cache", str(cache), "--unused-days", "30"])
     assert result.exit_code == 0, result.output
-    assert f"removed {len(entries) - 2} cache entries unused for 30+ days" in result.output and "kept 2" in result.output
+    assert f"removed {len(entries) - 1} cache entries unused for 30+ days" in result.output and "kept 1" in result.output
     assert "removed 1 leftover temporary file" in result.output
-    assert set(cache_entries(cache) + cache_entries(cache, "checklists")) == used
+    assert set(cache_entries(cache)) == used
     assert all(s.exists() for s in strangers) and fresh.exists() and not stale.exists()
     # what was kept still answers: the policy is not analysed again
-    import checker.scan as scan_module
+    import checker.pipeline as scan_module
 
     monkeypatch.setattr(scan_module, "analyse", lambda *a, **k: pytest.fail("a kept entry was not used"))
     again = _json(tmp_path / "c", str(corpus / "asi.md"), "--cache", str(cache))

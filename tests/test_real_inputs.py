@@ -11,9 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from checker.cli import main
-from checker.documents import InputProblem, load_bytes
+from checker.inputs.files import InputProblem
+from checker.inputs.loader import load_bytes
 from checker.models import PolicyResult
-from checker.scan import scan
+from checker.run.scan import scan
 
 from .conftest import SEEDS, SHARED
 from .pdfmaker import policy_pdf
@@ -238,7 +239,7 @@ def test_every_modern_policy_ends_as_a_report_or_a_clear_skip(compiled) -> None:
 
 
 def test_an_unforeseen_failure_costs_one_policy_not_the_batch(tmp_path: Path, compiled, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import checker.scan as scan_module
+    import checker.pipeline as scan_module
 
     for seed in ("asi.md", "aspera.md", "asustor.md"):
         (tmp_path / seed).write_bytes((SEEDS / seed).read_bytes())
@@ -250,7 +251,7 @@ def test_an_unforeseen_failure_costs_one_policy_not_the_batch(tmp_path: Path, co
         return real_analyse(parsed, compiled_)
 
     monkeypatch.setattr(scan_module, "analyse", flaky)
-    import checker.runner as runner_module
+    import checker.run.tasks as runner_module
 
     real_read = runner_module.read_file_bytes
 

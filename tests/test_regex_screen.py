@@ -9,11 +9,11 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-import checker.detectors
-import checker.facts
-import checker.placeholders
-from checker.documents import read_policy
-from checker.regex_screen import Screened, SentenceScreen, fold, needles
+import checker.analysis.detectors
+import checker.analysis.facts
+import checker.analysis.placeholders
+from checker.inputs.loader import read_policy
+from checker.analysis.regex_screen import Screened, SentenceScreen, fold, needles
 
 from .conftest import SEEDS, SHARED
 
@@ -22,12 +22,12 @@ PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
 
 def _screened_patterns() -> list[Screened]:
     found: list[Screened] = []
-    for module in (checker.detectors, checker.facts, checker.placeholders):
+    for module in (checker.analysis.detectors, checker.analysis.facts, checker.analysis.placeholders):
         for value in vars(module).values():
             items = value if isinstance(value, list) else [value]
             found.extend(v for v in items if isinstance(v, Screened))
     # the patterns inside the regex detectors
-    for detector in checker.detectors.DETECTORS.values():
+    for detector in checker.analysis.detectors.DETECTORS.values():
         for cell in detector.__closure__ or ():
             contents = cell.cell_contents
             if isinstance(contents, list) and contents and all(isinstance(v, Screened) for v in contents):

@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.checklist import CompiledChecklists, load_checklists
+from checker.rules.checklist import CompiledChecklists, load_checklists
 from checker.report import FORMATS
-from checker.scan import scan
+from checker.run.scan import scan
 
 from .conftest import ROOT, SEEDS
 from .pdfmaker import policy_pdf
@@ -117,7 +117,7 @@ def test_deeply_nested_markdown(depth: int, marker: str) -> None:
 ], ids=["quotes", "quoted-lists", "images", "emphasis", "open-strong"])
 def test_markdown_the_parser_cannot_take_is_read_as_plain_text(text: str) -> None:
     # In a child process: a stack overflow in the (Rust) parser would kill pytest itself.
-    code = ("import sys; from checker.documents import load_bytes; "
+    code = ("import sys; from checker.inputs.loader import load_bytes; "
             "print(load_bytes(sys.stdin.buffer.read(), 'p.md', 'markdown').metadata.get('note'))")
     done = subprocess.run([sys.executable, "-c", code], input=text.encode(), capture_output=True, timeout=120,
                           cwd=ROOT)

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from checker.cli import main
 from checker.evaluate import evaluate, load_gold
 from checker.report.json_report import report_to_dict
-from checker.scan import scan
+from checker.run.scan import scan
 
 from .conftest import SEEDS
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.attrs import SENT_START
 
-from checker.nlp import get_pipeline
+from checker.nlp.pipeline import get_pipeline
 
 from .conftest import SEEDS
 
@@ -43,7 +43,7 @@ def test_policy_text_splits_where_spacy_splits() -> None:
 def test_word_flags_agree_with_the_tokens_flags_across_policies() -> None:
     from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH
 
-    from checker.nlp import WordFlags
+    from checker.nlp.components import WordFlags
 
     nlp = get_pipeline()
     flags = WordFlags()
@@ -59,14 +59,14 @@ def test_word_flags_agree_with_the_tokens_flags_across_policies() -> None:
 def test_lemmas_are_the_lookup_tables_for_the_lower_cased_word_across_policies(monkeypatch: Any) -> None:
     from spacy.attrs import LEMMA
 
-    from checker import nlp as pipeline
+    from checker.nlp import components
 
     nlp = get_pipeline()
     lemmatizer = nlp.get_pipe("gapcheck_lemmatizer")
     from spacy.lookups import load_lookups
 
     table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")  # spaCy's own table
-    monkeypatch.setattr(pipeline, "LEMMA_MEMORY", 300)  # small: the memory starts afresh on the way
+    monkeypatch.setattr(components, "LEMMA_MEMORY", 300)  # small: the memory starts afresh on the way
     lemmatizer.__dict__.pop("_lemma_of_lower", None)
     texts = [(SEEDS / name).read_text(encoding="utf-8")[:4000] for name in sorted(p.name for p in SEEDS.iterdir())]
     for text in texts + ["Cookies, COOKIES and Children's data.", "Children"] + texts:
@@ -78,14 +78,14 @@ def test_lemmas_are_the_lookup_tables_for_the_lower_cased_word_across_policies(m
 
 def test_text_of_nothing_but_whitespace_has_no_sentences_and_no_matches(compiled: Any) -> None:
     """A library caller may hand over blank text (the CLI refuses such a file before parsing)."""
-    from checker.nlp import parse_texts
+    from checker.nlp.sentences import parse_texts
 
     blank, spaced, real = parse_texts(["   ", " \n\n \t ", "We keep your data for 30 days."])
     assert blank.sentences == [] and spaced.sentences == []
     assert compiled.patterns.find(blank) == [] and compiled.patterns.find(spaced) == []
     assert [s.text for s in real.sentences] == ["We keep your data for 30 days."]
     assert any(m for m in compiled.patterns.find(real))
-    from checker.scan import analyse
+    from checker.pipeline import analyse
 
     result = analyse(blank, compiled)
     assert result.sentence_count == 0 and result.findings == ()
@@ -95,7 +95,7 @@ def test_text_of_nothing_but_whitespace_has_no_sentences_and_no_matches(compiled
 def test_a_legal_citation_or_etc_does_not_end_a_sentence() -> None:
     """Evidence must show the whole sentence an auditor reads, citation included; a period after
     an ordinary word, or after "etc." before a capitalised word, still ends one."""
-    from checker.nlp import parse_texts
+    from checker.nlp.sentences import parse_texts
 
     whole = ["The legal basis is Art. 6(1)(a) GDPR.",
              "Processing is based on Art. 6 para. 1 lit. f GDPR, cf. Art. 5 and Sec. 1798.100 of the CCPA.",

@@ -15,7 +15,7 @@ from typing import Callable
 
 from importlib import import_module
 
-from ..models import Report
+from checker.models import Report
 
 Renderer = Callable[[Report], str]
 

@@ -13,11 +13,10 @@ import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from ..models import Report, Status
+from checker.models import Report
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"high": "error", "medium": "warning", "low": "note"}
-GAPS = (Status.PARTIAL, Status.MISSING)
 
 
 def _requirements(report: Report) -> dict[str, dict[str, Any]]:
@@ -46,7 +45,7 @@ def sarif_log(report: Report) -> dict[str, Any]:
     results: list[dict[str, Any]] = []
     for policy in report.policies:
         for v in policy.verdicts:
-            if v.status not in GAPS:
+            if not v.status.is_gap:
                 continue
             req = table.get(v.requirement, {})
             severity = req.get("severity", "medium")
@@ -96,7 +95,7 @@ def render_junit(report: Report) -> str:
         failed = 0
         for v in policy.verdicts:
             case = ET.Element("testcase", classname=policy.source, name=v.requirement)
-            if v.status in GAPS:
+            if v.status.is_gap:
                 req = table.get(v.requirement, {})
                 failure = ET.SubElement(case, "failure", message=f"{v.status.value}: {v.reason}",
                                         type=req.get("severity", "medium"))

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..models import Comparison, Evidence, Finding, InputError, PolicyResult, Report, Skipped, Status, Verdict
+from checker.models import Comparison, Evidence, Finding, InputError, PolicyResult, Report, Skipped, Status, Verdict
 
 
 class ReportFormatError(ValueError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..models import Finding, PolicyResult, Report, Verdict
+from checker.models import Finding, PolicyResult, Report, Verdict
 
 
 def verdict_to_dict(verdict: Verdict, requirement: dict[str, Any] | None) -> dict[str, Any]:

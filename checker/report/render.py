@@ -17,8 +17,8 @@ from importlib import resources
 
 from typing import TYPE_CHECKING
 
-from ..models import Report
-from .view import STATUS_SYMBOL, build_view
+from checker.models import Report
+from checker.report.view import STATUS_SYMBOL, build_view
 
 if TYPE_CHECKING:
     from jinja2 import Environment

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlparse
 
-from ..models import SEVERITIES, Evidence, PolicyResult, Report, Status
+from checker.models import SEVERITIES, Evidence, PolicyResult, Report
 
 STATUS_SYMBOL = {"met": "\u2713", "partial": "\u25d0", "missing": "\u2717"}
 STATUS_WEIGHT = {"met": 1.0, "partial": 0.5, "missing": 0.0}
@@ -143,7 +143,7 @@ def _policy(number: int, result: PolicyResult, requirements: dict[str, dict[str,
         meta = requirements.get(v.requirement, {})
         severity = meta.get("severity", "medium")
         statuses[v.status.value] += 1
-        if v.status is not Status.MET:
+        if v.status.is_gap:
             gaps[severity] += 1
         reqs.append(RequirementView(
             id=v.requirement, title=meta.get("title", v.requirement), status=v.status.value,

@@ -1,0 +1,163 @@
+"""Facts read off a policy: the children's age threshold, the effective date, contact e-mails.
+
+Facts are values, not verdicts: they are compared across policies (13 here, 18 there), they back
+the ``effective_date`` requirement and they feed detectors (a dangling "updated time" reference is
+only a problem when no date exists).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Sequence
+
+from checker.models import Sentence
+from checker.analysis.regex_screen import SentenceScreen, screened
+
+NUMBER_WORDS: dict[str, int] = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "twenty-one": 21, "twenty one": 21,
+}
+_NUM = r"(?P<num>\d{1,2}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")(?:\s*\(\s*(?P<paren>\d{1,2})\s*\))?"
+
+_AGE_PATTERNS = [  # screened: most sentences are not about age
+    # under the age of 13 / below the age of eighteen (18) / younger than 16 / under 13 years of age
+    screened(r"\b(?:under|below|beneath|younger\s+than|less\s+than)\s+(?:the\s+)?(?:(?:legal\s+|minimum\s+)?age\s+of\s+)?"
+               + _NUM + r"(?!\s*(?:%|percent|days?|hours?|months?|minutes?|weeks?)\b)", re.IGNORECASE),
+    # at least 13 years old / must be 16 or older / aged 13 or over
+    screened(r"\b(?:at\s+least|over\s+the\s+age\s+of|aged?)\s+(?:the\s+age\s+of\s+)?" + _NUM
+               + r"(?=\s*(?:years?|or\s+older|or\s+over|and\s+(?:older|over)|\+|\b))", re.IGNORECASE),
+    screened(_NUM + r"\s+years?\s+(?:of\s+age|old)\s+or\s+(?:older|over)", re.IGNORECASE),
+]
+_AGE_CONTEXT = screened(r"\b(?:child|children|childrens|minor|minors|kid|kids|teen|teens|teenagers?|parent|"
+                          r"parents|parental|guardian|age|aged|years\s+old|coppa|young)\b", re.IGNORECASE)
+_CONSENT_CONTEXT = screened(r"\b(?:parent|parents|parental|guardian|guardians|consent)\b", re.IGNORECASE)
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"], start=1)}
+_MONTH_ABBR = {m[:3]: i for m, i in _MONTHS.items()}
+_MONTH_RE = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_DATE_RE = (r"(?P<date>" + _MONTH_RE + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+            r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r",?\s+\d{4}"
+            r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4}|" + _MONTH_RE + r",?\s+\d{4})")
+_EFFECTIVE = screened(
+    r"\b(?:last\s+(?:updated|revised|modified|amended|changed|reviewed)|(?:date\s+of\s+)?last\s+revision|"
+    r"effective(?:\s+date)?|updated|revised|modified|amended|version\s+date|dated)"
+    r"(?:\s+(?:on|as\s+of|from|date|is))?\s*[:\-\u2013\u2014]?\s*(?:on\s+)?" + _DATE_RE, re.IGNORECASE)
+_EMAIL = screened(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+
+
+@dataclass(frozen=True)
+class FactHit:
+    """Where a fact was read: sentence index and character span inside it."""
+
+    sentence: int
+    start: int
+    end: int
+
+
+@dataclass
+class Facts:
+    """Facts of one policy plus the sentences they were read from."""
+
+    children_age: int | None = None
+    children_ages: list[int] = field(default_factory=list)
+    effective_date: str | None = None
+    effective_date_text: str | None = None
+    contact_emails: list[str] = field(default_factory=list)
+    hits: dict[str, FactHit] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"children_age": self.children_age, "children_ages": self.children_ages,
+                "effective_date": self.effective_date, "effective_date_text": self.effective_date_text,
+                "contact_emails": self.contact_emails}
+
+
+def _age_value(match: re.Match[str]) -> int | None:
+    raw = (match.group("paren") or match.group("num")).lower()
+    value = int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw)
+    return value if value is not None and 6 <= value <= 21 else None
+
+
+def find_ages(text: str) -> list[tuple[int, int, int]]:
+    """Age thresholds in one sentence as (age, start, end); only where the sentence talks about age."""
+    if not _AGE_CONTEXT.search(text):
+        return []
+    found: list[tuple[int, int, int]] = []
+    for pattern in _AGE_PATTERNS:
+        for m in pattern.finditer(text):
+            value = _age_value(m)
+            if value is not None and not any(s <= m.start() < e for _, s, e in found):
+                found.append((value, m.start(), m.end()))
+    return sorted(found, key=lambda f: f[1])
+
+
+def parse_date(text: str) -> str | None:
+    """ISO date for the date formats policies use, or None when it is only a month/year or invalid."""
+    t = text.strip().rstrip(".").replace(",", " ")
+    t = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", t)
+    t = re.sub(r"\bof\b", " ", t)
+    parts = t.split()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", t):
+            return date.fromisoformat(t).isoformat()
+        if re.fullmatch(r"\d{1,2}[/.]\d{1,2}[/.]\d{4}", t):
+            a, b, y = (int(x) for x in re.split(r"[/.]", t))
+            month, day = (a, b) if "/" in t else (b, a)  # 10/09/2012 US style; 09.10.2012 European
+            return date(y, month, day).isoformat()
+        if len(parts) == 3:
+            if parts[0][:3].lower() in _MONTH_ABBR:
+                return date(int(parts[2]), _MONTH_ABBR[parts[0][:3].lower()], int(parts[1])).isoformat()
+            if parts[1][:3].lower() in _MONTH_ABBR:
+                return date(int(parts[2]), _MONTH_ABBR[parts[1][:3].lower()], int(parts[0])).isoformat()
+        if len(parts) == 2 and parts[0][:3].lower() in _MONTH_ABBR:
+            return f"{int(parts[1]):04d}-{_MONTH_ABBR[parts[0][:3].lower()]:02d}"
+    except ValueError:
+        return None
+    return None
+
+
+def extract_facts(sentences: Sequence[Sentence], screen: SentenceScreen | None = None) -> Facts:
+    """Read the facts of one policy from its sentences (headings included: "Last updated ...").
+
+    Only sentences that could hold a fact are read: those ``screen`` (the sentences' texts) says
+    an age context, a date or an address could match in, and those with links.
+    """
+    facts = Facts()
+    best_age: tuple[int, int, FactHit] | None = None  # (priority, age, where)
+    emails: list[str] = []
+    screen = screen or SentenceScreen([s.text for s in sentences])
+    readable = set(screen.any_of(_AGE_CONTEXT, _EFFECTIVE, _EMAIL))
+    readable.update(i for i, s in enumerate(sentences) if s.links)
+    for sentence in (sentences[i] for i in sorted(readable)):
+        text = sentence.text
+        for age, start, end in find_ages(text):
+            if age not in facts.children_ages:
+                facts.children_ages.append(age)
+            # prefer the age that comes with parental consent: that is the threshold the gold asks
+            priority = 0 if _CONSENT_CONTEXT.search(text) else 1
+            if best_age is None or priority < best_age[0]:
+                best_age = (priority, age, FactHit(sentence.index, start, end))
+        if facts.effective_date_text is None:
+            m = _EFFECTIVE.search(text)
+            if m:
+                facts.effective_date_text = m.group("date")
+                facts.effective_date = parse_date(m.group("date")) or m.group("date")
+                facts.hits["effective_date"] = FactHit(sentence.index, m.start(), m.end())
+        for m in _EMAIL.finditer(text):
+            emails.append(m.group(0).rstrip("."))
+        for link in sentence.links:
+            if link.target.lower().startswith("mailto:"):
+                emails.append(link.target[7:].split("?")[0])
+    if best_age is not None:
+        facts.children_age = best_age[1]
+        facts.hits["children_age"] = best_age[2]
+    seen: set[str] = set()
+    for e in emails:
+        if e.lower() not in seen:
+            seen.add(e.lower())
+            facts.contact_emails.append(e)
+    return facts

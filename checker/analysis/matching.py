@@ -1,0 +1,197 @@
+"""Requirement x sentences -> :class:`Verdict`.
+
+The rules are generic; what a requirement means lives in its checklist entry:
+
+* ``patterns`` find the sentences that carry the disclosure (its evidence);
+* ``exclude`` vetoes sentences that only mention the words ("contact your bank");
+* ``section_patterns`` count only under a heading that matches ``headings`` ("Data Retention");
+* ``requires`` qualifiers must also appear near the evidence (same section, a few sentences
+  away) for ``met``; a missing one gives ``partial`` with its reason, and may raise a finding;
+* ``partial_patterns`` touch the topic without disclosing it ("unsubscribe" for objection);
+* evidence made only of unfilled template slots ("[List of countries]") is not a disclosure.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Mapping, Sequence
+
+from checker.rules.checklist import CompiledChecklists, Requirement
+from checker.analysis.facts import Facts
+from checker.models import Evidence, Finding, Match, Sentence, Status, Verdict
+from checker.analysis.placeholders import find_placeholders, has_placeholder
+from checker.analysis.requirement_detectors import REQUIREMENT_DETECTORS
+
+QUALIFIER_WINDOW = 3
+"""How many sentences away (inside the same section) a qualifier may stand from the evidence."""
+
+MAX_EVIDENCE = 3
+
+
+@dataclass
+class _Hits:
+    """Matches of one requirement, by role and sentence."""
+
+    core: dict[int, list[Match]]
+    partial: dict[int, list[Match]]
+    section: dict[int, list[Match]]
+    exclude: set[int]
+    qualifiers: dict[str, dict[int, list[Match]]]
+
+
+_NO_HITS = _Hits({}, {}, {}, set(), {})
+"""The matches of a requirement nothing matched (read only: :func:`judge` copies before adding)."""
+
+
+def _group(requirements: Sequence[Requirement], matches: Sequence[Match]) -> dict[str, _Hits]:
+    """Matches by requirement (only those with a match: about a third of a policy's requirements
+    have none), role and sentence. Plain dicts filled as matches come, not nested defaultdicts per
+    requirement: 0.29 -> 0.23 ms a policy, and fewer objects for the garbage collector."""
+    wanted = {r.id for r in requirements}
+    hits: dict[str, _Hits] = {}
+    for m in matches:
+        req_id, role = _requirement_and_role(m.pattern_id)
+        if req_id not in wanted:
+            continue
+        h = hits.get(req_id)
+        if h is None:
+            h = hits[req_id] = _Hits({}, {}, {}, set(), {})
+        if role == "core":
+            h.core.setdefault(m.sentence, []).append(m)
+        elif role == "partial":
+            h.partial.setdefault(m.sentence, []).append(m)
+        elif role == "section":
+            h.section.setdefault(m.sentence, []).append(m)
+        elif role == "exclude":
+            h.exclude.add(m.sentence)
+        elif role.startswith("requires:"):
+            h.qualifiers.setdefault(role[len("requires:"):], {}).setdefault(m.sentence, []).append(m)
+    return hits
+
+
+@lru_cache(maxsize=8_192)  # one entry per checklist pattern; a policy has thousands of matches
+def _requirement_and_role(pattern_id: str) -> tuple[str, str]:
+    """("retention", "core") of "retention/core/3"."""
+    req_id, role, _ = pattern_id.split("/", 2)
+    return req_id, role
+
+
+def heading_matches(heading: str | None, cues: Sequence[str]) -> bool:
+    """Does a section heading announce the topic ("Data Retention" for cue "retention")?"""
+    if not heading or not cues:
+        return False
+    return _heading_matches(heading, tuple(cues))
+
+
+@lru_cache(maxsize=65_536)  # a policy asks the same few questions of its headings many times
+def _heading_matches(heading: str, cues: tuple[str, ...]) -> bool:
+    low = " " + " ".join(heading.lower().replace("\u2019", "'").split()) + " "
+    return any(f" {cue}" in low or low.strip().startswith(cue) for cue in cues)
+
+
+def section_members(sentences: Sequence[Sentence]) -> dict[Any, list[int]]:
+    """Sentence indices by section (a requirement's evidence may be anywhere in its section)."""
+    members: dict[Any, list[int]] = defaultdict(list)
+    for s in sentences:
+        members[s.section].append(s.index)
+    return members
+
+
+def _evidence(sentences: Sequence[Sentence], chosen: dict[int, list[Match]]) -> tuple[Evidence, ...]:
+    out = []
+    for index in sorted(chosen):
+        s = sentences[index]
+        spans = sorted({(m.start, m.end) for m in chosen[index]})
+        patterns = tuple(sorted({m.pattern_id for m in chosen[index]}))
+        out.append(Evidence(text=s.text, line=s.line, heading=s.heading, highlights=tuple(spans), patterns=patterns,
+                            page=s.page))
+    return tuple(out)
+
+
+def _rank(sentences: Sequence[Sentence], hits: dict[int, list[Match]], cues: Sequence[str]) -> list[int]:
+    """Sentences best first: under a matching heading, then most distinct patterns, then earliest."""
+    return sorted(hits, key=lambda i: (not heading_matches(sentences[i].heading, cues),
+                                       -len({m.pattern_id for m in hits[i]}), i))
+
+
+def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core: Sequence[Match] = (),
+          members: Mapping[Any, list[int]] | None = None) -> tuple[Verdict, list[Finding]]:
+    """The verdict on one requirement from its grouped matches; also qualifier findings.
+
+    ``members`` is :func:`section_members` of ``sentences``, passed in to work it out once per policy."""
+    usable = {i: ms for i, ms in h.core.items()
+              if i not in h.exclude and (req.match_headings or not sentences[i].is_heading)}
+    for m in extra_core:
+        usable.setdefault(m.sentence, []).append(m)
+    for i, ms in h.section.items():
+        if i not in h.exclude and not sentences[i].is_heading and heading_matches(sentences[i].heading, req.headings):
+            usable.setdefault(i, []).extend(ms)
+    findings: list[Finding] = []
+    if not usable:
+        weak = {i: ms for i, ms in h.partial.items() if i not in h.exclude and not sentences[i].is_heading}
+        if weak:
+            chosen = {i: weak[i] for i in _rank(sentences, weak, req.headings)[:MAX_EVIDENCE]}
+            return Verdict(req.id, Status.PARTIAL, req.partial_reason, _evidence(sentences, chosen), req.checklist), findings
+        return Verdict(req.id, Status.MISSING, f"not disclosed: no sentence about {req.title[0].lower() + req.title[1:]}",
+                       (), req.checklist), findings
+
+    ranked = _rank(sentences, usable, req.headings)
+    chosen = {i: list(usable[i]) for i in ranked[:MAX_EVIDENCE]}
+    reasons: list[str] = []
+
+    clean = [i for i in usable if not has_placeholder(sentences[i].text)]
+    if not clean:
+        slot = next(sentences[i].text[s:e] for i in usable for s, e in find_placeholders(sentences[i].text))
+        reasons.append(f"the disclosure is an unfilled template placeholder ({slot})")
+
+    # Qualifiers may stand in the evidence sentence or near it, in the same section (worked out
+    # only for requirements that have qualifiers: most have none, and this was a third of judging).
+    near: set[int] = set()
+    if req.requires:
+        members = members if members is not None else section_members(sentences)
+        for i in usable:
+            section = sentences[i].section
+            for j in range(max(0, i - QUALIFIER_WINDOW), min(len(sentences), i + QUALIFIER_WINDOW + 1)):
+                if sentences[j].section == section:
+                    near.add(j)
+            if heading_matches(sentences[i].heading, req.headings):
+                near.update(members[section])
+    core_chosen = [i for i in ranked[:MAX_EVIDENCE]]
+    for q in req.requires:
+        where = [i for i in h.qualifiers.get(q.name, {}) if i in near]
+        if where:
+            first = min(where)
+            chosen.setdefault(first, []).extend(h.qualifiers[q.name][first])
+            continue
+        reasons.append(q.reason)
+        if q.finding:
+            # one finding per evidence sentence: each is a place where the gap shows
+            for i in sorted(core_chosen):
+                s = sentences[i]
+                findings.append(Finding(
+                    kind=q.finding["kind"], severity=q.finding["severity"],
+                    message=q.finding.get("message") or q.reason,
+                    evidence=Evidence(text=s.text, line=s.line, heading=s.heading, page=s.page,
+                                      highlights=tuple(sorted({(m.start, m.end) for m in usable[i]})))))
+    # keep the evidence short: the best core sentences plus the qualifier sentences
+    evidence = _evidence(sentences, chosen)
+    if reasons:
+        return Verdict(req.id, Status.PARTIAL, "; ".join(reasons), evidence, req.checklist), findings
+    return Verdict(req.id, Status.MET, req.met_reason or "disclosed", evidence, req.checklist), findings
+
+
+def match_requirements(compiled: CompiledChecklists, sentences: Sequence[Sentence], matches: Sequence[Match],
+                       facts: Facts) -> tuple[list[Verdict], list[Finding]]:
+    """Verdicts for every requirement of the compiled checklists, in checklist order."""
+    grouped = _group(compiled.requirements, matches)
+    members = section_members(sentences)
+    verdicts: list[Verdict] = []
+    findings: list[Finding] = []
+    for req in compiled.requirements:
+        extra = REQUIREMENT_DETECTORS[req.detector](sentences, facts) if req.detector else []
+        verdict, found = judge(req, sentences, grouped.get(req.id, _NO_HITS), extra, members)
+        verdicts.append(verdict)
+        findings.extend(found)
+    return verdicts, findings

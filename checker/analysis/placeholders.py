@@ -1,0 +1,58 @@
+"""Unfilled template slots such as ``[List of countries]`` or ``{{company_name}}``.
+
+Shared by the ``placeholder`` detector and by matching (a disclosure whose only evidence is a
+template slot is not a disclosure). Markdown links are gone by the time text gets here; what
+remains in brackets is either a slot, a citation ("[1]"), an editorial mark ("[sic]") or an
+obfuscated address ("[email protected]"), and only the first is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from checker.analysis.regex_screen import screened
+
+_SQUARE = screened(r"\[(?P<body>[^\[\]\n]{2,120})\]")
+_CURLY = screened(r"\{\{\s*(?P<body>[^{}\n]{1,80}?)\s*\}\}|\{(?P<var>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_]+)*)\}")
+_ANGLE = screened(r"<(?P<body>[A-Z][A-Za-z ]{2,60})>|<<(?P<body2>[^<>\n]{2,60})>>")
+_UNDERSCORES = screened(r"(?<![\w-])(?:_{5,}|X{3,})(?![\w-])")
+SLOT_PATTERNS = (_SQUARE, _CURLY, _ANGLE, _UNDERSCORES)
+"""Every slot matches one of these: a text none of them could match holds no placeholder."""
+_CROSS_REFERENCE = re.compile(r"^(?:re:|see\b|(?:section|article|part|chapter|clause|paragraph|schedule|annex|appendix|"
+                              r"exhibit|note|table|figure|footnote)\s+[\dIVXivx])", re.IGNORECASE)
+_UI_PATH = re.compile(r"[\u2192>]\s*$|^\s*[\u2192>]")
+_NOT_SLOTS = re.compile(r"^(?:\d+(?:[,\-\u2013]\s*\d+)*|[ivx]+|sic|emphasis added|email\s+protected|"
+                        r"at|dot|\.\.\.|\u2026|redacted|link|pdf|here|x|\s*)$", re.IGNORECASE)
+_SLOT_WORDS = re.compile(r"\b(?:insert|enter|list|name|company|address|date|country|countries|email|e-mail|"
+                         r"phone|purpose|url|website|number|your|here|tbd|todo|placeholder|entity|"
+                         r"affiliates?|organi[sz]ation|contact|specify|describe|details?)\b", re.IGNORECASE)
+
+
+def find_placeholders(text: str) -> list[tuple[int, int]]:
+    """Spans of unfilled template slots in ``text``."""
+    spans: list[tuple[int, int]] = []
+    for m in _SQUARE.finditer(text):
+        body = m.group("body").strip()
+        if _NOT_SLOTS.match(body) or _CROSS_REFERENCE.match(body) or "@" in body or "://" in body:
+            continue
+        # "Settings -> Apps -> [App Name] -> Permissions": a generic UI label, not a template slot
+        if _UI_PATH.search(text[max(0, m.start() - 3):m.start()]) or _UI_PATH.search(text[m.end():m.end() + 3]):
+            continue
+        words = body.split()
+        capitalised = body[:1].isupper() or body.isupper()
+        if (capitalised and (len(words) >= 2 or body.isupper())) or _SLOT_WORDS.search(body):
+            spans.append((m.start(), m.end()))
+    for pattern in (_CURLY, _ANGLE, _UNDERSCORES):
+        for m in pattern.finditer(text):
+            if pattern is _ANGLE and ("@" in m.group(0) or "://" in m.group(0)):
+                continue
+            if pattern is _UNDERSCORES and not text.replace(m.group(0), "").strip(" :.-|"):
+                continue  # a line of underscores or X's alone is a rule or a mask, not a blank to fill
+            spans.append((m.start(), m.end()))
+    return sorted(set(spans))
+
+
+@lru_cache(maxsize=16_384)  # matching asks again of the same evidence sentence per requirement
+def has_placeholder(text: str) -> bool:
+    return bool(find_placeholders(text))

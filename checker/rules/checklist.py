@@ -1,0 +1,357 @@
+"""Checklist YAML -> validated :class:`Requirement` records with compiled patterns.
+
+Requirements are data. Loading is strict (medspaCy's ``from_dict`` habit): an unknown key, a wrong
+type or a pattern spaCy cannot compile fails with the file, the line, the item id and what is
+wrong, because a silently ignored typo in a checklist means a silently wrong audit.
+
+Compiling the patterns needs spaCy (a second of start-up); a rerun whose every policy comes from
+the cache needs only the checklists' digest and requirement metadata, so compilation can be
+deferred to the first policy that needs analysing (``load_checklists(..., compile=False)``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from checker.models import DEFAULT_MODEL, SEVERITIES, Pattern, PatternError
+from checker.rules.errors import ChecklistError
+from checker.rules.yaml_source import read_yaml
+
+if TYPE_CHECKING:
+    from checker.nlp.patterns import PatternSet
+
+DEFAULT_CHECKLISTS: tuple[str, ...] = ("gdpr", "coppa")
+
+FACT_DETECTORS: tuple[str, ...] = ("effective_date", "children_age")
+"""The values a checklist item may name as its ``detector:`` instead of listing patterns: part of
+the checklist language, so checked here; :mod:`checker.analysis.requirement_detectors` answers
+each (a test checks that the two name the same set)."""
+
+
+@dataclass(frozen=True)
+class Qualifier:
+    """Something a disclosure must also contain to be ``met`` (a safeguard, a period, an age)."""
+
+    name: str
+    description: str
+    reason: str
+    patterns: tuple[Pattern, ...]
+    finding: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One required disclosure, as written in a checklist file."""
+
+    id: str
+    title: str
+    references: tuple[str, ...]
+    severity: str
+    description: str
+    remediation: str
+    checklist: str
+    patterns: tuple[Pattern, ...] = ()
+    partial_patterns: tuple[Pattern, ...] = ()
+    partial_reason: str = ""
+    section_patterns: tuple[Pattern, ...] = ()
+    exclude: tuple[Pattern, ...] = ()
+    headings: tuple[str, ...] = ()
+    requires: tuple[Qualifier, ...] = ()
+    detector: str | None = None
+    match_headings: bool = False
+    met_reason: str = ""
+    examples: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """A loaded checklist file."""
+
+    id: str
+    title: str
+    version: str
+    path: str
+    requirements: tuple[Requirement, ...]
+    description: str = ""
+
+
+@dataclass
+class CompiledChecklists:
+    """The requirements of every selected checklist with one PatternSet for all of them.
+
+    One PatternSet finds every requirement's matches in one call per document.
+    Pattern ids are ``<requirement>/<role>/<n>``, e.g. ``retention/core/2``.
+    """
+
+    checklists: list[Checklist]
+    requirements: list[Requirement]
+    model: str
+    sources: tuple[str, ...] = ()
+    """The checklist files as loaded: what a worker process needs to compile the same set."""
+    digest: str = ""
+    """SHA-256 of the checklist texts and the model: part of every cache key."""
+    _patterns: PatternSet | None = field(default=None, repr=False)
+
+    @property
+    def compiled(self) -> bool:
+        """Have the patterns been compiled yet?"""
+        return self._patterns is not None
+
+    def compile(self) -> CompiledChecklists:
+        """Compile every pattern now (importing spaCy) unless done already; returns ``self``.
+
+        Raises :class:`ChecklistError` naming file, line, requirement and pattern when one does
+        not compile. Called before a pool forks (workers inherit the result) and before the first
+        policy a cache cannot answer (a rerun answered by the cache never imports spaCy).
+        """
+        if self._patterns is None:
+            self._patterns = _compile_patterns(self.checklists, self.requirements, self.model)
+        return self
+
+    @property
+    def patterns(self) -> PatternSet:
+        """Every requirement's patterns in one PatternSet (compiled on first use)."""
+        return self.compile()._patterns  # type: ignore[return-value]
+
+    @cached_property
+    def requirement_table(self) -> dict[str, dict[str, Any]]:
+        """Requirement id -> what reports show of it (title, checklist, severity, references,
+        remediation): the ``requirements`` of the JSON report and the extra fields of each verdict."""
+        return {r.id: {"id": r.id, "title": r.title, "checklist": r.checklist, "severity": r.severity,
+                       "references": list(r.references), "remediation": r.remediation} for r in self.requirements}
+
+    def get(self, requirement_id: str) -> Requirement | None:
+        return next((r for r in self.requirements if r.id == requirement_id), None)
+
+
+def _plain(value: Any) -> Any:
+    """Strip the line bookkeeping so spaCy sees plain dicts and lists."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+# --------------------------------------------------------------------------------------------
+# Schema
+# --------------------------------------------------------------------------------------------
+
+_TOP_KEYS = {"id": str, "title": str, "version": str, "description": str, "requirements": list,
+             "vocabulary": dict}
+"""``vocabulary`` holds named word lists for YAML anchors (``&verbs [...]``, ``{IN: *verbs}``): shared
+word lists stay in one place instead of drifting apart in copies."""
+_TOP_REQUIRED = ("id", "title", "version", "requirements")
+_ITEM_KEYS: dict[str, type | tuple[type, ...]] = {
+    "id": str, "title": str, "references": list, "severity": str, "description": str, "remediation": str,
+    "patterns": list, "partial_patterns": list, "partial_reason": str, "section_patterns": list,
+    "exclude": list, "headings": list, "requires": list, "detector": str, "match_headings": bool,
+    "met_reason": str, "examples": dict,
+}
+_ITEM_REQUIRED = ("id", "title", "references", "severity", "description", "remediation")
+_QUALIFIER_KEYS: dict[str, type] = {"name": str, "description": str, "reason": str, "patterns": list,
+                                    "finding": dict}
+_FINDING_KEYS = {"kind": str, "severity": str, "message": str}
+_EXAMPLE_KEYS = ("match", "no_match", "partial")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _check_keys(where: str, data: dict[str, Any], allowed: dict[str, Any], required: Iterable[str]) -> None:
+    for key in data:
+        if key not in allowed:
+            line = getattr(data, "key_lines", {}).get(key)
+            at = f" (line {line})" if line else ""
+            raise ChecklistError(f"{where}: unknown key '{key}'{at} (allowed: {', '.join(sorted(allowed))})")
+    for key in required:
+        if key not in data or data[key] in (None, "", []):
+            raise ChecklistError(f"{where}: missing required key '{key}'")
+    for key, kind in allowed.items():
+        if key in data and data[key] is not None and not isinstance(data[key], kind):
+            expected = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            raise ChecklistError(f"{where}: '{key}' must be a {expected}, not {type(data[key]).__name__}")
+
+
+def _line(data: Any) -> int:
+    return getattr(data, "line", 0)
+
+
+def _patterns(where: str, values: list[Any]) -> tuple[Pattern, ...]:
+    out: list[Pattern] = []
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            out.append(value)
+        elif isinstance(value, list) and value and all(isinstance(t, dict) for t in value):
+            out.append(_plain(value))
+        else:
+            raise ChecklistError(f"{where}: a pattern must be a phrase (string) or a token pattern "
+                                 f"(list of token dicts), got {value!r}")
+    return tuple(out)
+
+
+def _requirement(path: str, checklist_id: str, data: Any, detectors: Iterable[str]) -> Requirement:
+    if not isinstance(data, dict):
+        raise ChecklistError(f"{path}: each requirement must be a mapping, got {type(data).__name__}")
+    rid = data.get("id")
+    where = f"{path}:{_line(data)}: requirement '{rid}'" if rid else f"{path}:{_line(data)}: requirement"
+    _check_keys(where, data, _ITEM_KEYS, _ITEM_REQUIRED)
+    if not _ID.match(rid):
+        raise ChecklistError(f"{where}: id must be lower_snake_case letters, digits and underscores")
+    if data["severity"] not in SEVERITIES:
+        raise ChecklistError(f"{where}: severity must be one of {', '.join(SEVERITIES)}, not '{data['severity']}'")
+    if not all(isinstance(r, str) and r.strip() for r in data["references"]):
+        raise ChecklistError(f"{where}: references must be a list of strings such as 'GDPR Art. 13(2)(a)'")
+    detector = data.get("detector")
+    if detector is not None and detector not in set(detectors):
+        raise ChecklistError(f"{where}: unknown detector '{detector}' (known: {', '.join(sorted(detectors))})")
+    if not data.get("patterns") and detector is None:
+        raise ChecklistError(f"{where}: needs 'patterns' or a 'detector'")
+    qualifiers: list[Qualifier] = []
+    for q in data.get("requires") or []:
+        qwhere = f"{path}:{_line(q)}: requirement '{rid}' requires"
+        if not isinstance(q, dict):
+            raise ChecklistError(f"{qwhere}: each entry must be a mapping")
+        _check_keys(qwhere, q, _QUALIFIER_KEYS, ("name", "reason", "patterns"))
+        finding = q.get("finding")
+        if finding is not None:
+            _check_keys(f"{qwhere} '{q['name']}' finding", finding, _FINDING_KEYS, ("kind", "severity"))
+            if finding["severity"] not in SEVERITIES:
+                raise ChecklistError(f"{qwhere} '{q['name']}' finding: severity must be one of {', '.join(SEVERITIES)}")
+        qualifiers.append(Qualifier(name=q["name"], description=q.get("description", q["name"]), reason=q["reason"],
+                                    patterns=_patterns(f"{qwhere} '{q['name']}'", q["patterns"]),
+                                    finding=_plain(finding) if finding else None))
+    examples = data.get("examples") or {}
+    for key, value in examples.items():
+        if key not in _EXAMPLE_KEYS or not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ChecklistError(f"{where}: examples must map {'/'.join(_EXAMPLE_KEYS)} to lists of sentences")
+    if data.get("partial_patterns") and not data.get("partial_reason"):
+        raise ChecklistError(f"{where}: 'partial_patterns' needs a 'partial_reason'")
+    return Requirement(
+        id=rid, title=data["title"], references=tuple(data["references"]), severity=data["severity"],
+        description=" ".join(data["description"].split()), remediation=" ".join(data["remediation"].split()),
+        checklist=checklist_id,
+        patterns=_patterns(f"{where} patterns", data.get("patterns") or []),
+        partial_patterns=_patterns(f"{where} partial_patterns", data.get("partial_patterns") or []),
+        partial_reason=data.get("partial_reason", ""),
+        section_patterns=_patterns(f"{where} section_patterns", data.get("section_patterns") or []),
+        exclude=_patterns(f"{where} exclude", data.get("exclude") or []),
+        headings=tuple(str(h).lower() for h in data.get("headings") or []),
+        requires=tuple(qualifiers), detector=detector, match_headings=bool(data.get("match_headings", False)),
+        met_reason=data.get("met_reason", ""),
+        examples={k: tuple(v) for k, v in examples.items()}, line=_line(data))
+
+
+def parse_checklist(text: str, path: str, detectors: Iterable[str] = ()) -> Checklist:
+    """Validate the YAML text of one checklist file (no pattern compilation yet)."""
+    data = read_yaml(text, path)
+    if not isinstance(data, dict):
+        raise ChecklistError(f"{path}: a checklist must be a mapping with id, title, version and requirements")
+    _check_keys(path, data, _TOP_KEYS, _TOP_REQUIRED)
+    detectors = list(detectors)
+    requirements = [_requirement(path, str(data["id"]), item, detectors) for item in data["requirements"]]
+    seen: dict[str, int] = {}
+    for req in requirements:
+        if req.id in seen:
+            raise ChecklistError(f"{path}:{req.line}: requirement '{req.id}' defined twice (first on line {seen[req.id]})")
+        seen[req.id] = req.line
+    return Checklist(id=str(data["id"]), title=data["title"], version=str(data["version"]), path=path,
+                     requirements=tuple(requirements), description=data.get("description", ""))
+
+
+# --------------------------------------------------------------------------------------------
+# Finding and compiling checklists
+# --------------------------------------------------------------------------------------------
+
+def bundled_dir() -> Path:
+    """Where the bundled checklists live: ``checklists/`` in a checkout, ``checker/checklists`` in a wheel."""
+    package = Path(__file__).resolve().parent.parent  # checker/
+    checkout = package.parent / "checklists"
+    if checkout.is_dir():
+        return checkout
+    return package / "checklists"
+
+
+def bundled_names() -> list[str]:
+    return sorted(p.stem for p in bundled_dir().glob("*.yaml"))
+
+
+def resolve(name_or_file: str) -> Path:
+    """A bundled checklist name (``gdpr``) or a path to a user's YAML file."""
+    candidate = Path(name_or_file)
+    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
+        if not candidate.is_file():
+            raise ChecklistError(f"{name_or_file}: checklist file not found")
+        return candidate
+    bundled = bundled_dir() / f"{name_or_file}.yaml"
+    if bundled.is_file():
+        return bundled
+    raise ChecklistError(f"unknown checklist '{name_or_file}' (bundled: {', '.join(bundled_names())}; "
+                         "or give a path to a .yaml file)")
+
+
+def load_checklists(names: Iterable[str] = DEFAULT_CHECKLISTS, model: str = DEFAULT_MODEL,
+                    compile: bool = True) -> CompiledChecklists:
+    """Load, validate and (unless ``compile`` is False) compile the named checklists into one
+    :class:`CompiledChecklists`."""
+    digest = hashlib.sha256(f"model={model}\n".encode())
+    files: list[tuple[Path, str]] = []
+    for name in names:
+        path = resolve(name)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ChecklistError(f"{path}: cannot read checklist ({exc})") from None
+        digest.update(hashlib.sha256(text.encode("utf-8")).digest())
+        files.append((path, text))
+    sources = tuple(str(path) for path, _ in files)
+    checklists = _parse_files(files)
+    requirements = [r for c in checklists for r in c.requirements]
+    result = CompiledChecklists(checklists=checklists, requirements=requirements, model=model,
+                                sources=sources, digest=digest.hexdigest())
+    if compile:
+        result.compile()  # now: a broken pattern fails before any file is read
+    return result
+
+
+def _parse_files(files: list[tuple[Path, str]]) -> list[Checklist]:
+    """Parse and validate each checklist text; a requirement id may belong to one checklist only."""
+    checklists: list[Checklist] = []
+    owner: dict[str, str] = {}
+    for path, text in files:
+        checklist = parse_checklist(text, str(path), FACT_DETECTORS)
+        if any(c.id == checklist.id for c in checklists):
+            continue  # the same checklist named twice
+        for req in checklist.requirements:
+            if req.id in owner:
+                raise ChecklistError(f"{path}:{req.line}: requirement '{req.id}' is also defined in {owner[req.id]}")
+            owner[req.id] = str(path)
+        checklists.append(checklist)
+    return checklists
+
+
+def _compile_patterns(checklists: list[Checklist], requirements: list[Requirement], model: str) -> PatternSet:
+    from checker.nlp.patterns import PatternSet  # spaCy is imported only when patterns are compiled
+
+    patterns = PatternSet(model)
+    for req in requirements:
+        where = f"{Path(_path_of(checklists, req)).as_posix()}:{req.line}: requirement '{req.id}'"
+        roles: list[tuple[str, tuple[Pattern, ...]]] = [
+            ("core", req.patterns), ("partial", req.partial_patterns), ("section", req.section_patterns),
+            ("exclude", req.exclude)] + [(f"requires:{q.name}", q.patterns) for q in req.requires]
+        for role, items in roles:
+            for n, pattern in enumerate(items, start=1):
+                try:
+                    patterns.add(f"{req.id}/{role}/{n}", pattern)
+                except PatternError as exc:
+                    raise ChecklistError(f"{where}: {role} pattern {n}: {exc}") from None
+    patterns.prepare()
+    return patterns
+
+
+def _path_of(checklists: list[Checklist], req: Requirement) -> str:
+    return next(c.path for c in checklists if c.id == req.checklist)

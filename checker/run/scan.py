@@ -1,0 +1,86 @@
+"""The library entry point: paths in, :class:`Report` out.
+
+The CLI is a thin wrapper around :func:`scan`; tests and other programs call it directly
+(sqlfluff's ``api/simple.py`` habit). Per policy the road is fixed:
+load -> parse (nlp) -> facts -> patterns -> verdicts -> detectors -> PolicyResult.
+A file that cannot be read becomes an entry in ``Report.errors`` and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from checker import __version__
+from checker.rules.checklist import DEFAULT_CHECKLISTS, CompiledChecklists, load_checklists
+from checker.analysis.compare import compare
+from checker.inputs.files import DEFAULT_MAX_BYTES, discover_resolved
+from checker.models import Comparison, InputError, PolicyResult, Report, Skipped
+from checker.run.local import run
+from checker.run.tasks import Settings, Task
+
+STDIN = "-"
+
+
+def display_path(path: Path, cwd: Path | None = None, real: Path | None = None) -> str:
+    """How a file is named in reports: relative to the working directory (``cwd``, resolved; looked
+    up when not given) when it is below it. ``real`` is the file's resolved path if known."""
+    try:
+        return (real or path.resolve()).relative_to(cwd or Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def tasks_for(paths: Iterable[str | Path], stdin: bytes | None = None,
+              max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Task], list[InputError]]:
+    """The work for a list of paths (``-`` = standard input) and the arguments that gave nothing."""
+    paths = list(paths)
+    files, problems = discover_resolved(p for p in paths if str(p) != STDIN)
+    errors = [InputError(path, f"{path}: {problem}") for path, problem in problems]
+    tasks: list[Task] = []
+    if any(str(p) == STDIN for p in paths):
+        data = stdin if stdin is not None else sys.stdin.buffer.read(max_bytes + 1)
+        tasks.append(Task("<stdin>", data=data))
+    cwd = Path.cwd().resolve()
+    tasks.extend(Task(display_path(file, cwd, real), path=str(file)) for file, real in files)
+    return tasks, errors
+
+
+def scan(paths: Iterable[str | Path], checklists: Sequence[str] = DEFAULT_CHECKLISTS, model: str = "blank",
+         max_bytes: int = DEFAULT_MAX_BYTES, compiled: CompiledChecklists | None = None, force: bool = False,
+         stdin: bytes | None = None, jobs: int = 1, cache_dir: str | None = None, executor: str = "local",
+         scheduler: str | None = None) -> Report:
+    """Scan files and directories against the checklists; never stops on one bad file.
+
+    ``-`` among the paths stands for ``stdin`` (bytes). Policies not in English are reported as
+    skipped with their language unless ``force`` is set: English patterns on other languages give
+    confident nonsense. ``jobs``/``executor`` choose where the work runs (:mod:`checker.run.tasks`);
+    the report is the same whichever runs it.
+    """
+    compiled = compiled or load_checklists(checklists, model)
+    tasks, errors = tasks_for(paths, stdin, max_bytes)
+    settings = Settings(compiled.sources, compiled.model, max_bytes, force, cache_dir)
+    results: list[PolicyResult] = []
+    skipped: list[Skipped] = []
+    for outcome in run(tasks, settings, compiled, jobs=jobs, executor=executor, scheduler=scheduler):
+        if outcome.result is not None:
+            results.append(outcome.result)
+        elif outcome.skipped is not None:
+            skipped.append(outcome.skipped)
+        elif outcome.error is not None:
+            errors.append(outcome.error)
+    report = build_report(results, errors, compiled)
+    report.skipped = skipped
+    return report
+
+
+def build_report(results: list[PolicyResult], errors: list[InputError], compiled: CompiledChecklists,
+                 comparisons: list[Comparison] | None = None) -> Report:
+    """Assemble a Report (checklist versions, requirement metadata, comparisons: of ``results``
+    unless given, as a streamed run tallies them without keeping results)."""
+    return Report(
+        tool_version=__version__,
+        checklists=[{"id": c.id, "version": c.version, "title": c.title} for c in compiled.checklists],
+        policies=results, comparisons=compare(results) if comparisons is None else comparisons, errors=errors,
+        requirements=list(compiled.requirement_table.values()))
