@@ -25,8 +25,8 @@ from markdown_it import MarkdownIt
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from checker.inputs.loader import load_bytes  # noqa: E402
 from checker.inputs.html_page import load_html  # noqa: E402
+from checker.inputs.loader import load_bytes  # noqa: E402
 from checker.models import BlockKind  # noqa: E402
 from tests.fixtures.make_pages import BANNER_TEXT, CHROMES, FOOTER_TEXT, NAV, TRACKER, build  # noqa: E402
 

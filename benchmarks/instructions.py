@@ -38,11 +38,11 @@ void off(void) { CALLGRIND_TOGGLE_COLLECT; CALLGRIND_DUMP_STATS_AT("stage"); }
 
 def _measure(stage: str, corpus: Path, shim: str) -> None:
     """Run ``stage`` on the corpus with collection on around it only (inside valgrind)."""
-    from checker.rules.checklist import load_checklists
     from checker.inputs.files import kind_of
-    from checker.inputs.loader import load_bytes
     from checker.inputs.language import detect_language
+    from checker.inputs.loader import load_bytes
     from checker.nlp.sentences import parse_document
+    from checker.rules.checklist import load_checklists
     from checker.run.scan import analyse
 
     switch = ctypes.CDLL(shim)

@@ -15,10 +15,10 @@ import argparse
 import time
 from pathlib import Path
 
-from checker.rules.checklist import load_checklists
 from checker.evaluate import evaluate, load_gold
 from checker.models import ModelUnavailable
 from checker.report.json_report import report_to_dict
+from checker.rules.checklist import load_checklists
 from checker.run.scan import scan
 
 ROOT = Path(__file__).resolve().parents[1]

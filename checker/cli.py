@@ -16,21 +16,28 @@ from typing import Any, NoReturn
 import click
 
 from checker import __version__
-from checker.rules.checklist import (DEFAULT_CHECKLISTS, ChecklistError, CompiledChecklists, bundled_names, load_checklists,
-                        parse_checklist, resolve)
-from checker.inputs.files import DEFAULT_MAX_BYTES
-from checker.models import SEVERITIES, ModelUnavailable, Report
-from checker.report import FORMATS, atomic_write, write_reports
-from checker.report.json_report import policy_to_dict, report_to_dict
-from checker.analysis.requirement_detectors import REQUIREMENT_DETECTORS
-from checker.run.diff import Baseline, diff_files, format_diff
-from checker.models import PolicyResult, Skipped
-from checker.report.json_load import ReportFormatError, iter_report_policies, load_report_dict, report_from_dict
-from checker.run.local import EXECUTORS, PARALLEL_MIN_TASKS, default_jobs, run
-from checker.run.tasks import Settings
 from checker.analysis.compare import compare
+from checker.analysis.requirement_detectors import REQUIREMENT_DETECTORS
+from checker.inputs.files import DEFAULT_MAX_BYTES
+from checker.models import SEVERITIES, ModelUnavailable, PolicyResult, Skipped
+from checker.report import FORMATS, atomic_write, write_reports
+from checker.report.json_load import ReportFormatError, iter_report_policies, load_report_dict, report_from_dict
+from checker.report.json_report import policy_to_dict, report_to_dict
+from checker.rules.checklist import (
+    DEFAULT_CHECKLISTS,
+    ChecklistError,
+    CompiledChecklists,
+    bundled_names,
+    load_checklists,
+    parse_checklist,
+    resolve,
+)
+from checker.run.diff import Baseline, diff_files, format_diff
+from checker.run.local import EXECUTORS, PARALLEL_MIN_TASKS, default_jobs, run
 from checker.run.scan import build_report, scan, tasks_for
 from checker.run.sinks import JsonlSink, RunTally, light_result, progress_over
+from checker.run.summary import should_fail, summary
+from checker.run.tasks import Settings
 
 EXIT_OK = 0
 EXIT_GAPS = 1
@@ -69,40 +76,6 @@ model_option = click.option("--model", default="blank", show_default=True,
 @click.version_option(__version__, prog_name="gapcheck")
 def main() -> None:
     """Check privacy policies against GDPR/COPPA disclosure checklists."""
-
-
-def summary(report: Report, written: list[Path], tally: RunTally | None = None) -> str:
-    """The terminal summary (``tally``: the run's counts, when the report does not hold its results)."""
-    tally = tally or RunTally.of(report)
-    gaps, findings, scanned = tally.gaps, tally.findings, tally.policies
-    lines = [f"gapcheck {__version__}: {scanned} polic{'y' if scanned == 1 else 'ies'} scanned"
-             f" against {', '.join(c['id'] for c in report.checklists)}"
-             + (f", {len(report.skipped)} skipped" if report.skipped else "")
-             + (f", {len(report.errors)} file(s) could not be scanned" if report.errors else "")]
-    lines.append("  gaps:     " + ", ".join(f"{gaps.get(s, 0)} {s}" for s in reversed(SEVERITIES)))
-    lines.append("  findings: " + ", ".join(f"{findings.get(s, 0)} {s}" for s in reversed(SEVERITIES)))
-    for c in report.comparisons:
-        if c.kind == "children_age":
-            lines.append(f"  note: {c.message}")
-    for k in report.skipped:
-        lines.append(f"  skipped: {k.message}")
-    for e in report.errors:
-        lines.append(f"  error: {e.message}")
-    if report.diff is not None:
-        lines.append("  " + format_diff(report.diff).replace("\n", "\n  "))
-    for path in written:
-        lines.append(f"  wrote {path}")
-    return "\n".join(lines)
-
-
-def should_fail(report: Report, fail_on: str, tally: RunTally | None = None) -> bool:
-    """Is there a gap or finding at or above ``fail_on``?"""
-    if fail_on == "none":
-        return False
-    floor = SEVERITIES.index(fail_on)
-    tally = tally or RunTally.of(report)
-    gaps, findings = tally.gaps, tally.findings
-    return any(SEVERITIES.index(s) >= floor and (gaps.get(s) or findings.get(s)) for s in SEVERITIES)
 
 
 STREAM_FORMATS = ("jsonl",)

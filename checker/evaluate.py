@@ -18,7 +18,6 @@ import yaml
 from checker.models import GAP_STATUSES
 
 
-
 class GoldError(Exception):
     """A gold file that cannot be used."""
 

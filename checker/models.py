@@ -115,7 +115,8 @@ class Sentence(NamedTuple):
     took a third of cutting a parsed policy into sentences.
     """
 
-    index: int
+    number: int
+    """Position in the policy's sentence list (0-based); named so as not to shadow ``tuple.index``."""
     text: str
     line: int
     kind: BlockKind

@@ -18,10 +18,11 @@ import io
 import math
 import random
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -119,7 +120,7 @@ def sheet_text(rows: list[dict[str, Any]], report_path: str, seed: int, fmt: str
         "gapcheck_review_sheet": SHEET_VERSION,
         "report": report_path,
         "seed": seed,
-        "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "instructions": ("For each item, read the evidence (and the policy where needed) and set verdict to "
                          "'right' or 'wrong'. For a wrong verdict you may give correct_status (met, partial, "
                          "missing, or for a finding: none) and a note. Leave verdict empty to skip an item. "

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
-from checker.rules.checklist import CompiledChecklists, load_checklists
 from checker.inputs.loader import load_bytes
 from checker.models import PolicyResult
 from checker.nlp.sentences import parse_document
 from checker.pipeline import analyse
+from checker.rules.checklist import CompiledChecklists, load_checklists
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from checker.inputs.loader import read_policy
@@ -16,7 +16,7 @@ def policy_pdf(seed: Path) -> bytes:
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
-    pdf.set_creation_date(datetime(2020, 1, 1, tzinfo=timezone.utc))  # same bytes every run
+    pdf.set_creation_date(datetime(2020, 1, 1, tzinfo=UTC))  # same bytes every run
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     for block in read_policy(seed).blocks:

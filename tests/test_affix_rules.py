@@ -4,16 +4,16 @@ rules tried only where they can apply (checker.nlp._engine.affix_rules)."""
 from __future__ import annotations
 
 import re
-from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from checker.inputs.loader import read_policy
 from checker.nlp._engine import affix_rules
 from checker.nlp._engine.affix_rules import AffixSearch, edge_chars
-from checker.inputs.loader import read_policy
 from checker.nlp.pipeline import get_pipeline
+from checker.regex_tree import parse
 
 from .conftest import SEEDS
 
@@ -99,7 +99,7 @@ def test_an_infix_is_not_looked_for_in_a_string_without_a_character_a_rule_start
 
 def test_edge_characters_are_read_off_the_parse_tree() -> None:
     def edge(pattern: str, last: bool) -> affix_rules.EdgeChars:
-        return edge_chars(list(sre_parse.parse(pattern)), last)
+        return edge_chars(parse(pattern), last)
 
     first = edge(r"^(?<=x)(?:ab|[c-e])+z", last=False)
     assert [first.allows(c) for c in "acdefz"] == [True, True, True, True, False, False]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from spacy.strings import get_string_id
 
-from checker.nlp._engine.anchor_sieve import AnchorSieve, HashedAnchor
-from checker.rules.checklist import load_checklists
 from checker.inputs.loader import read_policy
+from checker.nlp._engine.anchor_sieve import AnchorSieve, HashedAnchor
+from checker.nlp._engine.columns import DocColumns
 from checker.nlp.sentences import parse_documents
-from checker.nlp._engine.token_matcher import DocColumns
+from checker.rules.checklist import load_checklists
 
 from .conftest import SEEDS
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from checker.rules.checklist import bundled_names, load_checklists
 from checker.inputs.loader import load_bytes
 from checker.nlp.sentences import parse_document
 from checker.pipeline import analyse
+from checker.rules.checklist import bundled_names, load_checklists
 
 _ALL = load_checklists(bundled_names())
 _CASES = [pytest.param(req.id, kind, sentence, id=f"{req.id}-{kind}-{n}")

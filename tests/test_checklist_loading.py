@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from checker.rules.checklist import ChecklistError, bundled_names, load_checklists
 from checker.cli import EXIT_USAGE, main
-
+from checker.rules.checklist import ChecklistError, bundled_names, load_checklists
 
 STABLE_IDS = ("controller_identity contact_point dpo_contact purposes legal_basis recipients cross_border_transfer "
               "retention right_access right_rectification right_erasure right_restriction right_objection "

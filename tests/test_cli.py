@@ -162,8 +162,8 @@ def test_a_statistical_pipeline_keeps_the_checklists_lemmas(tmp_path: Path) -> N
     """--model loads any installed/saved pipeline; its own lemmatizer gives way to the lookup one."""
     import spacy
 
-    from checker.rules.checklist import load_checklists
     from checker.nlp.pipeline import get_pipeline
+    from checker.rules.checklist import load_checklists
     from checker.run.scan import scan
 
     saved = spacy.blank("en")

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from checker.run.diff import Baseline, diff_files, diff_reports
 from checker.report.json_load import ReportFormatError
 from checker.report.json_report import report_to_dict
+from checker.run.diff import Baseline, diff_files, diff_reports
 from checker.run.scan import scan
 
 from .conftest import SEEDS

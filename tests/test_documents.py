@@ -37,7 +37,7 @@ def test_markdown_headings_bold_lines_lists_and_links_keep_their_lines() -> None
     assert by_text["Second item."].kind is BlockKind.LIST_ITEM and by_text["Second item."].line == 9
     link_block = by_text["Mail privacy@example.com now."]
     assert link_block.line == 11
-    assert [(l.text, l.target) for l in link_block.links] == [("privacy@example.com", "mailto:privacy@other.com")]
+    assert [(link.text, link.target) for link in link_block.links] == [("privacy@example.com", "mailto:privacy@other.com")]
 
 
 def test_tight_list_items_and_windows_line_endings_keep_their_lines() -> None:

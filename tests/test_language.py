@@ -14,8 +14,8 @@ from pathlib import Path
 import py3langid
 import pytest
 
-from checker.inputs.loader import load_bytes
 from checker.inputs.language import FUNCTION_WORDS, detect_language, english_share, plain_language
+from checker.inputs.loader import load_bytes
 
 from .conftest import SEEDS, SHARED
 

@@ -16,11 +16,11 @@ from click.testing import CliRunner
 
 import checker.run.head_start as head_start
 import checker.run.tasks as runner
-from checker.rules.checklist import DEFAULT_CHECKLISTS, load_checklists
 from checker.cli import main
 from checker.inputs.files import DEFAULT_MAX_BYTES
-from checker.run.head_start import OUTCOME, PREPARED, HeadStart
 from checker.report.ci_formats import sarif_log
+from checker.rules.checklist import DEFAULT_CHECKLISTS, load_checklists
+from checker.run.head_start import OUTCOME, PREPARED, HeadStart
 from checker.run.scan import scan
 
 from .conftest import SEEDS, cache_entries

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from spacy.matcher import Matcher
 
-from checker.rules.checklist import bundled_names, load_checklists
 from checker.inputs.loader import read_policy
-from checker.nlp.sentences import parse_documents
 from checker.nlp._engine.pattern_anchors import anchors_of, is_required
+from checker.nlp.sentences import parse_documents
+from checker.rules.checklist import bundled_names, load_checklists
 
 from .conftest import SEEDS, SHARED
 

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 import checker.analysis.detectors
 import checker.analysis.facts
 import checker.analysis.placeholders
-from checker.inputs.loader import read_policy
 from checker.analysis.regex_screen import Screened, SentenceScreen, fold, needles
+from checker.inputs.loader import read_policy
 
 from .conftest import SEEDS, SHARED
 

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.rules.checklist import CompiledChecklists, load_checklists
 from checker.report import FORMATS
+from checker.rules.checklist import CompiledChecklists, load_checklists
 from checker.run.scan import scan
 
 from .conftest import ROOT, SEEDS

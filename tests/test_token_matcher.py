@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.matcher import Matcher
 
+from checker.nlp._engine.token_matcher import compile_pattern
 from checker.nlp.patterns import PatternSet
 from checker.nlp.sentences import parse_texts
-from checker.nlp._engine.token_matcher import compile_pattern
 
 WORDS = ["we", "you", "keep", "kept", "data", "your", "personal", "for", "30", "days", "the", "not", "delete",
          "Access", "Privacy", "Policy", "Inc", ".", ",", ":", "-", "NY", "10001", "a@b.co", "http://x.io"]
@@ -72,7 +72,7 @@ def test_the_shortest_match_in_a_sentence_is_kept() -> None:
 def test_word_tests_are_shared_and_their_memory_stays_bounded(monkeypatch: Any) -> None:
     import numpy
 
-    from checker.nlp._engine import token_matcher
+    from checker.nlp._engine import columns as token_matcher
 
     vocab = PatternSet()._nlp.vocab
     assert token_matcher.flag_test("LIKE_NUM", True) is token_matcher.flag_test("LIKE_NUM", True)
@@ -105,7 +105,7 @@ def test_each_vocab_has_its_own_word_table() -> None:
     import numpy
     import spacy
 
-    from checker.nlp._engine import token_matcher
+    from checker.nlp._engine import columns as token_matcher
 
     first, second = spacy.blank("en").vocab, spacy.blank("en").vocab
     only_first = first.strings.add("Qzxwv-only-in-one")

@@ -13,7 +13,8 @@ requirement made the summary of 100,000 policies a 190 MB line and cost 500 MB t
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from checker.models import Comparison, PolicyResult, Status
 

@@ -10,15 +10,15 @@ finding of the ``safeguards`` qualifier of ``cross_border_transfer``, because it
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable, Mapping, Sequence
 from urllib.parse import unquote, urlparse
 
 from checker.analysis.facts import Facts
-from checker.models import Evidence, Finding, Sentence, Verdict
 from checker.analysis.placeholders import SLOT_PATTERNS, find_placeholders
 from checker.analysis.regex_screen import Screened, SentenceScreen, screened
+from checker.models import Evidence, Finding, Sentence, Verdict
 
 
 @dataclass(frozen=True)
@@ -277,15 +277,15 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
                     continue
                 if not titles:
                     # short standalone lines can be titles too ("9. What are your rights?" as plain text)
-                    titles = [(t.index, t.text, t.text.lower()) for t in sentences
+                    titles = [(t.number, t.text, t.text.lower()) for t in sentences
                               if t.is_heading or len(t.text.split()) <= 20]
                 # a line holding the title holds its longest word as it stands: normalise only those
                 longest = max(words, key=len)
-                if not any(longest in low and i != s.index and title in _norm(text) for i, text, low in titles):
+                if not any(longest in low and i != s.number and title in _norm(text) for i, text, low in titles):
                     found.append(Finding("dangling_reference", "low",
                                          f"dangling reference: no section titled {m.group(1)!r}",
                                          _evidence(s, [(m.start(1), m.end(1))])))
-        if _ADDRESS_REF.search(text) and not any(_POSTAL.search(t.text) for t in sentences[s.index + 1:]):
+        if _ADDRESS_REF.search(text) and not any(_POSTAL.search(t.text) for t in sentences[s.number + 1:]):
             m = _ADDRESS_REF.search(text)
             assert m is not None
             found.append(Finding("dangling_reference", "medium",

@@ -8,12 +8,13 @@ only a problem when no date exists).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Sequence
+from typing import Any
 
-from checker.models import Sentence
 from checker.analysis.regex_screen import SentenceScreen, screened
+from checker.models import Sentence
 
 NUMBER_WORDS: dict[str, int] = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -140,13 +141,13 @@ def extract_facts(sentences: Sequence[Sentence], screen: SentenceScreen | None =
             # prefer the age that comes with parental consent: that is the threshold the gold asks
             priority = 0 if _CONSENT_CONTEXT.search(text) else 1
             if best_age is None or priority < best_age[0]:
-                best_age = (priority, age, FactHit(sentence.index, start, end))
+                best_age = (priority, age, FactHit(sentence.number, start, end))
         if facts.effective_date_text is None:
             m = _EFFECTIVE.search(text)
             if m:
                 facts.effective_date_text = m.group("date")
                 facts.effective_date = parse_date(m.group("date")) or m.group("date")
-                facts.hits["effective_date"] = FactHit(sentence.index, m.start(), m.end())
+                facts.hits["effective_date"] = FactHit(sentence.number, m.start(), m.end())
         for m in _EMAIL.finditer(text):
             emails.append(m.group(0).rstrip("."))
         for link in sentence.links:

@@ -14,15 +14,16 @@ The rules are generic; what a requirement means lives in its checklist entry:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Mapping, Sequence
+from typing import Any
 
-from checker.rules.checklist import CompiledChecklists, Requirement
 from checker.analysis.facts import Facts
-from checker.models import Evidence, Finding, Match, Sentence, Status, Verdict
 from checker.analysis.placeholders import find_placeholders, has_placeholder
 from checker.analysis.requirement_detectors import REQUIREMENT_DETECTORS
+from checker.models import Evidence, Finding, Match, Sentence, Status, Verdict
+from checker.rules.checklist import CompiledChecklists, Requirement
 
 QUALIFIER_WINDOW = 3
 """How many sentences away (inside the same section) a qualifier may stand from the evidence."""
@@ -95,7 +96,7 @@ def section_members(sentences: Sequence[Sentence]) -> dict[Any, list[int]]:
     """Sentence indices by section (a requirement's evidence may be anywhere in its section)."""
     members: dict[Any, list[int]] = defaultdict(list)
     for s in sentences:
-        members[s.section].append(s.index)
+        members[s.section].append(s.number)
     return members
 
 

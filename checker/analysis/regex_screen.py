@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from re import _constants as sre  # type: ignore[attr-defined]
-from re import _parser as sre_parse  # type: ignore[attr-defined]
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
-_REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
-
+from checker.regex_tree import Unsupported, parse
 
 _LETTER_SHARE = dict(zip("etaoinshrdlucmwfygpbvkxjqz", (
     .104, .073, .065, .062, .057, .057, .052, .050, .049, .034, .033, .023, .022, .020, .017, .017, .015, .016,
@@ -78,24 +76,24 @@ def _options(items: Any, ignore_case: bool) -> list[frozenset[str]]:
             run.clear()
 
     for op, av in items:
-        if op is sre.LITERAL:
+        if op == "LITERAL":
             run.append(chr(av))
             continue
         flush()
         found: frozenset[str] | None = None
-        if op is sre.SUBPATTERN:
-            _group, add_flags, del_flags, body = av
+        if op == "GROUP":
+            add_flags, del_flags, body = av
             if not (add_flags | del_flags) & re.IGNORECASE:  # a local case switch: not reasoned about
                 found = _required(body, ignore_case)
-        elif op is sre.BRANCH:
-            branches = [_required(b, ignore_case) for b in av[1]]
+        elif op == "BRANCH":
+            branches = [_required(b, ignore_case) for b in av]
             if all(b is not None for b in branches):
                 found = frozenset().union(*branches)  # type: ignore[arg-type]
-        elif op in _REPEATS and av[0] >= 1:
+        elif op == "REPEAT" and av[0] >= 1:
             found = _required(av[2], ignore_case)
-        elif op is getattr(sre, "ATOMIC_GROUP", None):
+        elif op == "ATOMIC":
             found = _required(av, ignore_case)
-        elif op is sre.IN and av and all(kind is sre.LITERAL for kind, _ in av):  # ["\u201c]: one of these
+        elif op == "IN" and av and all(kind == "LITERAL" for kind, _ in av):  # ["\u201c]: one of these
             found = frozenset(chr(code).lower() if ignore_case else chr(code) for _, code in av)
         if found:
             options.append(found)
@@ -122,7 +120,11 @@ def needle_groups(pattern: re.Pattern[str]) -> list[frozenset[str]]:
         return []  # the parser needs the same flags; keep the screen to plain patterns
     ignore_case = bool(pattern.flags & re.IGNORECASE)
     groups = []
-    for found in _options(sre_parse.parse(pattern.pattern, pattern.flags), ignore_case):
+    try:
+        tree = parse(pattern.pattern, pattern.flags)
+    except Unsupported:
+        return []
+    for found in _options(tree, ignore_case):
         if "" in found or (ignore_case and not all(_caseless_safe(n) for n in found)):
             continue  # "ſ" matches "s" when ignoring case: a non-ASCII letter proves nothing
         # "keep" already finds every text "keeps" would: test the shortest only

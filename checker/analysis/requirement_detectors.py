@@ -7,7 +7,8 @@ the matches that count as evidence; matching.py turns them into a verdict like a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from checker.models import Match, Sentence
 

@@ -8,8 +8,8 @@ Everything that touches the file system before a loader sees the bytes lives her
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 SUFFIXES: dict[str, str] = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text",
                             ".html": "html", ".htm": "html", ".pdf": "pdf"}

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -167,9 +168,9 @@ def load_html(text: str) -> tuple[list[Block], dict[str, Any]]:
     """HTML page -> (blocks, metadata) keeping only the policy text."""
     depth = nesting_depth(text)
     if depth > MAX_NESTING:
-        blocks, metadata = load_text(html.unescape(strip_tags(text)))
-        metadata["note"] = f"markup nested {depth:,} deep: read as plain text without the page structure"
-        return blocks, metadata
+        blocks, plain = load_text(html.unescape(strip_tags(text)))
+        plain["note"] = f"markup nested {depth:,} deep: read as plain text without the page structure"
+        return blocks, plain
     try:
         tree = LexborHTMLParser(text)
     except Exception as exc:  # lexbor is very tolerant; anything raised means the bytes are not HTML

@@ -8,14 +8,16 @@ new input format is one loader module and one entry in :data:`LOADERS`.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from checker.inputs.decoding import decode
 from checker.inputs.files import DEFAULT_MAX_BYTES, InputProblem, kind_of, read_file_bytes
 from checker.inputs.markdown import load_markdown
 from checker.inputs.plain_text import load_text
 from checker.models import Block, Document
+
 
 def read_policy(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, display: str | None = None) -> Document:
     """Read one policy file into a :class:`Document`, or raise :class:`InputProblem`."""

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from checker.inputs.inline import RUN_KINDS, InlineText, block, blocks_from_run
 from checker.inputs.plain_text import load_text, strip_tags
@@ -18,7 +19,8 @@ from checker.inputs.provenance import parse_provenance
 from checker.models import Block, BlockKind, Link
 
 if TYPE_CHECKING:
-    from markdown_it_pyrs import MarkdownIt, Node as SyntaxNode
+    from markdown_it_pyrs import MarkdownIt
+    from markdown_it_pyrs import Node as SyntaxNode
 
 
 @lru_cache(maxsize=1)
@@ -197,7 +199,7 @@ class _MarkdownWalk:
         """The 1-based line of byte ``offset``."""
         return bisect.bisect_left(self.newlines, offset) + 1
 
-    def _emit(self, nodes: list[SyntaxNode], line: int, where: str, heading_level: int = 0) -> None:
+    def _emit(self, nodes: Sequence[SyntaxNode], line: int, where: str, heading_level: int = 0) -> None:
         if len(nodes) == 1 and nodes[0].name == "text":
             # most runs (57% in modern-dev) are one plain text node: one line, no links, no bold,
             # so the block is its text with whitespace collapsed (what the general path gives)

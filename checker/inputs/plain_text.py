@@ -8,6 +8,7 @@ from typing import Any
 from checker.inputs.provenance import parse_provenance
 from checker.models import Block, BlockKind
 
+
 def strip_tags(html: str) -> str:
     """Markup without its tags (raw HTML inside Markdown; pages too deeply nested to parse)."""
     return re.sub(r"<[^>]+>", " ", html)
@@ -59,13 +60,14 @@ def load_text(text: str, wrapped: bool = False, page: int | None = None) -> tupl
         joined = " ".join(parts)
         kind = BlockKind.LIST_ITEM if _BULLET.match(pending[0][1]) else BlockKind.PARAGRAPH
         if kind is BlockKind.LIST_ITEM:
-            cut = len(_BULLET.match(joined).group(0)) if _BULLET.match(joined) else 0
+            bullet = _BULLET.match(joined)
+            cut = len(bullet.group(0)) if bullet else 0
             joined = joined[cut:]
             starts = [max(0, s - cut) for s in starts]
         blocks.append(Block(kind, joined, first_line, tuple(starts), page=page))
         pending.clear()
 
-    nonblank = [(i, l) for i, l in enumerate(lines) if l.strip()]
+    nonblank = [(i, text) for i, text in enumerate(lines) if text.strip()]
     next_of = {nonblank[k][0]: nonblank[k + 1][1] if k + 1 < len(nonblank) else None for k in range(len(nonblank))}
     for number, line in enumerate(lines, start=1):
         if not line.strip():

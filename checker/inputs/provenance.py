@@ -6,7 +6,8 @@ It describes the file, it is not part of the policy, so loaders take it out of t
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from checker.models import Link
 

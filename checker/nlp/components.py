@@ -9,7 +9,8 @@ their sentences and tokens with the stock components'.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import catalogue
 import numpy
@@ -22,7 +23,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Token
 
 from checker.nlp._engine import affix_rules
-from checker.nlp._engine.token_matcher import distinct_values, flag_test, member_of, word_table
+from checker.nlp._engine.columns import distinct_values, flag_test, member_of, word_table
 
 COLUMNS_KEY = "gapcheck_columns"
 """``Doc.user_data`` key of token columns already read (attribute name -> array), for the matcher."""
@@ -220,7 +221,7 @@ class ArraySentencizer(Sentencizer):
             if not self.overwrite and doc.has_annotation("SENT_START"):
                 current = doc.to_array([SENT_START])
                 wanted = numpy.where(current == 0, wanted, current)
-            doc.from_array([SENT_START], wanted)
+            doc.from_array([SENT_START], wanted)  # type: ignore[arg-type]  # spaCy's stub wants its Ints2d alias
             # the sentence starts as written, for cutting sentences (the lemmatizer after this
             # component leaves them alone)
             doc.user_data.setdefault(COLUMNS_KEY, {})["SENT_START"] = (wanted == 1).astype("uint64")
@@ -247,9 +248,10 @@ def _create_tokenizer() -> Any:
         defaults = nlp.Defaults
         return Tokenizer(
             nlp.vocab, rules=defaults.tokenizer_exceptions,
-            prefix_search=affix_rules.prefix_search(defaults.prefixes or ()),
-            suffix_search=affix_rules.suffix_search(defaults.suffixes or ()),
-            infix_finditer=affix_rules.infix_finditer(defaults.infixes or ()),
+            # spaCy types its rule lists as strings or compiled patterns; English's are all strings
+            prefix_search=affix_rules.prefix_search(defaults.prefixes or ()),  # type: ignore[arg-type]
+            suffix_search=affix_rules.suffix_search(defaults.suffixes or ()),  # type: ignore[arg-type]
+            infix_finditer=affix_rules.infix_finditer(defaults.infixes or ()),  # type: ignore[arg-type]
             token_match=defaults.token_match, url_match=defaults.url_match)
 
     return make

@@ -18,8 +18,9 @@ from spacy.strings import get_string_id
 
 from checker.models import DEFAULT_MODEL, Match, Pattern, PatternError
 from checker.nlp._engine.anchor_sieve import AnchorSieve, HashedAnchor
+from checker.nlp._engine.columns import DocColumns
 from checker.nlp._engine.pattern_anchors import anchors_of
-from checker.nlp._engine.token_matcher import CompiledPattern, DocColumns, compile_pattern
+from checker.nlp._engine.token_matcher import CompiledPattern, compile_pattern
 from checker.nlp.pipeline import get_pipeline
 from checker.nlp.sentences import ParsedDocument
 

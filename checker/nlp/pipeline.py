@@ -13,6 +13,7 @@ from spacy.language import Language
 from checker.models import DEFAULT_MODEL, ModelUnavailable
 from checker.nlp.components import TOKENIZER_CONFIG
 
+
 @lru_cache(maxsize=4)
 def get_pipeline(model: str = DEFAULT_MODEL) -> Language:
     """Build (once per process) the pipeline named ``model``.
@@ -41,7 +42,7 @@ def get_pipeline(model: str = DEFAULT_MODEL) -> Language:
         nlp.rename_pipe("lemmatizer", "gapcheck_lemmatizer")
     else:
         nlp.add_pipe("gapcheck_lemmatizer")
-    nlp.get_pipe("gapcheck_lemmatizer").initialize()
+    nlp.get_pipe("gapcheck_lemmatizer").initialize()  # type: ignore[attr-defined]  # a Lemmatizer, typed as a callable
     nlp.max_length = 20_000_000
     return nlp
 

@@ -6,15 +6,15 @@ Doc stays private to :class:`ParsedDocument` for pattern matching.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
 
 import numpy
 from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
 from spacy.tokens import Doc
 
 from checker.models import DEFAULT_MODEL, Block, BlockKind, Document, Sentence
-from checker.nlp._engine.token_matcher import DocColumns
+from checker.nlp._engine.columns import DocColumns
 from checker.nlp.components import COLUMNS_KEY, DISTINCT_KEY
 from checker.nlp.pipeline import get_pipeline
 

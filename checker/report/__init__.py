@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import os
 import tempfile
-from pathlib import Path
-from typing import Callable
-
+from collections.abc import Callable
 from importlib import import_module
+from pathlib import Path
 
 from checker.models import Report
 

@@ -9,8 +9,9 @@ without scanning again, and ``diff`` compares two runs. A malformed record raise
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from checker.models import Comparison, Evidence, Finding, InputError, PolicyResult, Report, Skipped, Status, Verdict
 

@@ -14,7 +14,6 @@ import hashlib
 import re
 from functools import lru_cache
 from importlib import resources
-
 from typing import TYPE_CHECKING
 
 from checker.models import Report

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
 
@@ -179,7 +179,7 @@ def build_view(report: Report, title: str = "Privacy policy gap report") -> Repo
         age_rows = [{"policy": by_source[src], "age": value} for src, value in age.values.items() if src in by_source]
     return ReportView(
         title=title, version=report.tool_version,
-        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         checklists=report.checklists, requirements=report.requirements, policies=policies,
         worst_first=sorted(policies, key=lambda p: (-p.gap_score, p.coverage, p.source)),
         comparisons=[{"kind": c.kind, "message": c.message, "values": c.values} for c in report.comparisons],

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from checker.models import DEFAULT_MODEL, SEVERITIES, Pattern, PatternError
 from checker.rules.errors import ChecklistError
@@ -200,6 +201,7 @@ def _requirement(path: str, checklist_id: str, data: Any, detectors: Iterable[st
     rid = data.get("id")
     where = f"{path}:{_line(data)}: requirement '{rid}'" if rid else f"{path}:{_line(data)}: requirement"
     _check_keys(where, data, _ITEM_KEYS, _ITEM_REQUIRED)
+    rid = str(rid)
     if not _ID.match(rid):
         raise ChecklistError(f"{where}: id must be lower_snake_case letters, digits and underscores")
     if data["severity"] not in SEVERITIES:
@@ -222,7 +224,7 @@ def _requirement(path: str, checklist_id: str, data: Any, detectors: Iterable[st
             _check_keys(f"{qwhere} '{q['name']}' finding", finding, _FINDING_KEYS, ("kind", "severity"))
             if finding["severity"] not in SEVERITIES:
                 raise ChecklistError(f"{qwhere} '{q['name']}' finding: severity must be one of {', '.join(SEVERITIES)}")
-        qualifiers.append(Qualifier(name=q["name"], description=q.get("description", q["name"]), reason=q["reason"],
+        qualifiers.append(Qualifier(name=q["name"], description=str(q.get("description", q["name"])), reason=q["reason"],
                                     patterns=_patterns(f"{qwhere} '{q['name']}'", q["patterns"]),
                                     finding=_plain(finding) if finding else None))
     examples = data.get("examples") or {}

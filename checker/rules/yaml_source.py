@@ -14,7 +14,7 @@ import yaml
 from checker.rules.errors import ChecklistError
 
 
-class _LineDict(dict):  # type: ignore[type-arg]
+class _LineDict(dict):
     """A mapping that remembers the line it started on in the YAML file."""
 
     line: int = 0
@@ -54,7 +54,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict
     return result
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def read_yaml(text: str, path: str) -> Any:

@@ -16,13 +16,13 @@ resolved findings are fetched in a second pass over the old file. Loading two JS
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from checker.models import GAP_STATUSES
 from checker.report.json_load import ReportFormatError, iter_report_policies
-
 
 Policies = Callable[[], Iterable[dict[str, Any]]]
 """Gives a fresh iterator over a report's policy records each time it is called."""

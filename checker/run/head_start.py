@@ -27,8 +27,9 @@ import struct
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Sequence
+from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from checker.run.tasks import Settings, Task

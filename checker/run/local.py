@@ -13,15 +13,25 @@ import gc
 import os
 import pickle
 from collections import deque
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from checker.models import InputError
 from checker.rules.checklist import CompiledChecklists
 from checker.run.head_start import OUTCOME, HeadStart, Record
-from checker.run.tasks import (Outcome, Settings, Task, compiled_for, finish_in_worker, lookup, process,
-                               process_in_worker, remember)
+from checker.run.tasks import (
+    Outcome,
+    Settings,
+    Task,
+    compiled_for,
+    finish_in_worker,
+    lookup,
+    process,
+    process_in_worker,
+    remember,
+)
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -173,7 +183,7 @@ class _WorkerPool:
         """A policy the head start finished: its outcome, or a worker finishing its preparation."""
 
         if record.tag == OUTCOME:
-            return pickle.loads(record.data)  # type: ignore[no-any-return]
+            return pickle.loads(record.data)
         return self._started().submit(finish_in_worker, task, record.data, self.settings)
 
     def _started(self) -> ProcessPoolExecutor:

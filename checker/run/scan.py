@@ -9,14 +9,14 @@ A file that cannot be read becomes an entry in ``Report.errors`` and the batch g
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from checker import __version__
-from checker.rules.checklist import DEFAULT_CHECKLISTS, CompiledChecklists, load_checklists
 from checker.analysis.compare import compare
 from checker.inputs.files import DEFAULT_MAX_BYTES, discover_resolved
 from checker.models import Comparison, InputError, PolicyResult, Report, Skipped
+from checker.rules.checklist import DEFAULT_CHECKLISTS, CompiledChecklists, load_checklists
 from checker.run.local import run
 from checker.run.tasks import Settings, Task
 

@@ -18,18 +18,20 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any
 
 import click
 
 from checker import __version__
-from checker.rules.checklist import CompiledChecklists
 from checker.analysis.compare import ComparisonTally
 from checker.models import PolicyResult, Report
-from checker.run.light import light_of_record, lighten
 from checker.report.json_report import policy_to_dict
+from checker.rules.checklist import CompiledChecklists
+from checker.run.light import light_of_record, lighten
 from checker.run.tasks import Outcome
+
 
 def light_result(outcome: Outcome) -> PolicyResult:
     """:func:`lighten` of the outcome's result, read straight off a cached record when there is one."""

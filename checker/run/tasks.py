@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from checker.inputs.files import InputProblem, kind_of, read_file_bytes, sniff_kind
+from checker.inputs.language import skip_record
+from checker.inputs.loader import load_bytes
+from checker.models import Document, InputError, PolicyResult, Skipped
+from checker.rules.checklist import CompiledChecklists, load_checklists
 from checker.run.cache import ResultCache, cache_key, data_of
 from checker.run.light import light_of_record, lighten, summary_of_record
-from checker.rules.checklist import CompiledChecklists, load_checklists
-from checker.inputs.files import InputProblem, kind_of, read_file_bytes, sniff_kind
-from checker.inputs.loader import load_bytes
-from checker.inputs.language import skip_record
-from checker.models import Document, InputError, PolicyResult, Skipped
 
 if TYPE_CHECKING:
 

@@ -24,16 +24,16 @@ The objects keep the full regex's source as ``pattern``, so a tokenizer serialis
 from __future__ import annotations
 
 import re
-from re import _constants as sre  # type: ignore[attr-defined]
-from re import _parser as sre_parse  # type: ignore[attr-defined]
+from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
-_ZERO_WIDTH = {sre.AT, sre.ASSERT, sre.ASSERT_NOT}
+from checker.regex_tree import Unsupported, parse
+
+_ZERO_WIDTH = {"AT", "ASSERT"}
 _WIDENING = re.IGNORECASE | re.MULTILINE
 """Global flags under which a literal matches more than itself, or ^ and $ match inside a string:
 rules compiled with them are left to the full regex."""
-_REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
 
 
 class EdgeChars:
@@ -79,11 +79,11 @@ def _class_chars(items: Any) -> EdgeChars:
     singles: set[int] = set()
     ranges: list[tuple[int, int]] = []
     for op, av in items:
-        if op is sre.LITERAL:
+        if op == "LITERAL":
             singles.add(av)
-        elif op is sre.RANGE:
+        elif op == "RANGE":
             ranges.append(av)
-        else:  # NEGATE, CATEGORY (\d, \w ...), anything else: do not reason about it
+        else:  # anything else: do not reason about it
             return ANY_CHAR
     return EdgeChars(frozenset(singles), tuple(ranges))
 
@@ -95,31 +95,44 @@ def edge_chars(items: Any, last: bool) -> EdgeChars:
     if not nodes:
         return ANY_CHAR  # matches the empty string: no edge character to test
     op, av = nodes[-1] if last else nodes[0]
-    if op is sre.LITERAL:
+    if op == "LITERAL":
         return EdgeChars(frozenset({av}))
-    if op is sre.IN:
+    if op == "IN":
         return _class_chars(av)
-    if op is sre.SUBPATTERN:
+    if op == "GROUP":
         # (?i:...) inside a rule: its letters match other cases (and "k" the Kelvin sign)
-        return ANY_CHAR if av[1] & re.IGNORECASE else edge_chars(av[-1], last)
-    if op is sre.BRANCH:
+        return ANY_CHAR if av[0] & re.IGNORECASE else edge_chars(av[2], last)
+    if op == "ATOMIC":
+        return edge_chars(av, last)
+    if op == "BRANCH":
         found = EdgeChars()
-        for branch in av[1]:
+        for branch in av:
             found = found | edge_chars(branch, last)
         return found
-    if op in _REPEATS and av[0] >= 1:
+    if op == "REPEAT" and av[0] >= 1:
         return edge_chars(av[2], last)
     return ANY_CHAR  # NOT_LITERAL, ANY, optional repeats, back-references...
+
+
+def _rule_edge(rule: str, flags: int, last: bool) -> EdgeChars:
+    """The characters a rule's match can start (``last``: end) with; every one when unsure."""
+    try:
+        return edge_chars(parse(rule, flags), last)
+    except Unsupported:
+        return ANY_CHAR
 
 
 def _anchored(pattern: str, flags: int, last: bool) -> bool:
     """Whether every match of ``pattern`` is pinned to the string's start (end, with ``last``):
     its top level (a single branch) begins with ``^`` (ends with ``$``)."""
-    items = list(sre_parse.parse(pattern, flags))
+    try:
+        items = parse(pattern, flags)
+    except Unsupported:
+        return False
     if not items:
         return False
     op, av = items[-1] if last else items[0]
-    return op is sre.AT and av is (sre.AT_END if last else sre.AT_BEGINNING)
+    return op == "AT" and av == ("end" if last else "begin")
 
 
 class AffixSearch:
@@ -137,7 +150,7 @@ class AffixSearch:
         self.flags = full.flags
         self._rules = list(rules)
         self._last = edge == "last"
-        self._edges = [edge_chars(list(sre_parse.parse(rule, full.flags)), self._last) for rule in self._rules]
+        self._edges = [_rule_edge(rule, full.flags, self._last) for rule in self._rules]
         self._for_char: dict[str, re.Pattern[str] | None] = {}
         self._for_rules: dict[tuple[int, ...], re.Pattern[str] | None] = {}
 

@@ -11,11 +11,11 @@ token columns of a :class:`~checker.nlp._engine.token_matcher.DocColumns`.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy
 
-from .token_matcher import DocColumns
+from checker.nlp._engine.columns import DocColumns
 
 HashedAnchor = tuple[str, frozenset[int]]
 """An anchor (:mod:`checker.nlp._engine.pattern_anchors`) with its words as string-store hashes."""
@@ -39,11 +39,11 @@ class AnchorSieve:
         # per column: the sorted words, and for word k the anchors indices[indptr[k]:indptr[k + 1]]
         self._columns: dict[str, tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]] = {}
         for column, table in by_word.items():
-            words = sorted(table)
-            lists = [table[word] for word in words]
+            ordered = sorted(table)
+            lists = [table[word] for word in ordered]
             indptr = numpy.cumsum([0] + [len(anchors) for anchors in lists])
             indices = numpy.array([a for anchors in lists for a in anchors], dtype=numpy.int64)
-            self._columns[column] = (numpy.array(words, dtype=numpy.uint64), indptr, indices)
+            self._columns[column] = (numpy.array(ordered, dtype=numpy.uint64), indptr, indices)
 
     def sift(self, view: DocColumns, sentence_count: int) -> list[int | None]:
         """For each pattern, in order: the sentences holding a word of each of its anchors, as a
