@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
@@ -12,6 +13,8 @@ from spacy.matcher import Matcher
 from checker.nlp._engine.token_matcher import compile_pattern
 from checker.nlp.patterns import PatternSet
 from checker.nlp.sentences import parse_texts
+
+from .conftest import SEEDS
 
 WORDS = ["we", "you", "keep", "kept", "data", "your", "personal", "for", "30", "days", "the", "not", "delete",
          "Access", "Privacy", "Policy", "Inc", ".", ",", ":", "-", "NY", "10001", "a@b.co", "http://x.io"]
@@ -119,3 +122,32 @@ def test_each_vocab_has_its_own_word_table() -> None:
     other.learn(words, second)
     assert other.passing(late, words, second).tolist() == words.tolist()
     assert table.passing(late, numpy.array([only_first], dtype=numpy.uint64), first).tolist() == [only_first]
+
+
+def _dev_corpus() -> list[Path]:
+    """The seeds, plus a slice of the dev policies in ../shared when they are beside the project."""
+    shared = Path(__file__).resolve().parents[2] / "shared"
+    files = sorted(p for p in SEEDS.iterdir() if p.suffix in (".md", ".txt"))
+    for folder in (shared / "modern-dev", shared / "opp115-dev" / "policies"):
+        if folder.is_dir():
+            files += sorted(p for p in folder.iterdir() if p.suffix in (".md", ".txt"))[::4]
+    return files
+
+
+def test_the_fast_engine_finds_what_spacys_matcher_finds_on_the_dev_corpus() -> None:
+    """The speed engine is private and replaceable: every checklist pattern, run by spaCy's own
+    Matcher (engine="spacy") and by gapcheck's engine, gives the same matches on real policies."""
+    from checker.inputs.loader import read_policy
+    from checker.nlp.sentences import parse_document
+    from checker.rules.checklist import bundled_names, load_checklists
+
+    fast = load_checklists(bundled_names())
+    stock = load_checklists(bundled_names(), engine="spacy")
+    assert stock.patterns.engine == "spacy" and fast.patterns.engine == "fast"
+    compared = 0
+    for path in _dev_corpus():
+        parsed = parse_document(read_policy(path))
+        found = fast.patterns.find(parsed)
+        assert found == stock.patterns.find(parsed), path.name
+        compared += len(found)
+    assert compared > 500  # the corpus really exercised the patterns

@@ -35,7 +35,12 @@ class PatternSet:
     dispatch point (spaCy's ``span_ruler``). Every match carries the id of the pattern that fired.
     """
 
-    def __init__(self, model: str = DEFAULT_MODEL) -> None:
+    ENGINES = ("fast", "spacy")
+
+    def __init__(self, model: str = DEFAULT_MODEL, engine: str = "fast") -> None:
+        if engine not in self.ENGINES:
+            raise ValueError(f"unknown matching engine {engine!r} (one of {', '.join(self.ENGINES)})")
+        self.engine = engine
         self._nlp = get_pipeline(model)
         self._matcher = Matcher(self._nlp.vocab, validate=True)  # patterns outside token_matcher's subset
         self._phrases = PhraseMatcher(self._nlp.vocab, attr="LEMMA")
@@ -61,7 +66,7 @@ class PatternSet:
                 compiled = compile_pattern(pattern)
             except re.error as exc:
                 raise PatternError(f"invalid token pattern: bad REGEX ({exc})") from None
-            if compiled is None:  # outside the shortest-match subset: spaCy's Matcher runs it
+            if compiled is None or self.engine == "spacy":  # spaCy's Matcher runs it
                 try:
                     self._matcher.add(pattern_id, [pattern])
                 except Exception as exc:  # spaCy raises MatchPatternError/ValueError with details

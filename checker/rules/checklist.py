@@ -97,6 +97,9 @@ class CompiledChecklists:
     """The checklist files as loaded: what a worker process needs to compile the same set."""
     digest: str = ""
     """SHA-256 of the checklist texts and the model: part of every cache key."""
+    engine: str = "fast"
+    """How token patterns are matched: ``fast`` (gapcheck's engine) or ``spacy`` (spaCy's Matcher,
+    the reference the fast engine is tested against; same matches, several times slower)."""
     _patterns: PatternSet | None = field(default=None, repr=False)
 
     @property
@@ -112,7 +115,7 @@ class CompiledChecklists:
         policy a cache cannot answer (a rerun answered by the cache never imports spaCy).
         """
         if self._patterns is None:
-            self._patterns = _compile_patterns(self.checklists, self.requirements, self.model)
+            self._patterns = _compile_patterns(self.checklists, self.requirements, self.model, self.engine)
         return self
 
     @property
@@ -297,7 +300,7 @@ def resolve(name_or_file: str) -> Path:
 
 
 def load_checklists(names: Iterable[str] = DEFAULT_CHECKLISTS, model: str = DEFAULT_MODEL,
-                    compile: bool = True) -> CompiledChecklists:
+                    compile: bool = True, engine: str = "fast") -> CompiledChecklists:
     """Load, validate and (unless ``compile`` is False) compile the named checklists into one
     :class:`CompiledChecklists`."""
     digest = hashlib.sha256(f"model={model}\n".encode())
@@ -314,7 +317,7 @@ def load_checklists(names: Iterable[str] = DEFAULT_CHECKLISTS, model: str = DEFA
     checklists = _parse_files(files)
     requirements = [r for c in checklists for r in c.requirements]
     result = CompiledChecklists(checklists=checklists, requirements=requirements, model=model,
-                                sources=sources, digest=digest.hexdigest())
+                                sources=sources, digest=digest.hexdigest(), engine=engine)
     if compile:
         result.compile()  # now: a broken pattern fails before any file is read
     return result
@@ -336,10 +339,11 @@ def _parse_files(files: list[tuple[Path, str]]) -> list[Checklist]:
     return checklists
 
 
-def _compile_patterns(checklists: list[Checklist], requirements: list[Requirement], model: str) -> PatternSet:
+def _compile_patterns(checklists: list[Checklist], requirements: list[Requirement], model: str,
+                      engine: str = "fast") -> PatternSet:
     from checker.nlp.patterns import PatternSet  # spaCy is imported only when patterns are compiled
 
-    patterns = PatternSet(model)
+    patterns = PatternSet(model, engine)
     for req in requirements:
         where = f"{Path(_path_of(checklists, req)).as_posix()}:{req.line}: requirement '{req.id}'"
         roles: list[tuple[str, tuple[Pattern, ...]]] = [
