@@ -1,11 +1,10 @@
-"""One policy, bytes -> result: the road every policy takes, with no I/O beyond its input.
+"""One policy, document -> result: the NLP and analysis half of the road every policy takes.
 
     bytes --inputs--> Document --(English?)--> nlp: sentences, matches --analysis--> PolicyResult
 
-:func:`scan_bytes` is the whole road for one policy; :func:`analyse_document` and :func:`analyse`
-are its second half, which the runner calls separately so that reading and language detection
-(no spaCy) can happen elsewhere (a cache lookup, a forked child). Scheduling, caching and output
-live in :mod:`checker.run`; this module decides nothing about where or when.
+Reading and language detection (no spaCy) are :mod:`checker.inputs`; :mod:`checker.run.tasks`
+calls them, asks the cache in between, and hands what is left here, so that half can run
+elsewhere (a forked child during start-up). Nothing here does I/O or decides where or when.
 """
 
 from __future__ import annotations
@@ -14,21 +13,9 @@ from checker.analysis.detectors import DetectorInput, run_detectors
 from checker.analysis.facts import extract_facts
 from checker.analysis.matching import match_requirements
 from checker.analysis.regex_screen import SentenceScreen
-from checker.inputs.language import mark_language
-from checker.inputs.loader import load_bytes
-from checker.models import Document, PolicyResult, Skipped
+from checker.models import Document, PolicyResult
 from checker.nlp.sentences import ParsedDocument, parse_document
 from checker.rules.checklist import CompiledChecklists
-
-
-def scan_bytes(data: bytes, source: str, kind: str, compiled: CompiledChecklists,
-               force: bool = False) -> PolicyResult | Skipped:
-    """Everything gapcheck concludes about one policy's bytes (``kind``: markdown, text, html,
-    pdf), or its skip record when it is not in English and ``force`` is off. Raises
-    :class:`~checker.inputs.files.InputProblem` for bytes that hold no readable policy."""
-    document = load_bytes(data, source, kind)
-    skipped = mark_language(document, force)
-    return skipped if skipped is not None else analyse_document(document, compiled)
 
 
 def analyse_document(document: Document, compiled: CompiledChecklists) -> PolicyResult:

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import checker.run.head_start as head_start
+import checker.run.local as local
 import checker.run.tasks as runner
 from checker.cli import main
 from checker.inputs.files import DEFAULT_MAX_BYTES
@@ -48,7 +49,7 @@ def _json(folder: Path, *args: str) -> dict:
 
 
 def test_parallel_run_equals_serial_run(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runner, "PARALLEL_MIN_TASKS", 2)
+    monkeypatch.setattr(local, "PARALLEL_MIN_TASKS", 2)
     serial = (tmp_path / "s")
     parallel = (tmp_path / "p")
     _json(serial, str(corpus), "--jobs", "1")
@@ -265,7 +266,7 @@ def _crash_on(name: str):  # type: ignore[no-untyped-def]
 def test_a_worker_dying_on_one_file_costs_only_that_file(corpus: Path, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     serial = scan([corpus], jobs=1)
-    monkeypatch.setattr(runner, "PARALLEL_MIN_TASKS", 2)
+    monkeypatch.setattr(local, "PARALLEL_MIN_TASKS", 2)
     monkeypatch.setattr(runner, "process", _crash_on("infortrend.txt"))  # workers are forked: they see it
     report = scan([corpus], jobs=2)
     died = [e for e in report.errors if e.source.endswith("infortrend.txt")]

@@ -87,7 +87,6 @@ def _walk(directory: Path, visited: set[Path]) -> Iterator[tuple[Path, Path]]:
             yield path, (path.resolve() if entry.is_symlink() else real / entry.name)
 
 
-
 def read_file_bytes(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, source: str | None = None) -> bytes:
     """The bytes of one policy file, or :class:`InputProblem` (too big, unreadable, gone)."""
     source = source or str(path)
@@ -110,7 +109,6 @@ def read_file_bytes(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, source
 def kind_of(path: str | Path) -> str:
     """The loader for a file name: by suffix, plain text for anything else named directly."""
     return SUFFIXES.get(os.path.splitext(path)[1].lower(), "text")
-
 
 
 def sniff_kind(data: bytes) -> str:

@@ -27,7 +27,6 @@ class InlineText:
     strong: list[tuple[int, int]] = field(default_factory=list)
 
 
-
 def _clean_block(run: InlineText, start: int, end: int) -> tuple[str, tuple[int, ...], tuple[Link, ...], int]:
     """Cut ``run`` to [start, end), collapse whitespace, and re-map line starts and links.
 

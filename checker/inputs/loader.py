@@ -25,7 +25,6 @@ def read_policy(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, display: str | N
     return load_bytes(read_file_bytes(path, max_bytes, source), source, kind_of(path))
 
 
-
 def load_bytes(data: bytes, source: str, kind: str) -> Document:
     """Turn raw bytes of a given kind (``markdown``, ``text``, ``html``, ``pdf``) into a Document."""
     if not data.strip():
@@ -49,7 +48,6 @@ def load_bytes(data: bytes, source: str, kind: str) -> Document:
     metadata.setdefault("format", kind)
     return Document(source=source, sha256=hashlib.sha256(data).hexdigest(), blocks=tuple(blocks),
                     metadata=metadata)
-
 
 
 def load_html(text: str) -> tuple[list[Block], dict[str, Any]]:

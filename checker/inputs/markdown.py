@@ -40,7 +40,6 @@ _BLOCKS = _CONTAINERS | {"blockquote", "heading", "lheading", "paragraph", "list
 """Every block node; whatever else sits in a list item is its (tight, unwrapped) inline text."""
 
 
-
 def _render_inline(nodes: Iterable[SyntaxNode]) -> InlineText:
     """The text of a run of inline nodes, where its lines start, its links and its bold spans."""
     parts: list[str] = []
@@ -84,9 +83,6 @@ def _render_inline(nodes: Iterable[SyntaxNode]) -> InlineText:
     text = "".join(parts)
     return InlineText(text, line_starts, [Link(text=text[a:b], target=href, start=a, end=b) for href, a, b in links],
                        strong)
-
-
-
 
 
 _CARRIAGE_RETURN = re.compile(r"\r\n?")

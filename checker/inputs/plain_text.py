@@ -14,7 +14,6 @@ def strip_tags(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", html)
 
 
-
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25cf\u25aa\u2013]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\([ivx]+\))\s+")
 _SENTENCE_END = (".", ";", ",", "!")
 

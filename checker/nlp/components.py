@@ -31,7 +31,6 @@ DISTINCT_KEY = "gapcheck_distinct"
 """``Doc.user_data`` key of columns' distinct values already worked out (name -> sorted array)."""
 
 
-
 LEMMA_MEMORY = 500_000
 """Most lemmas remembered by a lemmatizer before it forgets them all (a few tens of MB)."""
 

@@ -47,8 +47,6 @@ def get_pipeline(model: str = DEFAULT_MODEL) -> Language:
     return nlp
 
 
-
-
 def lemmatize_phrase(text: str, model: str = DEFAULT_MODEL) -> list[str]:
     """Lemmas of a short phrase, as patterns see them (used to explain requirements)."""
     return [t.lemma_.lower() or t.lower_ for t in get_pipeline(model)(text)]

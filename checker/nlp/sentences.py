@@ -131,8 +131,6 @@ def _sentences(document: Document, block_starts: list[int], doc: Doc, full_text:
                           dict(doc.user_data.get(DISTINCT_KEY, {})))
 
 
-
-
 def parse_texts(texts: Iterable[str], model: str = DEFAULT_MODEL) -> Iterator[ParsedDocument]:
     """Parse bare strings as single-paragraph documents (handy for tests and `explain`)."""
     docs = [Document(source=f"<text {i}>", sha256="", blocks=(Block(BlockKind.PARAGRAPH, t, 1),))

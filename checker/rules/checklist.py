@@ -121,7 +121,9 @@ class CompiledChecklists:
     @property
     def patterns(self) -> PatternSet:
         """Every requirement's patterns in one PatternSet (compiled on first use)."""
-        return self.compile()._patterns  # type: ignore[return-value]
+        patterns = self.compile()._patterns
+        assert patterns is not None
+        return patterns
 
     @cached_property
     def requirement_table(self) -> dict[str, dict[str, Any]]:

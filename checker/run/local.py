@@ -41,7 +41,6 @@ PARALLEL_MIN_TASKS = 8
 """Below this many files a process pool costs more to start than it saves."""
 
 
-
 def _windows(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
     window: list[Task] = []
     for task in tasks:
@@ -135,7 +134,6 @@ def _start_up(compiled: CompiledChecklists, tasks: list[Task], first: int, setti
     """Compile the checklists (importing spaCy) before the pool forks, so the workers inherit
     them; when that start-up is still to come, a child prepares the policies from ``first`` on
     meanwhile (:mod:`checker.run.head_start`). Returns what it finished, by task number."""
-
     head = None if compiled.compiled else HeadStart.begin(tasks[first:], settings, compiled.digest)
     try:
         compiled.compile()  # here, before forking, so workers inherit it
@@ -181,7 +179,6 @@ class _WorkerPool:
 
     def take(self, task: Task, record: Record) -> Outcome | Future[Outcome]:
         """A policy the head start finished: its outcome, or a worker finishing its preparation."""
-
         if record.tag == OUTCOME:
             return pickle.loads(record.data)
         return self._started().submit(finish_in_worker, task, record.data, self.settings)

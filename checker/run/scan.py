@@ -55,7 +55,7 @@ def scan(paths: Iterable[str | Path], checklists: Sequence[str] = DEFAULT_CHECKL
 
     ``-`` among the paths stands for ``stdin`` (bytes). Policies not in English are reported as
     skipped with their language unless ``force`` is set: English patterns on other languages give
-    confident nonsense. ``jobs``/``executor`` choose where the work runs (:mod:`checker.run.tasks`);
+    confident nonsense. ``jobs``/``executor`` choose where the work runs (:mod:`checker.run.local`);
     the report is the same whichever runs it.
     """
     compiled = compiled or load_checklists(checklists, model)

@@ -1,11 +1,8 @@
-"""Where the per-policy work runs: in this process, in a pool of processes, or on a Dask cluster.
+"""One task -> one outcome: reading, the cache, the pipeline, and errors that never stop a batch.
 
 The unit of work is one :class:`Task` (a file, or the bytes of standard input) and its product
-one :class:`Outcome` (a result, a language skip or an error). Every executor yields outcomes in
-task order, so the reports of a parallel run are byte-identical to a serial one. At most a few
-dozen tasks per worker are in flight, so a million-file run holds that many results, not a million.
-
-With a cache, this process answers what the cache knows before any worker is involved. Workers
+one :class:`Outcome` (a result, a language skip or an error); :mod:`checker.run.local` decides
+where tasks run. With a cache, a task the cache knows is answered with a read and a hash. Workers
 compile the checklists once (a process-wide cache keyed by the checklist files and the model); a
 forked pool inherits the parent's compiled set and compiles nothing. A policy's work comes in two
 halves, :func:`prepare` (reading, parsing, language: no spaCy) and :func:`finish` (spaCy and the
@@ -20,7 +17,7 @@ import json
 import pickle
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from checker.inputs.files import InputProblem, kind_of, read_file_bytes, sniff_kind
 from checker.inputs.language import skip_record
@@ -29,15 +26,6 @@ from checker.models import Document, InputError, PolicyResult, Skipped
 from checker.rules.checklist import CompiledChecklists, load_checklists
 from checker.run.cache import ResultCache, cache_key, data_of
 from checker.run.light import light_of_record, lighten, summary_of_record
-
-if TYPE_CHECKING:
-
-    pass
-
-
-EXECUTORS = ("local", "dask")
-PARALLEL_MIN_TASKS = 8
-"""Below this many files a process pool costs more to start than it saves."""
 
 
 @dataclass(frozen=True)
