@@ -21,6 +21,7 @@ fastest and median to median. Each round first measures what the machine itself 
 running ``--jobs`` processes side by side (a pure-Python loop), the ceiling for any speed-up.
 
     python benchmarks/bench.py [--n 350] [--jobs 2] [--repeat 3] [--skip-serial] [--skip-serial-cli]
+    python benchmarks/bench.py --base REV [--n 350] [--repeat 5]   # this tree against REV, alternating
 """
 
 from __future__ import annotations
@@ -87,13 +88,14 @@ FIRST_POLLS, POLLS = 0.05, 0.2
 """Seconds between polls in a run's first second, and after it."""
 
 
-def cli(args: list[str]) -> tuple[float, float, float | None]:
+def cli(args: list[str], tree: Path = ROOT) -> tuple[float, float, float | None]:
     """Wall seconds, peak RSS (MB) of the largest process, and peak memory of the whole process
     tree (parent + workers, PSS, read at 0.2 s and then every second; none when the run ended
     sooner) of one CLI run, from /proc; where /proc is missing, the largest RSS of any child so far
     (getrusage) and no tree figure."""
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "checker", "scan", *args], cwd=ROOT,
+    process = subprocess.Popen([sys.executable, "-m", "checker", "scan", *args], cwd=tree,
+                               env=dict(os.environ, PYTHONPATH=str(tree)),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     sampled = Path("/proc/self/smaps_rollup").exists()
     largest, tree_peak = 0.0, 0.0
@@ -124,10 +126,14 @@ def cli(args: list[str]) -> tuple[float, float, float | None]:
 
 
 _SERIAL_SCAN = """
-import sys, time
+import os, sys, time
 sys.path.insert(0, sys.argv[1])
-from checker.rules.checklist import load_checklists
-from checker.run.scan import scan
+if os.path.isdir(os.path.join(sys.argv[1], "checker", "rules")):
+    from checker.rules.checklist import load_checklists
+    from checker.run.scan import scan
+else:  # a tree from before the packages by stage (--base), to compare the two
+    from checker.checklist import load_checklists
+    from checker.scan import scan
 compiled = load_checklists()
 start = time.perf_counter()
 report = scan([sys.argv[2]], compiled=compiled, jobs=1)
@@ -135,11 +141,11 @@ print(time.perf_counter() - start, len(report.policies) + len(report.skipped) + 
 """
 
 
-def serial_scan(corpus: Path) -> tuple[float, int]:
+def serial_scan(corpus: Path, tree: Path = ROOT) -> tuple[float, int]:
     """Seconds of one serial scan (the library call, checklists compiled beforehand) in a new
     process, so every measured scan starts as cold as the floor's new pipeline; and how many
     files it accounted for."""
-    out = subprocess.run([sys.executable, "-c", _SERIAL_SCAN, str(ROOT), str(corpus)], capture_output=True,
+    out = subprocess.run([sys.executable, "-c", _SERIAL_SCAN, str(tree), str(corpus)], capture_output=True,
                          text=True, check=True).stdout.split()
     return float(out[0]), int(out[1])
 
@@ -200,7 +206,13 @@ def main() -> None:
                         help="Skip the serial scans and the ratio (big N: a serial scan keeps every result in memory).")
     parser.add_argument("--repeat", type=int, default=3,
                         help="Rounds of each measurement (floor and serial scan; the CLI runs), alternated (default 3).")
+    parser.add_argument("--base", metavar="REV",
+                        help="Instead, compare this tree with git revision REV: serial scan, CLI --jobs 1 and "
+                             "--jobs N, cached rerun, the two trees alternating on one corpus.")
     args = parser.parse_args()
+    if args.base:
+        compare_with_base(args.base, args.n, args.jobs, args.repeat)
+        return
 
     import spacy
 
@@ -292,6 +304,42 @@ def main() -> None:
               f"{_memory(*_peaks(runs['cached']))}  ({_times(runs['cached'])})")
         print(f"cached rerun faster than the first run: {_ratios(runs['first'], runs['cached'])}")
     finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def compare_with_base(rev: str, n: int, jobs: int, repeat: int) -> None:
+    """This tree against git revision ``rev`` (checked out in a temporary worktree) on one corpus,
+    every measurement alternating between the two, so a change of speed shows as a ratio taken
+    within one run (the machine drifts by 25% between runs)."""
+    work = Path(tempfile.mkdtemp(prefix="gapcheck-bench-"))
+    base = work / "base"
+    subprocess.run(["git", "worktree", "add", "--detach", str(base), rev], cwd=ROOT, check=True, capture_output=True)
+    try:
+        corpus = work / "corpus"
+        corpus.mkdir()
+        files = build_corpus(corpus, n)
+        trees = {"before": base, "after": ROOT}
+        for tree in trees.values():
+            compileall.compile_dir(str(tree / "checker"), quiet=1)
+        kinds = ("serial library", "CLI --jobs 1", f"CLI --jobs {jobs}", "cached rerun")
+        seconds: dict[tuple[str, str], list[float]] = {(k, t): [] for k in kinds for t in trees}
+        for round_ in range(repeat):
+            for name, tree in (trees.items() if round_ % 2 == 0 else reversed(trees.items())):
+                seconds[(kinds[0], name)].append(serial_scan(corpus, tree)[0])
+                out = [str(corpus), "--format", "jsonl", "-q", "--out", str(work / f"out-{name}")]
+                seconds[(kinds[1], name)].append(cli(out + ["--jobs", "1"], tree)[0])
+                seconds[(kinds[2], name)].append(cli(out + ["--jobs", str(jobs)], tree)[0])
+                cache = ["--jobs", str(jobs), "--cache", str(work / f"cache-{name}-{round_}")]
+                cli(out + cache, tree)
+                seconds[(kinds[3], name)].append(cli(out + cache, tree)[0])
+        print(f"corpus: {len(files)} policies; before = {rev}, after = this tree; {repeat} alternating rounds")
+        for kind in kinds:
+            before, after = seconds[(kind, "before")], seconds[(kind, "after")]
+            print(f"{kind:>16}: before {min(before):6.2f} s, after {min(after):6.2f} s (fastest); "
+                  f"after/before {min(after) / min(before):.2f}x fastest, "
+                  f"{statistics.median(after) / statistics.median(before):.2f}x median")
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, check=False, capture_output=True)
         shutil.rmtree(work, ignore_errors=True)
 
 
