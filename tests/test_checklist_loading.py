@@ -54,7 +54,7 @@ def test_a_users_yaml_works_like_a_bundled_one(tmp_path: Path) -> None:
     (GOOD_ITEM + "    colour: red\n", "unknown key 'colour'"),
     (GOOD_ITEM.replace("severity: high", "severity: urgent"), "severity must be one of"),
     (GOOD_ITEM.replace('references: ["GDPR Art. 13(2)(a)"]', "references: GDPR"), "'references' must be a list"),
-    (GOOD_ITEM.replace('patterns: ["retention period"]', ""), "needs 'patterns' or a 'detector'"),
+    (GOOD_ITEM.replace('patterns: ["retention period"]', ""), "needs 'patterns', a 'concept' or a 'detector'"),
     (GOOD_ITEM + "    detector: crystal_ball\n", "unknown detector 'crystal_ball'"),
     (GOOD_ITEM + GOOD_ITEM, "defined twice"),
     (GOOD_ITEM.replace("title: Retention", "title: [Retention"), "invalid YAML"),

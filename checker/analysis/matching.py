@@ -8,6 +8,9 @@ The rules are generic; what a requirement means lives in its checklist entry:
 * ``requires`` qualifiers must also appear near the evidence (same section, a few sentences
   away) for ``met``; a missing one gives ``partial`` with its reason, and may raise a finding;
 * ``partial_patterns`` touch the topic without disclosing it ("unsubscribe" for objection);
+* a ``concept`` composes: its ``terms`` count in a sentence that also holds one of the
+  checklist's ``frames`` (a way of granting or asking), or in a framed sentence under a heading
+  that names the concept; its ``guards`` veto the terms they overlap;
 * evidence made only of unfilled template slots ("[List of countries]") is not a disclosure.
 """
 
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -23,7 +26,7 @@ from checker.analysis.facts import Facts
 from checker.analysis.placeholders import find_placeholders, has_placeholder
 from checker.analysis.requirement_detectors import REQUIREMENT_DETECTORS
 from checker.models import Evidence, Finding, Match, Sentence, Status, Verdict
-from checker.rules.checklist import CompiledChecklists, Requirement
+from checker.rules.checklist import FRAME_PREFIX, CompiledChecklists, Requirement
 
 QUALIFIER_WINDOW = 3
 """How many sentences away (inside the same section) a qualifier may stand from the evidence."""
@@ -40,7 +43,12 @@ class _Hits:
     section: dict[int, list[Match]]
     exclude: set[int]
     qualifiers: dict[str, dict[int, list[Match]]]
+    concept: dict[str, dict[int, list[Match]]] = field(default_factory=dict)
+    """Concept roles (``term``, ``heading_term``, ``guard``) -> sentence -> matches."""
 
+
+Frames = dict[int, dict[str, list[Match]]]
+"""Sentence -> frame (``<checklist>.<name>``) -> its matches in that sentence."""
 
 _NO_HITS = _Hits({}, {}, {}, set(), {})
 """The matches of a requirement nothing matched (read only: :func:`judge` copies before adding)."""
@@ -69,7 +77,51 @@ def _group(requirements: Sequence[Requirement], matches: Sequence[Match]) -> dic
             h.exclude.add(m.sentence)
         elif role.startswith("requires:"):
             h.qualifiers.setdefault(role[len("requires:"):], {}).setdefault(m.sentence, []).append(m)
+        else:
+            h.concept.setdefault(role, {}).setdefault(m.sentence, []).append(m)
     return hits
+
+
+def frames_by_sentence(matches: Sequence[Match]) -> Frames:
+    """Where each checklist frame fired."""
+    frames: Frames = {}
+    for m in matches:
+        if m.pattern_id.startswith(FRAME_PREFIX):
+            frames.setdefault(m.sentence, {}).setdefault(_requirement_and_role(m.pattern_id)[1], []).append(m)
+    return frames
+
+
+def _unguarded(matches: list[Match], guards: list[Match]) -> list[Match]:
+    """The term matches no guard overlaps ("restrict access" vetoes "restrict", not the sentence)."""
+    return [m for m in matches if not any(g.start < m.end and m.start < g.end for g in guards)]
+
+
+def composed(req: Requirement, sentences: Sequence[Sentence], h: _Hits, frames: Frames) -> dict[int, list[Match]]:
+    """The sentences a requirement's concept makes evidence, with the matches that show why.
+
+    A term counts where one of the requirement's frames fired in the same sentence; a heading
+    that names the concept lends it to every framed sentence of its section."""
+    concept = req.concept
+    if concept is None or not h.concept:
+        return {}
+    wanted = {f"{req.checklist}.{name}" for name in concept.frames}
+    terms, guards = h.concept.get("term", {}), h.concept.get("guard", {})
+    out: dict[int, list[Match]] = {}
+    named_sections: set[int] = set()
+    for role in ("term", "heading_term"):
+        for i, ms in h.concept.get(role, {}).items():
+            if sentences[i].is_heading and _unguarded(ms, guards.get(i, [])):
+                named_sections.add(sentences[i].section)
+    for i, by_frame in frames.items():
+        framing = [m for name, ms in by_frame.items() if name in wanted for m in ms]
+        if not framing or sentences[i].is_heading:
+            continue
+        found = _unguarded(terms.get(i, []), guards.get(i, []))
+        if found:
+            out[i] = found + framing
+        elif sentences[i].section in named_sections:
+            out[i] = framing
+    return out
 
 
 @lru_cache(maxsize=8_192)  # one entry per checklist pattern; a policy has thousands of matches
@@ -118,12 +170,14 @@ def _rank(sentences: Sequence[Sentence], hits: dict[int, list[Match]], cues: Seq
 
 
 def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core: Sequence[Match] = (),
-          members: Mapping[Any, list[int]] | None = None) -> tuple[Verdict, list[Finding]]:
+          members: Mapping[Any, list[int]] | None = None, frames: Frames | None = None) -> tuple[Verdict, list[Finding]]:
     """The verdict on one requirement from its grouped matches; also qualifier findings.
 
     ``members`` is :func:`section_members` of ``sentences``, passed in to work it out once per policy."""
     usable = {i: ms for i, ms in h.core.items()
               if i not in h.exclude and (req.match_headings or not sentences[i].is_heading)}
+    for i, ms in composed(req, sentences, h, frames or {}).items():
+        usable.setdefault(i, []).extend(ms)  # a concept's own guards have vetoed what they must
     for m in extra_core:
         usable.setdefault(m.sentence, []).append(m)
     for i, ms in h.section.items():
@@ -187,12 +241,13 @@ def match_requirements(compiled: CompiledChecklists, sentences: Sequence[Sentenc
                        facts: Facts) -> tuple[list[Verdict], list[Finding]]:
     """Verdicts for every requirement of the compiled checklists, in checklist order."""
     grouped = _group(compiled.requirements, matches)
+    frames = frames_by_sentence(matches)
     members = section_members(sentences)
     verdicts: list[Verdict] = []
     findings: list[Finding] = []
     for req in compiled.requirements:
         extra = REQUIREMENT_DETECTORS[req.detector](sentences, facts) if req.detector else []
-        verdict, found = judge(req, sentences, grouped.get(req.id, _NO_HITS), extra, members)
+        verdict, found = judge(req, sentences, grouped.get(req.id, _NO_HITS), extra, members, frames)
         verdicts.append(verdict)
         findings.extend(found)
     return verdicts, findings

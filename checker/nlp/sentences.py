@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy
 from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
@@ -104,6 +105,7 @@ def _sentences(document: Document, block_starts: list[int], doc: Doc, full_text:
     firsts = numpy.flatnonzero(numpy.r_[True, stretch_of_word[1:] != stretch_of_word[:-1]])
     lasts = numpy.r_[firsts[1:] - 1, len(words) - 1]
     first_words, last_words = words[firsts], words[lasts]
+    _mark_sentence_starts(doc, known, first_words)
     stretches = stretch_of_word[firsts]
     sentence_of_stretch = numpy.full(len(cuts) - 1, -1, dtype=numpy.int64)
     sentence_of_stretch[stretches] = numpy.arange(len(stretches))
@@ -129,6 +131,21 @@ def _sentences(document: Document, block_starts: list[int], doc: Doc, full_text:
         sentences.append(Sentence(index, text, block.line_at(local), block.kind, heading, section, links, block.page))
     return ParsedDocument(document, sentences, doc, sentence_of_token.tolist(), sentence_start, bounds, known,
                           dict(doc.user_data.get(DISTINCT_KEY, {})))
+
+
+def _mark_sentence_starts(doc: Doc, known: dict[str, Any], first_words: numpy.ndarray) -> None:
+    """Make ``IS_SENT_START`` true for the first word of every sentence, block starts included.
+
+    The sentencizer marks starts inside running text; a heading, list item or paragraph begins a
+    sentence too, and patterns anchored at a sentence start ("Access: ...", "Delete your account")
+    must see it there, for the fast engine (the column) and spaCy's Matcher (the Doc) alike."""
+    starts = known["SENT_START"]
+    if bool(starts[first_words].all()):
+        return
+    starts = starts.copy()
+    starts[first_words] = 1
+    known["SENT_START"] = starts
+    doc.from_array([SENT_START], numpy.where(starts == 1, 1, -1).astype("uint64"))  # type: ignore[arg-type]
 
 
 def parse_texts(texts: Iterable[str], model: str = DEFAULT_MODEL) -> Iterator[ParsedDocument]:

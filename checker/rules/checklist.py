@@ -46,6 +46,25 @@ class Qualifier:
 
 
 @dataclass(frozen=True)
+class Concept:
+    """A disclosure recognised by composition rather than by listing whole sentences.
+
+    ``terms`` name the thing (erase, erasure, be forgotten, delete ... your data); a term counts
+    only in a sentence that also holds one of the checklist's ``frames`` (you may / have the right
+    to / ask us / at your request), so the vocabulary and the ways of granting something are
+    written once each and combine freely, in any order and in any position of a list. A heading
+    that names the concept (``heading_terms`` or a term) makes the framed sentences under it count,
+    however they paraphrase it. ``guards`` veto a term they overlap ("restrict access", "cannot
+    delete"), not the whole sentence: the other rights of a list still count.
+    """
+
+    terms: tuple[Pattern, ...]
+    frames: tuple[str, ...]
+    heading_terms: tuple[Pattern, ...] = ()
+    guards: tuple[Pattern, ...] = ()
+
+
+@dataclass(frozen=True)
 class Requirement:
     """One required disclosure, as written in a checklist file."""
 
@@ -68,6 +87,7 @@ class Requirement:
     met_reason: str = ""
     examples: dict[str, tuple[str, ...]] = field(default_factory=dict)
     line: int = 0
+    concept: Concept | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +100,9 @@ class Checklist:
     path: str
     requirements: tuple[Requirement, ...]
     description: str = ""
+    frames: dict[str, tuple[Pattern, ...]] = field(default_factory=dict)
+    """Named ways of granting or asking for something (``you may``, ``ask us to``): what makes a
+    concept's term a disclosure. Shared by every requirement of the checklist that has a concept."""
 
 
 @dataclass
@@ -150,7 +173,7 @@ def _plain(value: Any) -> Any:
 # --------------------------------------------------------------------------------------------
 
 _TOP_KEYS = {"id": str, "title": str, "version": str, "description": str, "requirements": list,
-             "vocabulary": dict}
+             "vocabulary": dict, "frames": dict}
 """``vocabulary`` holds named word lists for YAML anchors (``&verbs [...]``, ``{IN: *verbs}``): shared
 word lists stay in one place instead of drifting apart in copies."""
 _TOP_REQUIRED = ("id", "title", "version", "requirements")
@@ -158,8 +181,9 @@ _ITEM_KEYS: dict[str, type | tuple[type, ...]] = {
     "id": str, "title": str, "references": list, "severity": str, "description": str, "remediation": str,
     "patterns": list, "partial_patterns": list, "partial_reason": str, "section_patterns": list,
     "exclude": list, "headings": list, "requires": list, "detector": str, "match_headings": bool,
-    "met_reason": str, "examples": dict,
+    "met_reason": str, "examples": dict, "concept": dict,
 }
+_CONCEPT_KEYS: dict[str, type] = {"terms": list, "frames": list, "heading_terms": list, "guards": list}
 _ITEM_REQUIRED = ("id", "title", "references", "severity", "description", "remediation")
 _QUALIFIER_KEYS: dict[str, type] = {"name": str, "description": str, "reason": str, "patterns": list,
                                     "finding": dict}
@@ -200,7 +224,35 @@ def _patterns(where: str, values: list[Any]) -> tuple[Pattern, ...]:
     return tuple(out)
 
 
-def _requirement(path: str, checklist_id: str, data: Any, detectors: Iterable[str]) -> Requirement:
+def _concept(where: str, data: Any, frames: dict[str, tuple[Pattern, ...]]) -> Concept:
+    if not isinstance(data, dict):
+        raise ChecklistError(f"{where}: 'concept' must be a mapping with terms and frames")
+    _check_keys(f"{where} concept", data, _CONCEPT_KEYS, ("terms", "frames"))
+    names = data["frames"]
+    for name in names:
+        if not isinstance(name, str) or name not in frames:
+            known = ", ".join(sorted(frames)) or "none defined"
+            raise ChecklistError(f"{where} concept: unknown frame {name!r} (the checklist's frames: {known})")
+    return Concept(terms=_patterns(f"{where} concept terms", data["terms"]), frames=tuple(names),
+                   heading_terms=_patterns(f"{where} concept heading_terms", data.get("heading_terms") or []),
+                   guards=_patterns(f"{where} concept guards", data.get("guards") or []))
+
+
+def _frames(path: str, data: Any) -> dict[str, tuple[Pattern, ...]]:
+    if data is None:
+        return {}
+    frames: dict[str, tuple[Pattern, ...]] = {}
+    for name, patterns in data.items():
+        if not isinstance(name, str) or not _ID.match(name):
+            raise ChecklistError(f"{path}: frame name {name!r} must be lower_snake_case")
+        if not isinstance(patterns, list) or not patterns:
+            raise ChecklistError(f"{path}: frame '{name}' must be a non-empty list of patterns")
+        frames[name] = _patterns(f"{path}: frame '{name}'", patterns)
+    return frames
+
+
+def _requirement(path: str, checklist_id: str, data: Any, detectors: Iterable[str],
+                 frames: dict[str, tuple[Pattern, ...]] | None = None) -> Requirement:
     if not isinstance(data, dict):
         raise ChecklistError(f"{path}: each requirement must be a mapping, got {type(data).__name__}")
     rid = data.get("id")
@@ -216,8 +268,9 @@ def _requirement(path: str, checklist_id: str, data: Any, detectors: Iterable[st
     detector = data.get("detector")
     if detector is not None and detector not in set(detectors):
         raise ChecklistError(f"{where}: unknown detector '{detector}' (known: {', '.join(sorted(detectors))})")
-    if not data.get("patterns") and detector is None:
-        raise ChecklistError(f"{where}: needs 'patterns' or a 'detector'")
+    if not data.get("patterns") and not data.get("concept") and detector is None:
+        raise ChecklistError(f"{where}: needs 'patterns', a 'concept' or a 'detector'")
+    concept = _concept(where, data["concept"], frames or {}) if data.get("concept") is not None else None
     qualifiers: list[Qualifier] = []
     for q in data.get("requires") or []:
         qwhere = f"{path}:{_line(q)}: requirement '{rid}' requires"
@@ -250,7 +303,7 @@ def _requirement(path: str, checklist_id: str, data: Any, detectors: Iterable[st
         headings=tuple(str(h).lower() for h in data.get("headings") or []),
         requires=tuple(qualifiers), detector=detector, match_headings=bool(data.get("match_headings", False)),
         met_reason=data.get("met_reason", ""),
-        examples={k: tuple(v) for k, v in examples.items()}, line=_line(data))
+        examples={k: tuple(v) for k, v in examples.items()}, line=_line(data), concept=concept)
 
 
 def parse_checklist(text: str, path: str, detectors: Iterable[str] = ()) -> Checklist:
@@ -260,14 +313,15 @@ def parse_checklist(text: str, path: str, detectors: Iterable[str] = ()) -> Chec
         raise ChecklistError(f"{path}: a checklist must be a mapping with id, title, version and requirements")
     _check_keys(path, data, _TOP_KEYS, _TOP_REQUIRED)
     detectors = list(detectors)
-    requirements = [_requirement(path, str(data["id"]), item, detectors) for item in data["requirements"]]
+    frames = _frames(path, data.get("frames"))
+    requirements = [_requirement(path, str(data["id"]), item, detectors, frames) for item in data["requirements"]]
     seen: dict[str, int] = {}
     for req in requirements:
         if req.id in seen:
             raise ChecklistError(f"{path}:{req.line}: requirement '{req.id}' defined twice (first on line {seen[req.id]})")
         seen[req.id] = req.line
     return Checklist(id=str(data["id"]), title=data["title"], version=str(data["version"]), path=path,
-                     requirements=tuple(requirements), description=data.get("description", ""))
+                     requirements=tuple(requirements), description=data.get("description", ""), frames=frames)
 
 
 # --------------------------------------------------------------------------------------------
@@ -346,11 +400,21 @@ def _compile_patterns(checklists: list[Checklist], requirements: list[Requiremen
     from checker.nlp.patterns import PatternSet  # spaCy is imported only when patterns are compiled
 
     patterns = PatternSet(model, engine)
+    for checklist in checklists:
+        for name, items in checklist.frames.items():
+            for n, pattern in enumerate(items, start=1):
+                try:
+                    patterns.add(frame_pattern_id(checklist.id, name, n), pattern)
+                except PatternError as exc:
+                    raise ChecklistError(f"{Path(checklist.path).as_posix()}: frame '{name}' pattern {n}: {exc}") from None
     for req in requirements:
         where = f"{Path(_path_of(checklists, req)).as_posix()}:{req.line}: requirement '{req.id}'"
         roles: list[tuple[str, tuple[Pattern, ...]]] = [
             ("core", req.patterns), ("partial", req.partial_patterns), ("section", req.section_patterns),
             ("exclude", req.exclude)] + [(f"requires:{q.name}", q.patterns) for q in req.requires]
+        if req.concept is not None:
+            roles += [("term", req.concept.terms), ("heading_term", req.concept.heading_terms),
+                      ("guard", req.concept.guards)]
         for role, items in roles:
             for n, pattern in enumerate(items, start=1):
                 try:
@@ -359,6 +423,14 @@ def _compile_patterns(checklists: list[Checklist], requirements: list[Requiremen
                     raise ChecklistError(f"{where}: {role} pattern {n}: {exc}") from None
     patterns.prepare()
     return patterns
+
+
+FRAME_PREFIX = "@frame"
+"""Pattern ids of frames are ``@frame/<checklist>.<frame>/<n>``: no requirement id starts with ``@``."""
+
+
+def frame_pattern_id(checklist: str, frame: str, n: int) -> str:
+    return f"{FRAME_PREFIX}/{checklist}.{frame}/{n}"
 
 
 def _path_of(checklists: list[Checklist], req: Requirement) -> str:

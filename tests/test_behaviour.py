@@ -1,0 +1,69 @@
+"""Behavioural tests (CheckList, Ribeiro et al., ACL 2020): capabilities, not dev-set scores.
+
+Each YAML file under ``tests/behaviour/`` maps requirement -> class -> expected status -> texts.
+The texts were written for this suite from the law's wording and common policy phrasing, never
+copied from a dev policy, so the suite measures what the rules do on text nobody tuned them to.
+A text is a Markdown fragment: a heading and its body may stand on separate lines.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from checker.inputs.loader import load_bytes
+from checker.nlp.sentences import parse_document
+from checker.pipeline import analyse
+from checker.rules.checklist import bundled_names, load_checklists
+
+HERE = Path(__file__).parent / "behaviour"
+_ALL = load_checklists(bundled_names())
+STATUSES = ("met", "partial", "missing", "not_applicable")
+
+
+def _cases() -> list[tuple[str, str, str, str, str]]:
+    """(file, requirement, class, expected status, text) of every case."""
+    cases = []
+    for path in sorted(HERE.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for requirement, classes in data.items():
+            for klass, by_status in classes.items():
+                for status, texts in by_status.items():
+                    assert status in STATUSES, f"{path.name}: {requirement}/{klass}: unknown status {status}"
+                    cases.extend((path.stem, requirement, klass, status, text) for text in texts)
+    return cases
+
+
+CASES = _cases()
+
+
+def verdict_of(text: str, requirement: str) -> str:
+    parsed = parse_document(load_bytes(text.encode(), "case.md", "markdown"), _ALL.model)
+    result = analyse(parsed, _ALL)
+    return next(v.status.value for v in result.verdicts if v.requirement == requirement)
+
+
+@pytest.mark.parametrize(
+    "requirement, klass, expected, text",
+    [pytest.param(r, k, s, t, id=f"{f}-{r}-{k}-{n}") for n, (f, r, k, s, t) in enumerate(CASES)])
+def test_case(requirement: str, klass: str, expected: str, text: str) -> None:
+    assert verdict_of(text, requirement) == expected, f"{klass}: {text!r}"
+
+
+def test_every_requirement_in_the_suite_is_real_and_has_fifteen_cases() -> None:
+    known = {r.id for r in _ALL.requirements}
+    per_requirement = Counter(r for _, r, _, _, _ in CASES)
+    assert set(per_requirement) <= known, set(per_requirement) - known
+    thin = {r: n for r, n in per_requirement.items() if n < 15}
+    assert not thin, f"fewer than 15 cases: {thin}"
+
+
+def test_each_requirement_has_a_near_miss_or_a_negation() -> None:
+    classes: dict[str, set[str]] = {}
+    for _, requirement, klass, status, _ in CASES:
+        if status == "missing":
+            classes.setdefault(requirement, set()).add(klass)
+    assert all(classes.get(r) for _, r, _, _, _ in CASES)
