@@ -28,6 +28,8 @@ def _cases() -> list[tuple[str, str, str, str, str]]:
     """(file, requirement, class, expected status, text) of every case."""
     cases = []
     for path in sorted(HERE.glob("*.yaml")):
+        if path.name == "findings.yaml":
+            continue
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for requirement, classes in data.items():
             for klass, by_status in classes.items():
@@ -67,3 +69,29 @@ def test_each_requirement_has_a_near_miss_or_a_negation() -> None:
         if status == "missing":
             classes.setdefault(requirement, set()).add(klass)
     assert all(classes.get(r) for _, r, _, _, _ in CASES)
+
+
+def _finding_cases() -> list[tuple[str, str, bool, str]]:
+    """(kind, class, expected to be found, text) of every finding case in ``findings.yaml``."""
+    data = yaml.safe_load((HERE / "findings.yaml").read_text(encoding="utf-8"))
+    cases = []
+    for kind, classes in data.items():
+        for klass, by_outcome in classes.items():
+            for outcome, texts in by_outcome.items():
+                assert outcome in ("found", "not_found"), f"findings.yaml: {kind}/{klass}: {outcome}"
+                cases.extend((kind, klass, outcome == "found", text) for text in texts)
+    return cases
+
+
+FINDING_CASES = _finding_cases()
+
+
+def findings_of(text: str) -> set[str]:
+    parsed = parse_document(load_bytes(text.encode(), "case.md", "markdown"), _ALL.model)
+    return {f.kind for f in analyse(parsed, _ALL).findings}
+
+
+@pytest.mark.parametrize("kind, klass, expected, text",
+                         [pytest.param(*c, id=f"{c[0]}-{c[1]}-{n}") for n, c in enumerate(FINDING_CASES)])
+def test_finding_case(kind: str, klass: str, expected: bool, text: str) -> None:
+    assert (kind in findings_of(text)) is expected, f"{klass}: {text!r}"

@@ -79,7 +79,13 @@ liability_disclaimer = _regex_detector(
      screened(r"\bdisclaims?\s+(?:any|all)\s+(?:\w+\s+){0,2}?(?:liability|responsibility)", _I),
      screened(r"\b(?:assumes?|accepts?)\s+no\s+(?:\w+\s+)?(?:liability|responsibility)\b", _I),
      screened(r"\bin\s+no\s+event\s+(?:shall|will)\b.{0,80}\bliable\b", _I),
-     screened(r"\bno\s+liability\s+(?:whatsoever|for\s+any)\b", _I)],
+     screened(r"\bno\s+liability\s+(?:whatsoever|for\s+any)\b", _I),
+     screened(r"\b(?:cannot|can't|can\s+not|won't|will\s+not)\s+(?:be\s+)?(?:held\s+)?(?:liable|responsible|accountable)\s+"
+              r"for\s+(?:any\s+|the\s+|their\s+|its\s+)?(?:\w+\s+){0,3}?(?:loss|damages?|harm|breach\w*)\b", _I),
+     # the duty of care shifted onto the user: "you alone are responsible for keeping your content safe and backed up"
+     screened(r"\b(?:you|users?)\s+(?:alone\s+)?(?:are|is|remain)\s+(?:solely\s+|alone\s+|entirely\s+|fully\s+|exclusively\s+)?"
+              r"responsible\s+for\s+(?:\w+\s+){0,3}?(?:back(?:ing)?[\s-]?up|backups?|(?:the\s+)?(?:safety|loss|integrity)\s+of|"
+              r"keeping\s+(?!(?:\w+\s+){0,2}?(?:passwords?|credentials|login))(?:\w+\s+){0,6}?(?:safe|backed\s+up))", _I)],
     "liability disclaimer: the policy disclaims responsibility for harm to the people whose data it holds",
     # not answering for other companies' websites is ordinary; disclaiming one's own duty is the problem
     guard=lambda s: not _THIRD_PARTY_SITES.search(s.text))
@@ -92,16 +98,40 @@ rights_disclaimer = _regex_detector(
      screened(r"\bconfers?\s+no\s+(?:\w+\s+){0,3}?rights?\b", _I)],
     "rights disclaimer: the policy says it creates no rights, which undercuts every commitment in it")
 
+_DOING = (r"(?:using|use|accessing|visiting|browsing|continuing\s+to\s+(?:use|browse|access|visit)|providing|submitting|"
+          r"registering|navigating|signing\s+up|subscribing|creating\s+an\s+account|downloading|installing|"
+          r"logging\s+in|clicking|entering|purchasing|interacting)")
+_AGREE = r"(?:agree|agrees|agreeing|consent|consents|consenting|accept|accepts|accepting|acknowledge|signify|deemed)"
+_IN_SENTENCE = r"(?:[^.;]|\.(?=\w))"  # a dot inside a word ("example.com") does not end the clause
+_ACCEPTANCE = r"(?:acceptance|agreement|consent|assent|approval)"
+
 consent_by_use = _regex_detector(
     "consent_by_use", "medium",
     # "By using this site, you agree ..." / "By providing X your data you expressly agree ...": the
     # reader ("you") is the one said to agree, so "by accessing the browser to accept cookies" is not it.
-    [screened(r"\bby\s+(?:\w+\s+){0,2}?(?:using|accessing|visiting|browsing|continuing\s+to\s+(?:use|browse|access)|"
-                r"providing|submitting|registering|navigating)\b[^.;]{0,160}?\b(?:you|users?|visitors?)\s+"
+    [screened(r"\bby\s+(?:\w+\s+){0,2}?" + _DOING + r"\b" + _IN_SENTENCE + r"{0,160}?\b(?:you|users?|visitors?)\s+"
                 r"(?:(?:hereby|expressly|thereby|also|are|have|will\s+be|automatically|further|each|give\s+us\s+your)\s+){0,2}"
-                r"(?:agree|agrees|consent|consents|accept|accepts|accepting|acknowledge|signify|deemed)\b", _I),
+              + _AGREE + r"\b", _I),
+     # the same, agreement first: "you consent to its processing ... by providing it"
+     screened(r"\b(?:you|users?|visitors?)\s+(?:(?:hereby|expressly|thereby|also|are)\s+)?" + _AGREE + r"\b"
+              + _IN_SENTENCE + r"{0,160}?\bby\s+(?:\w+\s+){0,1}?" + _DOING + r"\b", _I),
      screened(r"\b(?:deem|deems|deemed)\s+(?:that\s+)?(?:you\s+)?(?:to\s+)?(?:have\s+)?(?:consent|agree|accept)", _I),
-     screened(r"\buse\s+of\s+(?:this|our|the)\s+[^.;]{0,80}\bconstitutes?\s+(?:your\s+)?(?:acceptance|agreement|consent)", _I)],
+     # "(your) continued use ... constitutes / signifies / will be deemed / counts as acceptance";
+     # "using the site after we post changes counts as agreeing"; "continuing to use ... means you accept"
+     screened(r"\b(?:(?:continued|continuing|further)\s+(?:use|usage|access)|continuing\s+to\s+(?:use|access|browse)|"
+              r"(?:use|using)\s+(?:of\s+)?(?:this|our|the)\b" + _IN_SENTENCE + r"{0,60}?\bafter)\b" + _IN_SENTENCE +
+              r"{0,100}?\b(?:constitutes?|signif(?:y|ies)|indicates?|means|confirms?|counts?\s+as|"
+              r"(?:will|shall|is|are)\s+(?:be\s+)?(?:deemed|regarded|considered|treated|taken)|"
+              r"(?:deemed|regarded|considered|treated|taken)\s+(?:as|to\s+be))\s+(?:as\s+|to\s+be\s+|that\s+)?(?:your\s+)?"
+              r"(?:(?:an?\s+)?" + _ACCEPTANCE + r"|you\s+(?:accept|agree|consent)|agreeing|accepting|consenting)\b", _I),
+     screened(r"\b(?:keep|continue)\s+(?:using|to\s+use)\b" + _IN_SENTENCE + r"{0,80}?\byou\s+(?:are|will\s+be)\s+"
+              r"(?:agreeing|accepting|consenting)\b", _I),
+     # consent inferred rather than given: "we imply that you consent", "your consent is implied"
+     screened(r"\b(?:imply|implies|infer|infers|presume|presumes|assume|assumes)\s+(?:that\s+)?(?:you\s+)?(?:have\s+)?"
+              r"(?:consent|agree|accept)", _I),
+     screened(r"\b(?:consent|agreement)\s+(?:is|will\s+be|shall\s+be)\s+(?:deemed\s+|considered\s+)?(?:implied|inferred|presumed)\b|"
+              r"\bimplied\s+consent\b", _I),
+     screened(r"\buse\s+of\s+(?:this|our|the)\s+" + _IN_SENTENCE + r"{0,80}\bconstitutes?\s+(?:your\s+)?" + _ACCEPTANCE, _I)],
     "consent by use: continued use is treated as consent, which is not freely given, specific consent (GDPR Art. 4(11), 7)")
 
 _RETENTION_VERB = screened(r"\b(?:retain|retains|retained|retaining|retention|keep|keeps|kept|store|stores|stored|"
@@ -110,7 +140,8 @@ _VAGUE_PERIOD = screened(
     r"\b(?:as\s+long\s+as\s+(?:is\s+|it\s+is\s+)?(?:reasonably\s+)?(?:necessary|needed|required|appropriate|permitted)|"
     r"(?:the|a|such)\s+(?:\w+\s+)?period\s+(?:of\s+time\s+)?(?:that\s+is\s+)?(?:reasonably\s+)?(?:necessary|needed|required)|"
     r"(?:reasonable|adequate|appropriate)\s+(?:\w+\s+){0,2}?period|(?:no\s+)?longer\s+than\s+(?:is\s+)?(?:necessary|needed)|"
-    r"as\s+long\s+as\s+we\s+(?:deem|consider|think))\b", _I)
+    r"as\s+long\s+as\s+we\s+(?:deem|consider|think)|"
+    r"as\s+long\s+as\s+(?:any\s+of\s+|one\s+of\s+)?(?:the|our|these|those|such|its)\s+(?:\w+\s+){0,2}?purposes?)\b", _I)
 CONCRETE_PERIOD = screened(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|thirty|"
     r"sixty|ninety)(?:\s*\(\d+\))?[\s-]*(?:calendar\s+|business\s+)?(?:days?|weeks?|months?|years?)\b", _I)
