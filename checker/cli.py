@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import random
 import sys
-import textwrap
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -32,6 +31,7 @@ from checker.rules.checklist import (
     parse_checklist,
     resolve,
 )
+from checker.rules.explain import explain
 from checker.run.diff import Baseline, diff_files, format_diff
 from checker.run.local import EXECUTORS, PARALLEL_MIN_TASKS, default_jobs, run
 from checker.run.scan import build_report, scan, tasks_for
@@ -223,10 +223,6 @@ def checklists_command(checklists: tuple[str, ...]) -> None:
             click.echo(f"  {req.id:<30} {req.severity:<6} {req.title}  ({'; '.join(req.references)})")
 
 
-def _pattern_text(pattern: object) -> str:
-    return pattern if isinstance(pattern, str) else json.dumps(pattern, ensure_ascii=False)
-
-
 @main.command("explain")
 @click.argument("requirement")
 @checklist_option
@@ -237,31 +233,8 @@ def explain_command(requirement: str, checklists: tuple[str, ...]) -> None:
     req = compiled.get(requirement)
     if req is None:
         _fail(f"no requirement '{requirement}' in {', '.join(names)} (see: gapcheck checklists)")
-    wrap = lambda text: textwrap.fill(text, width=96, initial_indent="  ", subsequent_indent="  ")  # noqa: E731
-    click.echo(f"{req.id}: {req.title}  [{req.checklist}, severity {req.severity}]")
-    click.echo(f"  references: {'; '.join(req.references)}")
-    click.echo(wrap(req.description))
-    click.echo("\nmet when a sentence matches one of these patterns" + (" (or the detector '" + req.detector + "' finds it)" if req.detector else "") + ":")
-    for p in req.patterns:
-        click.echo(f"  - {_pattern_text(p)}")
-    if req.headings:
-        click.echo(f"  section headings that put a sentence on topic: {', '.join(req.headings)}")
-    for q in req.requires:
-        click.echo(f"\nand near it: {q.description}; otherwise partial: \"{q.reason}\"")
-    if req.partial_patterns:
-        click.echo(f"\npartial when only these match: \"{req.partial_reason}\"")
-        for p in req.partial_patterns:
-            click.echo(f"  - {_pattern_text(p)}")
-    if req.exclude:
-        click.echo("\nsentences matching these do not count:")
-        for p in req.exclude:
-            click.echo(f"  - {_pattern_text(p)}")
-    for kind in ("match", "partial", "no_match"):
-        if req.examples.get(kind):
-            click.echo(f"\nexamples ({kind.replace('_', ' ')}):")
-            for example in req.examples[kind]:
-                click.echo(f"  \"{example}\"")
-    click.echo(f"\nremediation: {req.remediation}")
+    checklist = next((c for c in compiled.checklists if c.id == req.checklist), None)
+    click.echo("\n".join(explain(req, checklist)))
 
 
 @main.command("eval")

@@ -104,8 +104,9 @@ def load_gold(path: str | Path) -> dict[str, Any]:
         if not isinstance(entry, dict):
             raise GoldError(f"{path}: policy '{name}' must be a mapping")
         for req, status in (entry.get("requirements") or {}).items():
-            if status not in ("met", "partial", "missing"):
-                raise GoldError(f"{path}: policy '{name}' requirement '{req}': status must be met, partial or missing")
+            if status not in ("met", "partial", "missing", "not_applicable"):
+                raise GoldError(f"{path}: policy '{name}' requirement '{req}': status must be met, partial, missing "
+                                "or not_applicable")
     return data["policies"]
 
 
@@ -113,6 +114,12 @@ def normalise(text: str) -> str:
     """Case-, whitespace- and quote-insensitive form used to look for gold quotes in evidence."""
     text = text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2018", "'").replace("\u2019", "'")
     return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _no_gap(status: str) -> str:
+    """Exact agreement compares what the policy owes: ``not_applicable`` agrees with a gold ``met``
+    (the label files predate the status; neither is a gap)."""
+    return "met" if status == "not_applicable" else status
 
 
 def evaluate(report: dict[str, Any], gold: dict[str, Any], presence: bool = False) -> Evaluation:
@@ -141,9 +148,9 @@ def evaluate(report: dict[str, Any], gold: dict[str, Any], presence: bool = Fals
                     c.fn += 1
                 else:
                     c.tn += 1
-                same = (gold_gap == pred_gap) if presence else (truth == guess)
+                same = (gold_gap == pred_gap) if presence else (_no_gap(truth) == _no_gap(guess))
                 c.agree += int(same)
-            if (gold_gap != pred_gap) or (not presence and truth != guess):
+            if (gold_gap != pred_gap) or (not presence and _no_gap(truth) != _no_gap(guess)):
                 result.disagreements.append({"policy": name, "requirement": req, "gold": truth, "predicted": guess})
         for expected in entry.get("findings") or []:
             result.findings_expected += 1

@@ -15,16 +15,23 @@ from typing import Any, NamedTuple
 
 
 class Status(str, Enum):
-    """How a policy answers one requirement. A *gap* is anything but ``met``."""
+    """How a policy answers one requirement. A *gap* is ``partial`` or ``missing``.
+
+    ``not_applicable``: the law does not ask this of this policy, and the policy shows why (an EU
+    controller owes no Art. 27 representative; a general-audience service that bars children
+    owes no COPPA notice items). It is never a gap: not in reports' gap counts, ``--fail-on``,
+    SARIF, JUnit (skipped there), ``diff`` or ``eval``.
+    """
 
     MET = "met"
     PARTIAL = "partial"
     MISSING = "missing"
+    NOT_APPLICABLE = "not_applicable"
 
     @property
     def is_gap(self) -> bool:
         """Whether this status is a gap: what reports list, ``--fail-on`` counts and eval scores."""
-        return self is not Status.MET
+        return self is Status.PARTIAL or self is Status.MISSING
 
 
 GAP_STATUSES: frozenset[str] = frozenset(s.value for s in Status if s.is_gap)

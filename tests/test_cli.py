@@ -37,7 +37,7 @@ def test_json_report_contract(seed_report: dict) -> None:  # type: ignore[type-a
         assert len(policy["sha256"]) == 64
         assert set(policy["facts"]) >= {"children_age", "effective_date", "contact_emails"}
         for req in policy["requirements"]:
-            assert req["status"] in ("met", "partial", "missing")
+            assert req["status"] in ("met", "partial", "missing", "not_applicable")
             assert req["reason"] and req["references"]
             assert (req["status"] == "missing") == (req["evidence"] == [])
         for finding in policy["findings"]:

@@ -1,5 +1,6 @@
 """The array sentencizer puts sentence starts exactly where spaCy's rule-based one does, except after the
-period of a legal citation ("Art. 6(1)(a)") or of "etc." and the like before a lower-case word."""
+period of a legal citation ("Art. 6(1)(a)") or of "etc." and the like before a lower-case word, and
+where a comma or semicolon follows the period ("Acme S.r.l., Via Roma 10": the sentence goes on)."""
 
 from __future__ import annotations
 
@@ -25,11 +26,27 @@ def _starts(nlp: spacy.Language, text: str) -> list[int]:
     return numpy.asarray(nlp(text).to_array([SENT_START])).tolist()
 
 
+def _reference_starts(text: str) -> list[int]:
+    """spaCy's starts, with the one departure written out: no start right after a comma or semicolon."""
+    doc = REFERENCE(text)
+    starts = numpy.asarray(doc.to_array([SENT_START])).tolist()
+    for i in range(1, len(doc)):
+        if starts[i] == 1 and doc[i - 1].text in (",", ";"):
+            starts[i] = -1
+    return starts
+
+
+def test_a_comma_after_a_period_continues_the_sentence() -> None:
+    text = "The controller is Acme S.r.l., Via Roma 10, Milan. We process data."
+    assert _starts(get_pipeline(), text).count(1) == 2
+    assert _starts(REFERENCE, text).count(1) == 3  # spaCy cuts after "S.r.l."
+
+
 @settings(max_examples=400, derandomize=True, deadline=None)
 @given(st.lists(st.sampled_from(PIECES) | st.text(max_size=4), max_size=40), st.sampled_from([" ", "", "\n"]))
 def test_same_sentence_starts_as_spacy(pieces: list[str], glue: str) -> None:
     text = glue.join(pieces)
-    assert _starts(get_pipeline(), text) == _starts(REFERENCE, text), text
+    assert _starts(get_pipeline(), text) == _reference_starts(text), text
 
 
 def test_policy_text_splits_where_spacy_splits() -> None:

@@ -44,7 +44,7 @@ class _Hits:
     exclude: set[int]
     qualifiers: dict[str, dict[int, list[Match]]]
     concept: dict[str, dict[int, list[Match]]] = field(default_factory=dict)
-    """Concept roles (``term``, ``heading_term``, ``guard``) -> sentence -> matches."""
+    """Concept roles (``term``, ``heading_term``, ``guard``) and ``not_applicable`` -> sentence -> matches."""
 
 
 Frames = dict[int, dict[str, list[Match]]]
@@ -237,6 +237,17 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
     return Verdict(req.id, Status.MET, req.met_reason or "disclosed", evidence, req.checklist), findings
 
 
+def _unless_not_applicable(req: Requirement, verdict: Verdict, sentences: Sequence[Sentence], h: _Hits) -> Verdict:
+    """A gap the law does not ask for here becomes ``not_applicable``, with the sentence that
+    shows why (a disclosure that is there stays ``met``: it is never hidden)."""
+    condition = h.concept.get("not_applicable", {})
+    if req.not_applicable_when is None or not verdict.status.is_gap or not condition:
+        return verdict
+    first = min(condition)
+    return Verdict(req.id, Status.NOT_APPLICABLE, req.not_applicable_when.reason,
+                   _evidence(sentences, {first: condition[first]}), req.checklist)
+
+
 def match_requirements(compiled: CompiledChecklists, sentences: Sequence[Sentence], matches: Sequence[Match],
                        facts: Facts) -> tuple[list[Verdict], list[Finding]]:
     """Verdicts for every requirement of the compiled checklists, in checklist order."""
@@ -247,7 +258,9 @@ def match_requirements(compiled: CompiledChecklists, sentences: Sequence[Sentenc
     findings: list[Finding] = []
     for req in compiled.requirements:
         extra = REQUIREMENT_DETECTORS[req.detector](sentences, facts) if req.detector else []
-        verdict, found = judge(req, sentences, grouped.get(req.id, _NO_HITS), extra, members, frames)
+        hits = grouped.get(req.id, _NO_HITS)
+        verdict, found = judge(req, sentences, hits, extra, members, frames)
+        verdict = _unless_not_applicable(req, verdict, sentences, hits)
         verdicts.append(verdict)
         findings.extend(found)
     return verdicts, findings

@@ -142,6 +142,8 @@ _ABBREVIATION_IDS = numpy.asarray(
     sorted(get_string_id(w) for w in CITATION_ABBREVIATIONS | RUNNING_ABBREVIATIONS), dtype="uint64")
 _OPENERS = numpy.asarray(sorted(get_string_id(c) for c in ("(", "[")), dtype="uint64")
 _PERIOD = get_string_id(".")
+_CONTINUERS = numpy.asarray(sorted(get_string_id(c) for c in (",", ";")), dtype="uint64")
+"""A comma or semicolon after a period continues the sentence: "Acme S.r.l., Via Roma 10"."""
 
 
 def continues_after_period(abbreviation: str, following: str) -> bool:
@@ -167,7 +169,7 @@ class ArraySentencizer(Sentencizer):
     Doc's ORTH array and its words' punctuation flags (:class:`WordFlags`): the stock one builds a
     Token object per token, which cost a fifth of tokenising. One departure: no sentence starts
     after the period of a legal citation or of "etc." and the like before a lower-case word
-    (:func:`continues_after_period`)."""
+    (:func:`continues_after_period`), nor after a period followed by a comma ("S.r.l., Via Roma")."""
 
     def predict(self, docs: Iterable[Doc]) -> list[numpy.ndarray]:
         """The stock rule, vectorised: a sentence starts at every word (a token neither punctuation
@@ -192,6 +194,7 @@ class ArraySentencizer(Sentencizer):
                 previous_word = numpy.concatenate(([-1], words[:-1]))
                 between = finals_before[words] - finals_before[previous_word + 1]
                 starts = words[between > 0]
+                starts = starts[(starts == 0) | ~member_of(orth[starts - 1], _CONTINUERS)]
                 marks[starts] = True
                 self._keep_citations(doc, orth, starts, marks)
                 marks[0] = True

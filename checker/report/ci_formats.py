@@ -13,7 +13,7 @@ import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from checker.models import Report
+from checker.models import Report, Status
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"high": "error", "medium": "warning", "low": "note"}
@@ -92,7 +92,7 @@ def render_junit(report: Report) -> str:
     total = failures = 0
     for policy in report.policies:
         cases: list[ET.Element] = []
-        failed = 0
+        failed = skipped = 0
         for v in policy.verdicts:
             case = ET.Element("testcase", classname=policy.source, name=v.requirement)
             if v.status.is_gap:
@@ -103,6 +103,9 @@ def render_junit(report: Report) -> str:
                 evidence = "\n".join(f"line {e.line}: {e.text}" for e in v.evidence)
                 failure.text = "\n".join(x for x in (refs, req.get("remediation", ""), evidence) if x)
                 failed += 1
+            elif v.status is Status.NOT_APPLICABLE:
+                ET.SubElement(case, "skipped", message=f"not applicable: {v.reason}")
+                skipped += 1
             cases.append(case)
         for f in policy.findings:
             case = ET.Element("testcase", classname=policy.source, name=f"finding {f.kind} line {f.evidence.line}")
@@ -111,7 +114,7 @@ def render_junit(report: Report) -> str:
             cases.append(case)
             failed += 1
         suite = ET.SubElement(suites, "testsuite", name=policy.source, tests=str(len(cases)), failures=str(failed),
-                              errors="0", skipped="0")
+                              errors="0", skipped=str(skipped))
         suite.extend(cases)
         total += len(cases)
         failures += failed

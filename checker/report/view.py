@@ -16,8 +16,9 @@ from urllib.parse import urlparse
 
 from checker.models import SEVERITIES, Evidence, PolicyResult, Report
 
-STATUS_SYMBOL = {"met": "\u2713", "partial": "\u25d0", "missing": "\u2717"}
+STATUS_SYMBOL = {"met": "\u2713", "partial": "\u25d0", "missing": "\u2717", "not_applicable": "\u2013"}
 STATUS_WEIGHT = {"met": 1.0, "partial": 0.5, "missing": 0.0}
+"""Coverage counts what the law asks of the policy: ``not_applicable`` items are left out."""
 SEVERITY_WEIGHT = {"low": 1, "medium": 2, "high": 3}
 
 
@@ -150,8 +151,8 @@ def _policy(number: int, result: PolicyResult, requirements: dict[str, dict[str,
             symbol=STATUS_SYMBOL[v.status.value], severity=severity, reason=v.reason,
             references=list(meta.get("references", [])), remediation=meta.get("remediation", ""),
             evidence=[_evidence(e) for e in v.evidence], anchor=f"p{number}-{v.requirement}"))
-    total = len(result.verdicts) or 1
-    coverage = round(100 * sum(STATUS_WEIGHT[v.status.value] for v in result.verdicts) / total)
+    owed = [v for v in result.verdicts if v.status.value in STATUS_WEIGHT]
+    coverage = round(100 * sum(STATUS_WEIGHT[v.status.value] for v in owed) / (len(owed) or 1))
     findings = [FindingView(f.kind, f.severity, f.message, _evidence(f.evidence))
                 for f in sorted(result.findings, key=lambda f: (-SEVERITY_WEIGHT[f.severity], f.evidence.line))]
     gap_score = (sum(SEVERITY_WEIGHT[s] * n for s, n in gaps.items())

@@ -12,16 +12,18 @@ deferred to the first policy that needs analysing (``load_checklists(..., compil
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from checker.models import DEFAULT_MODEL, SEVERITIES, Pattern, PatternError
+from checker.models import DEFAULT_MODEL, Pattern, PatternError
 from checker.rules.errors import ChecklistError
-from checker.rules.yaml_source import read_yaml
+from checker.rules.schema import Applicability, Checklist, Concept, Qualifier, Requirement, parse_checklist
+
+__all__ = ["Applicability", "Checklist", "ChecklistError", "CompiledChecklists", "Concept", "Qualifier",
+           "Requirement", "load_checklists", "parse_checklist"]
 
 if TYPE_CHECKING:
     from checker.nlp.patterns import PatternSet
@@ -32,77 +34,6 @@ FACT_DETECTORS: tuple[str, ...] = ("effective_date", "children_age")
 """The values a checklist item may name as its ``detector:`` instead of listing patterns: part of
 the checklist language, so checked here; :mod:`checker.analysis.requirement_detectors` answers
 each (a test checks that the two name the same set)."""
-
-
-@dataclass(frozen=True)
-class Qualifier:
-    """Something a disclosure must also contain to be ``met`` (a safeguard, a period, an age)."""
-
-    name: str
-    description: str
-    reason: str
-    patterns: tuple[Pattern, ...]
-    finding: dict[str, str] | None = None
-
-
-@dataclass(frozen=True)
-class Concept:
-    """A disclosure recognised by composition rather than by listing whole sentences.
-
-    ``terms`` name the thing (erase, erasure, be forgotten, delete ... your data); a term counts
-    only in a sentence that also holds one of the checklist's ``frames`` (you may / have the right
-    to / ask us / at your request), so the vocabulary and the ways of granting something are
-    written once each and combine freely, in any order and in any position of a list. A heading
-    that names the concept (``heading_terms`` or a term) makes the framed sentences under it count,
-    however they paraphrase it. ``guards`` veto a term they overlap ("restrict access", "cannot
-    delete"), not the whole sentence: the other rights of a list still count.
-    """
-
-    terms: tuple[Pattern, ...]
-    frames: tuple[str, ...]
-    heading_terms: tuple[Pattern, ...] = ()
-    guards: tuple[Pattern, ...] = ()
-
-
-@dataclass(frozen=True)
-class Requirement:
-    """One required disclosure, as written in a checklist file."""
-
-    id: str
-    title: str
-    references: tuple[str, ...]
-    severity: str
-    description: str
-    remediation: str
-    checklist: str
-    patterns: tuple[Pattern, ...] = ()
-    partial_patterns: tuple[Pattern, ...] = ()
-    partial_reason: str = ""
-    section_patterns: tuple[Pattern, ...] = ()
-    exclude: tuple[Pattern, ...] = ()
-    headings: tuple[str, ...] = ()
-    requires: tuple[Qualifier, ...] = ()
-    detector: str | None = None
-    match_headings: bool = False
-    met_reason: str = ""
-    examples: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    line: int = 0
-    concept: Concept | None = None
-
-
-@dataclass(frozen=True)
-class Checklist:
-    """A loaded checklist file."""
-
-    id: str
-    title: str
-    version: str
-    path: str
-    requirements: tuple[Requirement, ...]
-    description: str = ""
-    frames: dict[str, tuple[Pattern, ...]] = field(default_factory=dict)
-    """Named ways of granting or asking for something (``you may``, ``ask us to``): what makes a
-    concept's term a disclosure. Shared by every requirement of the checklist that has a concept."""
 
 
 @dataclass
@@ -157,171 +88,6 @@ class CompiledChecklists:
 
     def get(self, requirement_id: str) -> Requirement | None:
         return next((r for r in self.requirements if r.id == requirement_id), None)
-
-
-def _plain(value: Any) -> Any:
-    """Strip the line bookkeeping so spaCy sees plain dicts and lists."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-# --------------------------------------------------------------------------------------------
-# Schema
-# --------------------------------------------------------------------------------------------
-
-_TOP_KEYS = {"id": str, "title": str, "version": str, "description": str, "requirements": list,
-             "vocabulary": dict, "frames": dict}
-"""``vocabulary`` holds named word lists for YAML anchors (``&verbs [...]``, ``{IN: *verbs}``): shared
-word lists stay in one place instead of drifting apart in copies."""
-_TOP_REQUIRED = ("id", "title", "version", "requirements")
-_ITEM_KEYS: dict[str, type | tuple[type, ...]] = {
-    "id": str, "title": str, "references": list, "severity": str, "description": str, "remediation": str,
-    "patterns": list, "partial_patterns": list, "partial_reason": str, "section_patterns": list,
-    "exclude": list, "headings": list, "requires": list, "detector": str, "match_headings": bool,
-    "met_reason": str, "examples": dict, "concept": dict,
-}
-_CONCEPT_KEYS: dict[str, type] = {"terms": list, "frames": list, "heading_terms": list, "guards": list}
-_ITEM_REQUIRED = ("id", "title", "references", "severity", "description", "remediation")
-_QUALIFIER_KEYS: dict[str, type] = {"name": str, "description": str, "reason": str, "patterns": list,
-                                    "finding": dict}
-_FINDING_KEYS = {"kind": str, "severity": str, "message": str}
-_EXAMPLE_KEYS = ("match", "no_match", "partial")
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-def _check_keys(where: str, data: dict[str, Any], allowed: dict[str, Any], required: Iterable[str]) -> None:
-    for key in data:
-        if key not in allowed:
-            line = getattr(data, "key_lines", {}).get(key)
-            at = f" (line {line})" if line else ""
-            raise ChecklistError(f"{where}: unknown key '{key}'{at} (allowed: {', '.join(sorted(allowed))})")
-    for key in required:
-        if key not in data or data[key] in (None, "", []):
-            raise ChecklistError(f"{where}: missing required key '{key}'")
-    for key, kind in allowed.items():
-        if key in data and data[key] is not None and not isinstance(data[key], kind):
-            expected = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-            raise ChecklistError(f"{where}: '{key}' must be a {expected}, not {type(data[key]).__name__}")
-
-
-def _line(data: Any) -> int:
-    return getattr(data, "line", 0)
-
-
-def _patterns(where: str, values: list[Any]) -> tuple[Pattern, ...]:
-    out: list[Pattern] = []
-    for value in values:
-        if isinstance(value, str) and value.strip():
-            out.append(value)
-        elif isinstance(value, list) and value and all(isinstance(t, dict) for t in value):
-            out.append(_plain(value))
-        else:
-            raise ChecklistError(f"{where}: a pattern must be a phrase (string) or a token pattern "
-                                 f"(list of token dicts), got {value!r}")
-    return tuple(out)
-
-
-def _concept(where: str, data: Any, frames: dict[str, tuple[Pattern, ...]]) -> Concept:
-    if not isinstance(data, dict):
-        raise ChecklistError(f"{where}: 'concept' must be a mapping with terms and frames")
-    _check_keys(f"{where} concept", data, _CONCEPT_KEYS, ("terms", "frames"))
-    names = data["frames"]
-    for name in names:
-        if not isinstance(name, str) or name not in frames:
-            known = ", ".join(sorted(frames)) or "none defined"
-            raise ChecklistError(f"{where} concept: unknown frame {name!r} (the checklist's frames: {known})")
-    return Concept(terms=_patterns(f"{where} concept terms", data["terms"]), frames=tuple(names),
-                   heading_terms=_patterns(f"{where} concept heading_terms", data.get("heading_terms") or []),
-                   guards=_patterns(f"{where} concept guards", data.get("guards") or []))
-
-
-def _frames(path: str, data: Any) -> dict[str, tuple[Pattern, ...]]:
-    if data is None:
-        return {}
-    frames: dict[str, tuple[Pattern, ...]] = {}
-    for name, patterns in data.items():
-        if not isinstance(name, str) or not _ID.match(name):
-            raise ChecklistError(f"{path}: frame name {name!r} must be lower_snake_case")
-        if not isinstance(patterns, list) or not patterns:
-            raise ChecklistError(f"{path}: frame '{name}' must be a non-empty list of patterns")
-        frames[name] = _patterns(f"{path}: frame '{name}'", patterns)
-    return frames
-
-
-def _requirement(path: str, checklist_id: str, data: Any, detectors: Iterable[str],
-                 frames: dict[str, tuple[Pattern, ...]] | None = None) -> Requirement:
-    if not isinstance(data, dict):
-        raise ChecklistError(f"{path}: each requirement must be a mapping, got {type(data).__name__}")
-    rid = data.get("id")
-    where = f"{path}:{_line(data)}: requirement '{rid}'" if rid else f"{path}:{_line(data)}: requirement"
-    _check_keys(where, data, _ITEM_KEYS, _ITEM_REQUIRED)
-    rid = str(rid)
-    if not _ID.match(rid):
-        raise ChecklistError(f"{where}: id must be lower_snake_case letters, digits and underscores")
-    if data["severity"] not in SEVERITIES:
-        raise ChecklistError(f"{where}: severity must be one of {', '.join(SEVERITIES)}, not '{data['severity']}'")
-    if not all(isinstance(r, str) and r.strip() for r in data["references"]):
-        raise ChecklistError(f"{where}: references must be a list of strings such as 'GDPR Art. 13(2)(a)'")
-    detector = data.get("detector")
-    if detector is not None and detector not in set(detectors):
-        raise ChecklistError(f"{where}: unknown detector '{detector}' (known: {', '.join(sorted(detectors))})")
-    if not data.get("patterns") and not data.get("concept") and detector is None:
-        raise ChecklistError(f"{where}: needs 'patterns', a 'concept' or a 'detector'")
-    concept = _concept(where, data["concept"], frames or {}) if data.get("concept") is not None else None
-    qualifiers: list[Qualifier] = []
-    for q in data.get("requires") or []:
-        qwhere = f"{path}:{_line(q)}: requirement '{rid}' requires"
-        if not isinstance(q, dict):
-            raise ChecklistError(f"{qwhere}: each entry must be a mapping")
-        _check_keys(qwhere, q, _QUALIFIER_KEYS, ("name", "reason", "patterns"))
-        finding = q.get("finding")
-        if finding is not None:
-            _check_keys(f"{qwhere} '{q['name']}' finding", finding, _FINDING_KEYS, ("kind", "severity"))
-            if finding["severity"] not in SEVERITIES:
-                raise ChecklistError(f"{qwhere} '{q['name']}' finding: severity must be one of {', '.join(SEVERITIES)}")
-        qualifiers.append(Qualifier(name=q["name"], description=str(q.get("description", q["name"])), reason=q["reason"],
-                                    patterns=_patterns(f"{qwhere} '{q['name']}'", q["patterns"]),
-                                    finding=_plain(finding) if finding else None))
-    examples = data.get("examples") or {}
-    for key, value in examples.items():
-        if key not in _EXAMPLE_KEYS or not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ChecklistError(f"{where}: examples must map {'/'.join(_EXAMPLE_KEYS)} to lists of sentences")
-    if data.get("partial_patterns") and not data.get("partial_reason"):
-        raise ChecklistError(f"{where}: 'partial_patterns' needs a 'partial_reason'")
-    return Requirement(
-        id=rid, title=data["title"], references=tuple(data["references"]), severity=data["severity"],
-        description=" ".join(data["description"].split()), remediation=" ".join(data["remediation"].split()),
-        checklist=checklist_id,
-        patterns=_patterns(f"{where} patterns", data.get("patterns") or []),
-        partial_patterns=_patterns(f"{where} partial_patterns", data.get("partial_patterns") or []),
-        partial_reason=data.get("partial_reason", ""),
-        section_patterns=_patterns(f"{where} section_patterns", data.get("section_patterns") or []),
-        exclude=_patterns(f"{where} exclude", data.get("exclude") or []),
-        headings=tuple(str(h).lower() for h in data.get("headings") or []),
-        requires=tuple(qualifiers), detector=detector, match_headings=bool(data.get("match_headings", False)),
-        met_reason=data.get("met_reason", ""),
-        examples={k: tuple(v) for k, v in examples.items()}, line=_line(data), concept=concept)
-
-
-def parse_checklist(text: str, path: str, detectors: Iterable[str] = ()) -> Checklist:
-    """Validate the YAML text of one checklist file (no pattern compilation yet)."""
-    data = read_yaml(text, path)
-    if not isinstance(data, dict):
-        raise ChecklistError(f"{path}: a checklist must be a mapping with id, title, version and requirements")
-    _check_keys(path, data, _TOP_KEYS, _TOP_REQUIRED)
-    detectors = list(detectors)
-    frames = _frames(path, data.get("frames"))
-    requirements = [_requirement(path, str(data["id"]), item, detectors, frames) for item in data["requirements"]]
-    seen: dict[str, int] = {}
-    for req in requirements:
-        if req.id in seen:
-            raise ChecklistError(f"{path}:{req.line}: requirement '{req.id}' defined twice (first on line {seen[req.id]})")
-        seen[req.id] = req.line
-    return Checklist(id=str(data["id"]), title=data["title"], version=str(data["version"]), path=path,
-                     requirements=tuple(requirements), description=data.get("description", ""), frames=frames)
 
 
 # --------------------------------------------------------------------------------------------
@@ -415,6 +181,8 @@ def _compile_patterns(checklists: list[Checklist], requirements: list[Requiremen
         if req.concept is not None:
             roles += [("term", req.concept.terms), ("heading_term", req.concept.heading_terms),
                       ("guard", req.concept.guards)]
+        if req.not_applicable_when is not None:
+            roles.append(("not_applicable", req.not_applicable_when.patterns))
         for role, items in roles:
             for n, pattern in enumerate(items, start=1):
                 try:

@@ -26,7 +26,7 @@ import click
 
 from checker import __version__
 from checker.analysis.compare import ComparisonTally
-from checker.models import PolicyResult, Report
+from checker.models import PolicyResult, Report, Status
 from checker.report.json_report import policy_to_dict
 from checker.rules.checklist import CompiledChecklists
 from checker.run.light import light_of_record, lighten
@@ -54,6 +54,8 @@ class RunTally:
         self._severity = {rid: r["severity"] for rid, r in requirements.items()}
         self.gaps: Counter[str] = Counter()
         self.findings: Counter[str] = Counter()
+        self.not_applicable = 0
+        """Items the law does not ask of the policies scanned (never gaps; said apart in the summary)."""
         self.comparisons = ComparisonTally(keep_values=False)
 
     @property
@@ -64,6 +66,8 @@ class RunTally:
         for v in result.verdicts:
             if v.status.is_gap:
                 self.gaps[self._severity.get(v.requirement, "medium")] += 1
+            elif v.status is Status.NOT_APPLICABLE:
+                self.not_applicable += 1
         for f in result.findings:
             self.findings[f.severity] += 1
         self.comparisons.add(result)

@@ -18,7 +18,8 @@ def summary(report: Report, written: list[Path], tally: RunTally | None = None) 
              f" against {', '.join(c['id'] for c in report.checklists)}"
              + (f", {len(report.skipped)} skipped" if report.skipped else "")
              + (f", {len(report.errors)} file(s) could not be scanned" if report.errors else "")]
-    lines.append("  gaps:     " + ", ".join(f"{gaps.get(s, 0)} {s}" for s in reversed(SEVERITIES)))
+    lines.append("  gaps:     " + ", ".join(f"{gaps.get(s, 0)} {s}" for s in reversed(SEVERITIES))
+                 + (f" ({tally.not_applicable} not applicable)" if tally.not_applicable else ""))
     lines.append("  findings: " + ", ".join(f"{findings.get(s, 0)} {s}" for s in reversed(SEVERITIES)))
     for c in report.comparisons:
         if c.kind == "children_age":

@@ -1,0 +1,57 @@
+"""A requirement in words: what ``gapcheck explain`` prints.
+
+Kept beside the checklist model, not in the command line, because it is the checklist language
+read back: every role a checklist item may have (patterns, concept, qualifiers, partial patterns,
+exclusions, applicability, examples) is shown here, so a new role is explained where it is defined.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+from checker.models import Pattern
+from checker.rules.checklist import Checklist, Requirement
+
+
+def pattern_text(pattern: Pattern) -> str:
+    return pattern if isinstance(pattern, str) else json.dumps(pattern, ensure_ascii=False)
+
+
+def _listed(title: str, patterns: tuple[Pattern, ...]) -> list[str]:
+    return [title] + [f"  - {pattern_text(p)}" for p in patterns] if patterns else []
+
+
+def explain(req: Requirement, checklist: Checklist | None = None) -> list[str]:
+    """The lines describing ``req``: what it asks, its references, and what satisfies it."""
+    wrap = lambda text: textwrap.fill(text, width=96, initial_indent="  ", subsequent_indent="  ")  # noqa: E731
+    lines = [f"{req.id}: {req.title}  [{req.checklist}, severity {req.severity}]",
+             f"  references: {'; '.join(req.references)}", wrap(req.description)]
+    detector = f" (or the detector '{req.detector}' finds it)" if req.detector else ""
+    lines += ["", f"met when a sentence matches one of these patterns{detector}:"]
+    lines += [f"  - {pattern_text(p)}" for p in req.patterns]
+    if req.headings:
+        lines.append(f"  section headings that put a sentence on topic: {', '.join(req.headings)}")
+    if req.concept is not None:
+        frames = checklist.frames if checklist is not None else {}
+        lines += ["", f"or when a term of the concept stands in a sentence with one of the frames "
+                      f"{', '.join(req.concept.frames)} (or a framed sentence sits under a heading naming it):"]
+        lines += _listed("  terms:", req.concept.terms)
+        lines += _listed("  heading terms:", req.concept.heading_terms)
+        lines += _listed("  guards (veto the term they overlap):", req.concept.guards)
+        for name in req.concept.frames:
+            lines += _listed(f"  frame '{name}':", frames.get(name, ()))
+    for q in req.requires:
+        lines += ["", f"and near it: {q.description}; otherwise partial: \"{q.reason}\""]
+    if req.partial_patterns:
+        lines += [""] + _listed(f"partial when only these match: \"{req.partial_reason}\"", req.partial_patterns)
+    if req.exclude:
+        lines += [""] + _listed("sentences matching these do not count:", req.exclude)
+    if req.not_applicable_when is not None:
+        lines += [""] + _listed(f"not applicable (instead of a gap) when a sentence shows: "
+                                f"\"{req.not_applicable_when.reason}\"", req.not_applicable_when.patterns)
+    for kind in ("match", "partial", "no_match", "not_applicable"):
+        if req.examples.get(kind):
+            lines += ["", f"examples ({kind.replace('_', ' ')}):"] + [f"  \"{e}\"" for e in req.examples[kind]]
+    lines += ["", f"remediation: {req.remediation}"]
+    return lines
