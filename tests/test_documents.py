@@ -171,3 +171,29 @@ def test_deep_nesting_check_skips_its_regex_only_when_no_line_can_match() -> Non
     assert len(deep) > 20 and len(deep) < len(texts)
     for text in texts:
         assert _parser_would_struggle(text) == (_DEEP_LINE.search(text) is not None), text
+
+
+def test_a_paragraph_cut_mid_sentence_is_joined_and_keeps_its_lines() -> None:
+    from checker.inputs.loader import load_bytes
+
+    text = ("Write to us by e-mail at info@example.com or in writing at the\n\n"
+            "address of our registered office, Main Street 1,\n\n"
+            "10115 Berlin.\n\nA new paragraph.\n\nIt stays apart.\n")
+    blocks = load_bytes(text.encode(), "cut.md", "markdown").blocks
+    assert [b.text for b in blocks] == [
+        "Write to us by e-mail at info@example.com or in writing at the address of our registered office, "
+        "Main Street 1, 10115 Berlin.", "A new paragraph.", "It stays apart."]
+    joined = blocks[0]
+    assert joined.line == 1
+    assert joined.line_at(joined.text.index("address")) == 3
+    assert joined.line_at(joined.text.index("10115")) == 5
+
+
+def test_a_long_numbered_line_taken_for_a_heading_is_joined_to_its_end() -> None:
+    from checker.inputs.loader import load_bytes
+
+    text = ("3.4 In case you grant consent for marketing purposes (including possible profiling for the\n\n"
+            "purpose of offering goods), we keep your data for 1 year.\n\n## 4. Your rights\n\nYou may object.\n")
+    blocks = load_bytes(text.encode(), "cut.md", "markdown").blocks
+    assert blocks[0].kind.value == "paragraph" and blocks[0].text.endswith("for 1 year.")
+    assert [b.kind.value for b in blocks[1:]] == ["heading", "paragraph"]

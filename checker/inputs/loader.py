@@ -16,6 +16,7 @@ from checker.inputs.decoding import decode
 from checker.inputs.files import DEFAULT_MAX_BYTES, InputProblem, kind_of, read_file_bytes
 from checker.inputs.markdown import load_markdown
 from checker.inputs.plain_text import load_text
+from checker.inputs.reflow import join_broken_paragraphs
 from checker.models import Block, Document
 
 
@@ -43,6 +44,7 @@ def load_bytes(data: bytes, source: str, kind: str) -> Document:
             raise InputProblem(f"{source}: {exc}") from None
         except RecursionError:
             raise InputProblem(f"{source}: markup nested too deeply to read") from None
+    blocks = join_broken_paragraphs(blocks)
     if not any(b.text.strip() for b in blocks):
         raise InputProblem(f"{source}: no policy text found after removing markup")
     metadata.setdefault("format", kind)
