@@ -296,24 +296,26 @@ def eval_command(paths: tuple[str, ...], gold: str | None, reviews: tuple[str, .
 @click.option("--per-requirement", is_flag=True, help="Sample up to --sample items for every requirement (stratified).")
 @click.option("--seed", type=int, default=None, help="Random seed (printed in the sheet; default: a fresh one).")
 @click.option("--no-findings", is_flag=True, help="Sample requirement verdicts only, not findings.")
+@click.option("--only", type=click.Choice(["all", "gaps", "findings"]), default="all", show_default=True,
+              help="Sample only gap verdicts (partial/missing) or only findings: their precision is what a report's reader relies on.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
               help="Sheet file (.yaml or .csv); default review-sheet.yaml beside the report; - for standard output.")
 @click.option("--format", "fmt", type=click.Choice(["yaml", "csv"]), default=None,
               help="Sheet format (default: from the --out suffix, else yaml).")
 def review_sheet_command(report: str, size: int, per_requirement: bool, seed: int | None, no_findings: bool,
-                         out: str | None, fmt: str | None) -> None:
+                         only: str, out: str | None, fmt: str | None) -> None:
     """Write a sheet of randomly sampled verdicts from REPORT (a JSON report) for a reviewer to mark."""
     from checker.review import ReviewError, population, sample, sheet_text
 
     try:
         data = json.loads(Path(report).read_text(encoding="utf-8"))
-        rows = population(data, include_findings=not no_findings)
+        rows = population(data, include_findings=not no_findings, only=only)
     except (OSError, ValueError) as exc:
         _fail(f"{report}: not a readable JSON report ({exc})")
     except ReviewError as exc:
         _fail(f"{report}: {exc}")
     if not rows:
-        _fail(f"{report}: the report holds no verdicts to review")
+        _fail(f"{report}: the report holds no {'verdicts' if only == 'all' else only} to review")
     seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
     picked = sample(rows, size, seed, per_requirement=per_requirement)
     target = out or str(Path(report).with_name("review-sheet.yaml"))

@@ -49,8 +49,9 @@ def _where(evidence: dict[str, Any]) -> str:
     return f"page {page}, line {evidence.get('line')}" if page else f"line {evidence.get('line')}"
 
 
-def population(report: dict[str, Any], include_findings: bool = True) -> list[dict[str, Any]]:
-    """Every verdict (and finding) of a JSON report as a sheet row, in report order."""
+def population(report: dict[str, Any], include_findings: bool = True, only: str = "all") -> list[dict[str, Any]]:
+    """Every verdict (and finding) of a JSON report as a sheet row, in report order; ``only``
+    ``gaps`` keeps the partial/missing verdicts, ``findings`` the findings."""
     rows: list[dict[str, Any]] = []
     table = {r.get("id"): r for r in report.get("requirements", []) if isinstance(r, dict)}
     try:
@@ -77,6 +78,10 @@ def population(report: dict[str, Any], include_findings: bool = True) -> list[di
                         "verdict": "", "correct_status": "", "note": ""})
     except (KeyError, TypeError) as exc:
         raise ReviewError(f"not a gapcheck JSON report (missing {exc})") from None
+    if only == "gaps":
+        return [r for r in rows if r["kind"] == "verdict" and r["status"] in GAP_STATUSES]
+    if only == "findings":
+        return [r for r in rows if r["kind"] == "finding"]
     return rows
 
 

@@ -121,3 +121,15 @@ def test_bad_sheets_and_reports_fail_clearly(report_path: Path, tmp_path: Path) 
     assert result.exit_code == 2 and "x.json" in result.output
     result = CliRunner().invoke(main, ["eval", "--reviews", str(bad), "--gold", "g.yaml"])
     assert result.exit_code == 2
+
+
+def test_only_gaps_or_only_findings_are_sampled_when_asked() -> None:
+    from checker.review import population
+
+    report = {"requirements": [], "policies": [{"source": "a.md", "requirements": [
+        {"id": "retention", "status": "met"}, {"id": "right_access", "status": "missing"},
+        {"id": "security", "status": "partial"}, {"id": "eu_representative", "status": "not_applicable"}],
+        "findings": [{"kind": "placeholder", "message": "m", "evidence": {"text": "[X]", "line": 3}}]}]}
+    assert [r["requirement"] for r in population(report, only="gaps")] == ["right_access", "security"]
+    assert [r["requirement"] for r in population(report, only="findings")] == ["placeholder"]
+    assert len(population(report)) == 5

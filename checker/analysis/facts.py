@@ -41,13 +41,18 @@ _MONTHS = {m: i for i, m in enumerate(
      "november", "december"], start=1)}
 _MONTH_ABBR = {m[:3]: i for m, i in _MONTHS.items()}
 _MONTH_RE = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-_DATE_RE = (r"(?P<date>" + _MONTH_RE + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+_DATE_RE = (r"(?P<date>" + _MONTH_RE + r",?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
             r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r",?\s+\d{4}"
             r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4}|" + _MONTH_RE + r",?\s+\d{4})")
 _EFFECTIVE = screened(
-    r"\b(?:last\s+(?:updated|revised|modified|amended|changed|reviewed)|(?:date\s+of\s+)?last\s+revision|"
-    r"effective(?:\s+date)?|updated|revised|modified|amended|version\s+date|dated)"
-    r"(?:\s+(?:on|as\s+of|from|date|is))?\s*[:\-\u2013\u2014]?\s*(?:on\s+)?" + _DATE_RE, re.IGNORECASE)
+    r"\b(?:last\s+(?:updated|revised|modified|amended|changed|reviewed|update|revision|modification)|"
+    r"(?:date\s+of\s+)?last\s+revision|effective(?:\s+date)?|updated|revised|modified|amended|version\s+date|dated|"
+    r"(?:applies|applicable|valid|in\s+(?:force|effect))\s+(?:from|since|as\s+of)|(?:came|comes)\s+into\s+(?:force|effect))"
+    r"(?:\s+(?:on|as\s+of|from|since|date|is|in))?\s*[:\-\u2013\u2014]?\s*(?:on\s+)?" + _DATE_RE, re.IGNORECASE)
+_EFFECTIVE_LABEL = re.compile(r"^\W*(?:last\s+(?:updated|revised|modified|update|revision)|effective(?:\s+date)?|"
+                              r"date\s+of\s+(?:last\s+)?(?:update|revision)|version\s+date)\W*$", re.IGNORECASE)
+"""A label standing alone ("**Effective Date**"), its date in the next line."""
+_LEADING_DATE = re.compile(r"^\W*" + _DATE_RE, re.IGNORECASE)
 _EMAIL = screened(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 
 
@@ -121,6 +126,18 @@ def parse_date(text: str) -> str | None:
     return None
 
 
+def _date_under_label(sentences: Sequence[Sentence], facts: Facts) -> None:
+    """"Effective Date" on one line and "December 23, 2022" on the next: the date of the label."""
+    for first, second in zip(sentences, sentences[1:]):
+        if len(first.text) <= 40 and _EFFECTIVE_LABEL.match(first.text):
+            m = _LEADING_DATE.match(second.text)
+            if m:
+                facts.effective_date_text = m.group("date")
+                facts.effective_date = parse_date(m.group("date")) or m.group("date")
+                facts.hits["effective_date"] = FactHit(second.number, m.start("date"), m.end("date"))
+                return
+
+
 def extract_facts(sentences: Sequence[Sentence], screen: SentenceScreen | None = None) -> Facts:
     """Read the facts of one policy from its sentences (headings included: "Last updated ...").
 
@@ -153,6 +170,8 @@ def extract_facts(sentences: Sequence[Sentence], screen: SentenceScreen | None =
         for link in sentence.links:
             if link.target.lower().startswith("mailto:"):
                 emails.append(link.target[7:].split("?")[0])
+    if facts.effective_date_text is None:
+        _date_under_label(sentences, facts)
     if best_age is not None:
         facts.children_age = best_age[1]
         facts.hits["children_age"] = best_age[2]

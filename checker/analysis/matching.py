@@ -108,7 +108,8 @@ def composed(req: Requirement, sentences: Sequence[Sentence], h: _Hits, frames: 
     terms, guards = h.concept.get("term", {}), h.concept.get("guard", {})
     out: dict[int, list[Match]] = {}
     named_sections: set[int] = set()
-    for role in ("term", "heading_term"):
+    # headings are named by the concept's heading terms, or by its terms when it has none
+    for role in ("heading_term",) if concept.heading_terms else ("term",):
         for i, ms in h.concept.get(role, {}).items():
             if sentences[i].is_heading and _unguarded(ms, guards.get(i, [])):
                 named_sections.add(sentences[i].section)
@@ -240,12 +241,16 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
 def _unless_not_applicable(req: Requirement, verdict: Verdict, sentences: Sequence[Sentence], h: _Hits) -> Verdict:
     """A gap the law does not ask for here becomes ``not_applicable``, with the sentence that
     shows why (a disclosure that is there stays ``met``: it is never hidden)."""
-    condition = h.concept.get("not_applicable", {})
-    if req.not_applicable_when is None or not verdict.status.is_gap or not condition:
+    if not verdict.status.is_gap:
         return verdict
-    first = min(condition)
-    return Verdict(req.id, Status.NOT_APPLICABLE, req.not_applicable_when.reason,
-                   _evidence(sentences, {first: condition[first]}), req.checklist)
+    condition = h.concept.get("not_applicable", {})
+    if req.not_applicable_when is not None and condition:
+        first = min(condition)
+        return Verdict(req.id, Status.NOT_APPLICABLE, req.not_applicable_when.reason,
+                       _evidence(sentences, {first: condition[first]}), req.checklist)
+    if req.applies_only_when is not None and not h.concept.get("applies"):
+        return Verdict(req.id, Status.NOT_APPLICABLE, req.applies_only_when.reason, (), req.checklist)
+    return verdict
 
 
 def match_requirements(compiled: CompiledChecklists, sentences: Sequence[Sentence], matches: Sequence[Match],

@@ -183,6 +183,8 @@ def _compile_patterns(checklists: list[Checklist], requirements: list[Requiremen
                       ("guard", req.concept.guards)]
         if req.not_applicable_when is not None:
             roles.append(("not_applicable", req.not_applicable_when.patterns))
+        if req.applies_only_when is not None:
+            roles.append(("applies", req.applies_only_when.patterns))
         for role, items in roles:
             for n, pattern in enumerate(items, start=1):
                 try:

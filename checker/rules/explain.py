@@ -50,6 +50,9 @@ def explain(req: Requirement, checklist: Checklist | None = None) -> list[str]:
     if req.not_applicable_when is not None:
         lines += [""] + _listed(f"not applicable (instead of a gap) when a sentence shows: "
                                 f"\"{req.not_applicable_when.reason}\"", req.not_applicable_when.patterns)
+    if req.applies_only_when is not None:
+        lines += [""] + _listed(f"applies only when a sentence shows (otherwise not applicable: "
+                                f"\"{req.applies_only_when.reason}\"):", req.applies_only_when.patterns)
     for kind in ("match", "partial", "no_match", "not_applicable"):
         if req.examples.get(kind):
             lines += ["", f"examples ({kind.replace('_', ' ')}):"] + [f"  \"{e}\"" for e in req.examples[kind]]

@@ -47,7 +47,7 @@ class Concept:
     only in a sentence that also holds one of the checklist's ``frames`` (you may / have the right
     to / ask us / at your request), so the vocabulary and the ways of granting something are
     written once each and combine freely, in any order and in any position of a list. A heading
-    that names the concept (``heading_terms`` or a term) makes the framed sentences under it count,
+    that names the concept (``heading_terms``, or a term if it has none) makes the framed sentences under it count,
     however they paraphrase it. ``guards`` veto a term they overlap ("restrict access", "cannot
     delete"), not the whole sentence: the other rights of a list still count.
     """
@@ -83,6 +83,9 @@ class Requirement:
     line: int = 0
     concept: Concept | None = None
     not_applicable_when: Applicability | None = None
+    applies_only_when: Applicability | None = None
+    """The item binds only policies where a sentence matches these patterns (COPPA's notice items:
+    services directed to children or that knowingly serve them); elsewhere a gap is ``not_applicable``."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,7 @@ _ITEM_KEYS: dict[str, type | tuple[type, ...]] = {
     "patterns": list, "partial_patterns": list, "partial_reason": str, "section_patterns": list,
     "exclude": list, "headings": list, "requires": list, "detector": str, "match_headings": bool,
     "met_reason": str, "examples": dict, "concept": dict, "not_applicable_when": dict,
+    "applies_only_when": dict,
 }
 _APPLICABILITY_KEYS: dict[str, type] = {"reason": str, "patterns": list}
 _CONCEPT_KEYS: dict[str, type] = {"terms": list, "frames": list, "heading_terms": list, "guards": list}
@@ -180,6 +184,15 @@ def _concept(where: str, data: Any, frames: dict[str, tuple[Pattern, ...]]) -> C
                    guards=_patterns(f"{where} concept guards", data.get("guards") or []))
 
 
+def _applicability(where: str, key: str, data: Any) -> Applicability | None:
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise ChecklistError(f"{where}: '{key}' must be a mapping with reason and patterns")
+    _check_keys(f"{where} {key}", data, _APPLICABILITY_KEYS, ("reason", "patterns"))
+    return Applicability(" ".join(data["reason"].split()), _patterns(f"{where} {key}", data["patterns"]))
+
+
 def _frames(path: str, data: Any) -> dict[str, tuple[Pattern, ...]]:
     if data is None:
         return {}
@@ -213,12 +226,8 @@ def _requirement(path: str, checklist_id: str, data: Any, detectors: Iterable[st
     if not data.get("patterns") and not data.get("concept") and detector is None:
         raise ChecklistError(f"{where}: needs 'patterns', a 'concept' or a 'detector'")
     concept = _concept(where, data["concept"], frames or {}) if data.get("concept") is not None else None
-    applicability = None
-    if data.get("not_applicable_when") is not None:
-        na = data["not_applicable_when"]
-        _check_keys(f"{where} not_applicable_when", na, _APPLICABILITY_KEYS, ("reason", "patterns"))
-        applicability = Applicability(" ".join(na["reason"].split()),
-                                      _patterns(f"{where} not_applicable_when", na["patterns"]))
+    applicability = _applicability(where, "not_applicable_when", data.get("not_applicable_when"))
+    applies_only = _applicability(where, "applies_only_when", data.get("applies_only_when"))
     qualifiers: list[Qualifier] = []
     for q in data.get("requires") or []:
         qwhere = f"{path}:{_line(q)}: requirement '{rid}' requires"
@@ -252,7 +261,7 @@ def _requirement(path: str, checklist_id: str, data: Any, detectors: Iterable[st
         requires=tuple(qualifiers), detector=detector, match_headings=bool(data.get("match_headings", False)),
         met_reason=data.get("met_reason", ""),
         examples={k: tuple(v) for k, v in examples.items()}, line=_line(data), concept=concept,
-        not_applicable_when=applicability)
+        not_applicable_when=applicability, applies_only_when=applies_only)
 
 
 def parse_checklist(text: str, path: str, detectors: Iterable[str] = ()) -> Checklist:
