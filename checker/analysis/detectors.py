@@ -264,6 +264,9 @@ _POSTAL = screened(r"\b\d{1,6}\s+(?:[A-Z][\w.]*\s+){1,4}(?:Street|St\.?|Avenue|A
 _NOT_WORD = re.compile(r"[^\w\s]")
 
 
+_SECTION_WORD = re.compile(r"^(?:(?:section|part|chapter|clause|paragraph|article)\s+)?(?:\d+(?:\s\d+)*\s+)?")
+
+
 def _norm(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
 
@@ -302,7 +305,8 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
                                      _evidence(s, [(m.start(), m.end())])))
         # only references that say they point inside this policy; others may name separate documents
         for m in _QUOTED_REF.finditer(text) if _INTERNAL.search(text) else ():
-                title = _norm(m.group(1))
+                # "Section 1.5 Special Categories of Data" names the heading "1.5 Special categories of data"
+                title = _SECTION_WORD.sub("", _norm(m.group(1)))
                 words = title.split()
                 if not (2 <= len(words) <= 10) or not m.group(1)[:1].isupper():
                     continue
