@@ -366,7 +366,9 @@ def test_prune_cache_removes_what_no_run_used_and_nothing_else(corpus: Path, tmp
     used = {e for e in entries if e.stat().st_mtime > long_ago + 86_400}
     assert len(used) == 1
     folder = cache_entries(cache)[0].parent
-    strangers = [cache / "notes.json", folder / "readme.json", folder / ("0" * 64 + ".json")]
+    # an entry's name in the wrong folder is not the cache's ("0"*64 would be a real name in folder "00")
+    misplaced = ("1" if folder.name == "00" else "0") * 64
+    strangers = [cache / "notes.json", folder / "readme.json", folder / (misplaced + ".json")]
     for stranger in strangers:
         stranger.write_text("{}", encoding="utf-8")
         os.utime(stranger, (long_ago, long_ago))

@@ -80,6 +80,9 @@ liability_disclaimer = _regex_detector(
      screened(r"\b(?:assumes?|accepts?)\s+no\s+(?:\w+\s+)?(?:liability|responsibility)\b", _I),
      screened(r"\bin\s+no\s+event\s+(?:shall|will)\b.{0,80}\bliable\b", _I),
      screened(r"\bno\s+liability\s+(?:whatsoever|for\s+any)\b", _I),
+     # the risk put on the reader: "any transmission is at your own risk"
+     screened(r"\b(?:transmission|transmit|transmitted|provide|send|sent|submit|use|disclose)\w*\b[^.;]{0,80}\bat\s+"
+              r"(?:your|the\s+user's|their)\s+(?:own\s+)?(?:sole\s+)?risk\b", _I),
      screened(r"\b(?:cannot|can't|can\s+not|won't|will\s+not)\s+(?:be\s+)?(?:held\s+)?(?:liable|responsible|accountable)\s+"
               r"for\s+(?:any\s+|the\s+|their\s+|its\s+)?(?:\w+\s+){0,3}?(?:loss|damages?|harm|breach\w*)\b", _I),
      # the duty of care shifted onto the user: "you alone are responsible for keeping your content safe and backed up"
@@ -135,13 +138,18 @@ consent_by_use = _regex_detector(
     "consent by use: continued use is treated as consent, which is not freely given, specific consent (GDPR Art. 4(11), 7)")
 
 _RETENTION_VERB = screened(r"\b(?:retain|retains|retained|retaining|retention|keep|keeps|kept|store|stores|stored|"
-                             r"hold|holds|held|preserve|preserved)\b", _I)
+                             r"hold|holds|held|preserve|preserved|delete|deletes|deleted|erase|erased|dispose|disposed|"
+                             r"destroy|destroyed)\b", _I)
 _VAGUE_PERIOD = screened(
     r"\b(?:as\s+long\s+as\s+(?:is\s+|it\s+is\s+)?(?:reasonably\s+)?(?:necessary|needed|required|appropriate|permitted)|"
     r"(?:the|a|such)\s+(?:\w+\s+)?period\s+(?:of\s+time\s+)?(?:that\s+is\s+)?(?:reasonably\s+)?(?:necessary|needed|required)|"
     r"(?:reasonable|adequate|appropriate)\s+(?:\w+\s+){0,2}?period|(?:no\s+)?longer\s+than\s+(?:is\s+)?(?:necessary|needed)|"
     r"as\s+long\s+as\s+we\s+(?:deem|consider|think)|"
-    r"as\s+long\s+as\s+(?:any\s+of\s+|one\s+of\s+)?(?:the|our|these|those|such|its)\s+(?:\w+\s+){0,2}?purposes?)\b", _I)
+    r"as\s+long\s+as\s+(?:any\s+of\s+|one\s+of\s+)?(?:the|our|these|those|such|its)\s+(?:\w+\s+){0,2}?purposes?|"
+    # "as long as we have a legitimate business need", "until it is no longer needed"
+    r"as\s+long\s+as\s+we\s+have\s+(?:a|an)\s+(?:\w+\s+){0,2}?(?:need|reason|purpose|interest)|"
+    r"(?:until|when|once)\s+(?:it\s+is|they\s+are|this\s+is|the\s+\w+\s+(?:is|are))?\s*no\s+longer\s+"
+    r"(?:necessary|needed|required|relevant|useful))\b", _I)
 CONCRETE_PERIOD = screened(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|thirty|"
     r"sixty|ninety)(?:\s*\(\d+\))?[\s-]*(?:calendar\s+|business\s+)?(?:days?|weeks?|months?|years?)\b", _I)
