@@ -55,3 +55,10 @@ def test_effective_date(text: str, date: str | None, analyse_text) -> None:  # t
 def test_contact_emails_include_link_targets(analyse_text) -> None:  # type: ignore[no-untyped-def]
     facts = analyse_text("Write to [privacy@example.com](mailto:dpo@example.com) or help@example.org.").facts
     assert facts["contact_emails"] == ["privacy@example.com", "help@example.org", "dpo@example.com"]
+
+
+def test_the_age_of_majority_is_eighteen() -> None:
+    from checker.analysis.facts import find_ages
+
+    assert [a for a, _, _ in find_ages("You must be at least the age of majority in your state to use the store.")] == [18]
+    assert find_ages("The majority of our users are adults.") == []

@@ -88,6 +88,11 @@ def _age_value(match: re.Match[str]) -> int | None:
     return value if value is not None and 6 <= value <= 21 else None
 
 
+_MAJORITY = re.compile(r"\b(?:under|below|at\s+least|over|reached|reach)\s+(?:the\s+)?age\s+of\s+majority\b", re.IGNORECASE)
+""""The age of majority in your state": 18 in almost every state, province and EU country."""
+AGE_OF_MAJORITY = 18
+
+
 def find_ages(text: str) -> list[tuple[int, int, int]]:
     """Age thresholds in one sentence as (age, start, end); only where the sentence talks about age."""
     if not _AGE_CONTEXT.search(text):
@@ -98,6 +103,9 @@ def find_ages(text: str) -> list[tuple[int, int, int]]:
             value = _age_value(m)
             if value is not None and not any(s <= m.start() < e for _, s, e in found):
                 found.append((value, m.start(), m.end()))
+    for m in _MAJORITY.finditer(text):
+        if not any(s <= m.start() < e for _, s, e in found):
+            found.append((AGE_OF_MAJORITY, m.start(), m.end()))
     return sorted(found, key=lambda f: f[1])
 
 
