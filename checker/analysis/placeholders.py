@@ -17,7 +17,9 @@ _SQUARE = screened(r"\[(?P<body>[^\[\]\n]{2,120})\]")
 _CURLY = screened(r"\{\{\s*(?P<body>[^{}\n]{1,80}?)\s*\}\}|\{(?P<var>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_]+)*)\}")
 _ANGLE = screened(r"<(?P<body>[A-Z][A-Za-z ]{2,60})>|<<(?P<body2>[^<>\n]{2,60})>>")
 _UNDERSCORES = screened(r"(?<![\w-])(?:_{5,}|X{3,})(?![\w-])")
-SLOT_PATTERNS = (_SQUARE, _CURLY, _ANGLE, _UNDERSCORES)
+# a template's optional section left in: "Email marketing (if applicable): With your permission, ..."
+_OPTIONAL_LABEL = screened(r"(?:^|(?<=[.:;]\s))[A-Z][\w ,/&-]{2,60}\s\((?:if|where|when)\s+(?:applicable|relevant|any)\)\s*:")
+SLOT_PATTERNS = (_SQUARE, _CURLY, _ANGLE, _UNDERSCORES, _OPTIONAL_LABEL)
 """Every slot matches one of these: a text none of them could match holds no placeholder."""
 _CROSS_REFERENCE = re.compile(r"^(?:re:|see\b|(?:section|article|part|chapter|clause|paragraph|schedule|annex|appendix|"
                               r"exhibit|note|table|figure|footnote)\s+[\dIVXivx])", re.IGNORECASE)
@@ -43,7 +45,7 @@ def find_placeholders(text: str) -> list[tuple[int, int]]:
         capitalised = body[:1].isupper() or body.isupper()
         if (capitalised and (len(words) >= 2 or body.isupper())) or _SLOT_WORDS.search(body):
             spans.append((m.start(), m.end()))
-    for pattern in (_CURLY, _ANGLE, _UNDERSCORES):
+    for pattern in (_CURLY, _ANGLE, _UNDERSCORES, _OPTIONAL_LABEL):
         for m in pattern.finditer(text):
             if pattern is _ANGLE and ("@" in m.group(0) or "://" in m.group(0)):
                 continue
