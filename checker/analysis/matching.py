@@ -106,6 +106,7 @@ def composed(req: Requirement, sentences: Sequence[Sentence], h: _Hits, frames: 
         return {}
     wanted = {f"{req.checklist}.{name}" for name in concept.frames}
     terms, guards = h.concept.get("term", {}), h.concept.get("guard", {})
+    context = h.concept.get("context", {}) if concept.context else None
     out: dict[int, list[Match]] = {}
     named_sections: set[int] = set()
     # headings are named by the concept's heading terms, or by its terms when it has none
@@ -118,6 +119,8 @@ def composed(req: Requirement, sentences: Sequence[Sentence], h: _Hits, frames: 
         if not framing or sentences[i].is_heading:
             continue
         found = _unguarded(terms.get(i, []), guards.get(i, []))
+        if found and context is not None and i not in context:
+            found = []
         if found:
             out[i] = found + framing
         elif sentences[i].section in named_sections:

@@ -180,7 +180,7 @@ def _compile_patterns(checklists: list[Checklist], requirements: list[Requiremen
             ("exclude", req.exclude)] + [(f"requires:{q.name}", q.patterns) for q in req.requires]
         if req.concept is not None:
             roles += [("term", req.concept.terms), ("heading_term", req.concept.heading_terms),
-                      ("guard", req.concept.guards)]
+                      ("guard", req.concept.guards), ("context", req.concept.context)]
         if req.not_applicable_when is not None:
             roles.append(("not_applicable", req.not_applicable_when.patterns))
         if req.applies_only_when is not None:

@@ -56,6 +56,10 @@ class Concept:
     frames: tuple[str, ...]
     heading_terms: tuple[Pattern, ...] = ()
     guards: tuple[Pattern, ...] = ()
+    context: tuple[Pattern, ...] = ()
+    """If given, one of these must also stand in the sentence ("withdraw it" counts where consent is
+    named): a co-occurrence anywhere in the sentence, which a token pattern could only say with a
+    long run of wildcards (slow in spaCy's Matcher, and bounded)."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,8 @@ _ITEM_KEYS: dict[str, type | tuple[type, ...]] = {
     "applies_only_when": dict,
 }
 _APPLICABILITY_KEYS: dict[str, type] = {"reason": str, "patterns": list}
-_CONCEPT_KEYS: dict[str, type] = {"terms": list, "frames": list, "heading_terms": list, "guards": list}
+_CONCEPT_KEYS: dict[str, type] = {"terms": list, "frames": list, "heading_terms": list, "guards": list,
+                                   "context": list}
 _ITEM_REQUIRED = ("id", "title", "references", "severity", "description", "remediation")
 _QUALIFIER_KEYS: dict[str, type] = {"name": str, "description": str, "reason": str, "patterns": list,
                                     "finding": dict}
@@ -181,7 +186,8 @@ def _concept(where: str, data: Any, frames: dict[str, tuple[Pattern, ...]]) -> C
             raise ChecklistError(f"{where} concept: unknown frame {name!r} (the checklist's frames: {known})")
     return Concept(terms=_patterns(f"{where} concept terms", data["terms"]), frames=tuple(names),
                    heading_terms=_patterns(f"{where} concept heading_terms", data.get("heading_terms") or []),
-                   guards=_patterns(f"{where} concept guards", data.get("guards") or []))
+                   guards=_patterns(f"{where} concept guards", data.get("guards") or []),
+                   context=_patterns(f"{where} concept context", data.get("context") or []))
 
 
 def _applicability(where: str, key: str, data: Any) -> Applicability | None:
