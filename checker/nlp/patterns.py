@@ -9,6 +9,7 @@ same matches (``tests/test_token_matcher.py`` checks that on the dev corpus).
 from __future__ import annotations
 
 import operator
+import json
 import re
 from typing import Any
 
@@ -50,6 +51,10 @@ class PatternSet:
         self._names: dict[int, str] = {}  # match key (string-store hash) -> pattern id
         self.token_patterns: list[tuple[str, list[dict[str, Any]]]] = []
         """Every token pattern as added (for tools and for checking the anchored matching)."""
+        self._same: dict[str, int] = {}  # a token pattern's canonical JSON -> its key in _compiled
+        self._aliases: dict[int, list[int]] = {}  # key -> the keys of other ids with the very same pattern
+        """One pattern shared by several requirements (a checklist's applicability conditions, by YAML
+        anchor) runs once and is reported under every id: it was a fifth of the compiled patterns."""
 
     def add(self, pattern_id: str, pattern: Pattern) -> None:
         """Compile one pattern; raise :class:`PatternError` saying what is wrong with it."""
@@ -73,9 +78,15 @@ class PatternSet:
                     detail = " ".join(str(exc).split())
                     raise PatternError(f"invalid token pattern: {detail}") from None
             else:
-                anchors = [(column, frozenset(get_string_id(w) for w in words)) for column, words in anchors_of(pattern)]
-                self._compiled.append((self._nlp.vocab.strings.add(pattern_id), compiled, anchors))
-                self._sieve = None
+                key = self._nlp.vocab.strings.add(pattern_id)
+                canonical = json.dumps(pattern, sort_keys=True)
+                if canonical in self._same:
+                    self._aliases.setdefault(self._same[canonical], []).append(key)
+                else:
+                    self._same[canonical] = key
+                    anchors = [(column, frozenset(get_string_id(w) for w in words)) for column, words in anchors_of(pattern)]
+                    self._compiled.append((key, compiled, anchors))
+                    self._sieve = None
             self.token_patterns.append((pattern_id, pattern))
         else:
             raise PatternError("a pattern must be a phrase (string) or a token pattern (list of dicts)")
@@ -112,7 +123,10 @@ class PatternSet:
         for (key, compiled, _), candidates in zip(self._compiled, sifted):
             if candidates is not None and not candidates:
                 continue
-            raw.extend((key, start, end) for start, end in compiled.shortest(view, candidates).values())
+            found = list(compiled.shortest(view, candidates).values())
+            raw.extend((key, start, end) for start, end in found)
+            for alias in self._aliases.get(key, ()):
+                raw.extend((alias, start, end) for start, end in found)
         return self._collect(parsed, raw, view)
 
     def _collect(self, parsed: ParsedDocument, raw: list[tuple[int, int, int]],
