@@ -8,8 +8,8 @@ same matches (``tests/test_token_matcher.py`` checks that on the dev corpus).
 
 from __future__ import annotations
 
-import operator
 import json
+import operator
 import re
 from typing import Any
 
