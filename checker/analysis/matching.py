@@ -219,7 +219,7 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
                 near.update(members[section])
     core_chosen = [i for i in ranked[:MAX_EVIDENCE]]
     for q in req.requires:
-        where = [i for i in h.qualifiers.get(q.name, {}) if i in near]
+        where = [i for i in h.qualifiers.get(q.name, {}) if q.anywhere or i in near]
         if where:
             first = min(where)
             chosen.setdefault(first, []).extend(h.qualifiers[q.name][first])

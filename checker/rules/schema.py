@@ -27,6 +27,9 @@ class Qualifier:
     reason: str
     patterns: tuple[Pattern, ...]
     finding: dict[str, str] | None = None
+    anywhere: bool = False
+    """Look for it in the whole policy, not only near the evidence: a contact channel may stand in
+    the imprint at the top while "write to us" stands in the rights section."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,7 @@ _APPLICABILITY_KEYS: dict[str, type] = {"reason": str, "patterns": list}
 _CONCEPT_KEYS: dict[str, type] = {"terms": list, "frames": list, "heading_terms": list, "guards": list,
                                    "context": list}
 _ITEM_REQUIRED = ("id", "title", "references", "severity", "description", "remediation")
-_QUALIFIER_KEYS: dict[str, type] = {"name": str, "description": str, "reason": str, "patterns": list,
+_QUALIFIER_KEYS: dict[str, type] = {"name": str, "description": str, "reason": str, "patterns": list, "anywhere": bool,
                                     "finding": dict}
 _FINDING_KEYS = {"kind": str, "severity": str, "message": str}
 _EXAMPLE_KEYS = ("match", "no_match", "partial", "not_applicable")
@@ -247,7 +250,8 @@ def _requirement(path: str, checklist_id: str, data: Any, detectors: Iterable[st
                 raise ChecklistError(f"{qwhere} '{q['name']}' finding: severity must be one of {', '.join(SEVERITIES)}")
         qualifiers.append(Qualifier(name=q["name"], description=str(q.get("description", q["name"])), reason=q["reason"],
                                     patterns=_patterns(f"{qwhere} '{q['name']}'", q["patterns"]),
-                                    finding=_plain(finding) if finding else None))
+                                    finding=_plain(finding) if finding else None,
+                                    anywhere=bool(q.get("anywhere", False))))
     examples = data.get("examples") or {}
     for key, value in examples.items():
         if key not in _EXAMPLE_KEYS or not isinstance(value, list) or not all(isinstance(v, str) for v in value):
