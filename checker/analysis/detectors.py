@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlparse
 from checker.analysis.facts import Facts
 from checker.analysis.placeholders import SLOT_PATTERNS, find_placeholders
 from checker.analysis.regex_screen import Screened, SentenceScreen, screened
-from checker.models import Evidence, Finding, Sentence, Verdict
+from checker.models import BlockKind, Evidence, Finding, Sentence, Verdict
 
 
 @dataclass(frozen=True)
@@ -262,6 +262,11 @@ _QUOTED_REF = screened(r"\b(?:refer\s+to|see|in|under|read|(?:and|or)\s+to)\s+(?
                          r"(?:\d+(?:\.\d+)*\.?\s*)?(?:(?:section|heading)\s+)?[\u201c\"]\s*([^\u201c\u201d\"]{3,80}?)\s*[\u201d\"]"
                          r"(?!\s*(?:link|button|tab|page|menu|option|setting|icon|law|act|form))", _I)
 _INTERNAL = screened(r"\b(?:section|heading|paragraph|above|below|herein|this\s+(?:privacy\s+)?(?:policy|notice|statement))\b", _I)
+# "the table below", "the following list", "the image above": what the reader is sent to look at
+_TABLE_REF = screened(r"\b(?:table\s+(?:below|above)|(?:below|above|following)\s+table)\b", _I)
+_LIST_REF = screened(r"\b(?:list\s+(?:below|above)|(?:below|above)\s+list|following\s+list)\b", _I)
+_IMAGE_REF = screened(r"\b(?:(?:image|screenshot|picture|diagram|illustration|infographic)s?\s+(?:below|above)|"
+                      r"(?:below|above|following)\s+(?:image|screenshot|picture|diagram|illustration|infographic)s?)\b", _I)
 _ADDRESS_REF = screened(r"\b(?:mailing|postal|physical)?\s*address\s+(?:listed\s+|shown\s+|provided\s+|given\s+)?below\b", _I)
 _POSTAL = screened(r"\b\d{1,6}\s+(?:[A-Z][\w.]*\s+){1,4}(?:Street|St\.?|Avenue|Ave\.?|Boulevard|Blvd\.?|Road|Rd\.?|"
                      r"Drive|Dr\.?|Lane|Ln\.?|Way|Court|Ct\.?|Place|Pl\.?|Parkway|Pkwy\.?|Square|Plaza|Crescent|"
@@ -289,6 +294,7 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
     titles: list[tuple[int, str, str]] = []  # (index, text, lower-cased text) of headings and short lines
     numbered = sum(1 for h in headings if h[:1].isdigit()) >= 2  # only then is "section 7" checkable
     suspects = set(texts.all_of(_INTERNAL, _QUOTED_REF)) | set(texts.candidates(_ADDRESS_REF))
+    suspects |= set(texts.any_of(_TABLE_REF, _LIST_REF, _IMAGE_REF))
     if data.facts.effective_date is None:
         suspects.update(texts.all_of(_DATE_REFERENCE, _LOCATION))
     if numbered:
@@ -328,6 +334,13 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
                     found.append(Finding("dangling_reference", "low",
                                          f"dangling reference: no section titled {m.group(1)!r}",
                                          _evidence(s, [(m.start(1), m.end(1))])))
+        for pattern, kinds, what in ((_TABLE_REF, {BlockKind.TABLE_CELL}, "a table"),
+                                     (_LIST_REF, {BlockKind.LIST_ITEM}, "a list"), (_IMAGE_REF, set(), "an image")):
+            m = pattern.search(text)
+            if m and not any(t.kind in kinds for t in sentences):
+                found.append(Finding("dangling_reference", "low",
+                                     f"dangling reference: the text points to {what} it does not contain",
+                                     _evidence(s, [(m.start(), m.end())])))
         if _ADDRESS_REF.search(text) and not any(_POSTAL.search(t.text) for t in sentences[s.number + 1:]):
             m = _ADDRESS_REF.search(text)
             assert m is not None
