@@ -95,3 +95,13 @@ def findings_of(text: str) -> set[str]:
                          [pytest.param(*c, id=f"{c[0]}-{c[1]}-{n}") for n, c in enumerate(FINDING_CASES)])
 def test_finding_case(kind: str, klass: str, expected: bool, text: str) -> None:
     assert (kind in findings_of(text)) is expected, f"{klass}: {text!r}"
+
+
+def test_the_reason_says_which_sentence_decided() -> None:
+    """Evidence spread over a policy: the strongest sentence wins, and the reason names its line."""
+    text = ("## Marketing\n\nYou can unsubscribe from our newsletter at any time.\n\n"
+            "## Your rights\n\nYou have the right to object to processing based on our legitimate interests.\n")
+    parsed = parse_document(load_bytes(text.encode(), "case.md", "markdown"), _ALL.model)
+    verdict = next(v for v in analyse(parsed, _ALL).verdicts if v.requirement == "right_objection")
+    assert verdict.status.value == "met"
+    assert verdict.reason.endswith("(decided by line 7)") and verdict.evidence[0].line == 7

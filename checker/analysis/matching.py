@@ -173,6 +173,12 @@ def _rank(sentences: Sequence[Sentence], hits: dict[int, list[Match]], cues: Seq
                                        -len({m.pattern_id for m in hits[i]}), i))
 
 
+def _where(sentence: Sentence) -> str:
+    """Which sentence decided, as the reason says it: the strongest evidence in the whole policy."""
+    at = f"page {sentence.page}, line {sentence.line}" if sentence.page else f"line {sentence.line}"
+    return f"decided by {at}"
+
+
 def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core: Sequence[Match] = (),
           members: Mapping[Any, list[int]] | None = None, frames: Frames | None = None) -> tuple[Verdict, list[Finding]]:
     """The verdict on one requirement from its grouped matches; also qualifier findings.
@@ -191,8 +197,10 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
     if not usable:
         weak = {i: ms for i, ms in h.partial.items() if i not in h.exclude and not sentences[i].is_heading}
         if weak:
-            chosen = {i: weak[i] for i in _rank(sentences, weak, req.headings)[:MAX_EVIDENCE]}
-            return Verdict(req.id, Status.PARTIAL, req.partial_reason, _evidence(sentences, chosen), req.checklist), findings
+            ranked_weak = _rank(sentences, weak, req.headings)
+            chosen = {i: weak[i] for i in ranked_weak[:MAX_EVIDENCE]}
+            return Verdict(req.id, Status.PARTIAL, f"{req.partial_reason} ({_where(sentences[ranked_weak[0]])})",
+                           _evidence(sentences, chosen), req.checklist), findings
         return Verdict(req.id, Status.MISSING, f"not disclosed: no sentence about {req.title[0].lower() + req.title[1:]}",
                        (), req.checklist), findings
 
@@ -238,7 +246,8 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
     evidence = _evidence(sentences, chosen)
     if reasons:
         return Verdict(req.id, Status.PARTIAL, "; ".join(reasons), evidence, req.checklist), findings
-    return Verdict(req.id, Status.MET, req.met_reason or "disclosed", evidence, req.checklist), findings
+    return Verdict(req.id, Status.MET, f"{req.met_reason or 'disclosed'} ({_where(sentences[ranked[0]])})", evidence,
+                   req.checklist), findings
 
 
 def _unless_not_applicable(req: Requirement, verdict: Verdict, sentences: Sequence[Sentence], h: _Hits) -> Verdict:
