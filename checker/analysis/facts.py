@@ -134,15 +134,19 @@ def parse_date(text: str) -> str | None:
     return None
 
 
+def _record_effective_date(facts: Facts, text: str, hit: FactHit) -> None:
+    facts.effective_date_text = text
+    facts.effective_date = parse_date(text) or text
+    facts.hits["effective_date"] = hit
+
+
 def _date_under_label(sentences: Sequence[Sentence], facts: Facts) -> None:
     """"Effective Date" on one line and "December 23, 2022" on the next: the date of the label."""
     for first, second in zip(sentences, sentences[1:]):
         if len(first.text) <= 40 and _EFFECTIVE_LABEL.match(first.text):
             m = _LEADING_DATE.match(second.text)
             if m:
-                facts.effective_date_text = m.group("date")
-                facts.effective_date = parse_date(m.group("date")) or m.group("date")
-                facts.hits["effective_date"] = FactHit(second.number, m.start("date"), m.end("date"))
+                _record_effective_date(facts, m.group("date"), FactHit(second.number, m.start("date"), m.end("date")))
                 return
 
 
@@ -170,9 +174,7 @@ def extract_facts(sentences: Sequence[Sentence], screen: SentenceScreen | None =
         if facts.effective_date_text is None:
             m = _EFFECTIVE.search(text)
             if m:
-                facts.effective_date_text = m.group("date")
-                facts.effective_date = parse_date(m.group("date")) or m.group("date")
-                facts.hits["effective_date"] = FactHit(sentence.number, m.start(), m.end())
+                _record_effective_date(facts, m.group("date"), FactHit(sentence.number, m.start(), m.end()))
         for m in _EMAIL.finditer(text):
             emails.append(m.group(0).rstrip("."))
         for link in sentence.links:

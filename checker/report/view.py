@@ -56,6 +56,8 @@ class RequirementView:
     remediation: str
     evidence: list[EvidenceView]
     anchor: str
+    gap: bool = False
+    """``Status.is_gap``: the templates give a remedy for gaps only."""
 
 
 @dataclass
@@ -150,7 +152,7 @@ def _policy(number: int, result: PolicyResult, requirements: dict[str, dict[str,
             id=v.requirement, title=meta.get("title", v.requirement), status=v.status.value,
             symbol=STATUS_SYMBOL[v.status.value], severity=severity, reason=v.reason,
             references=list(meta.get("references", [])), remediation=meta.get("remediation", ""),
-            evidence=[_evidence(e) for e in v.evidence], anchor=f"p{number}-{v.requirement}"))
+            evidence=[_evidence(e) for e in v.evidence], anchor=f"p{number}-{v.requirement}", gap=v.status.is_gap))
     owed = [v for v in result.verdicts if v.status.value in STATUS_WEIGHT]
     coverage = round(100 * sum(STATUS_WEIGHT[v.status.value] for v in owed) / (len(owed) or 1))
     findings = [FindingView(f.kind, f.severity, f.message, _evidence(f.evidence))
