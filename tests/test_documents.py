@@ -26,6 +26,36 @@ def test_provenance_header_becomes_metadata_not_text() -> None:
     assert all("archived" not in b.text for b in doc.blocks)
 
 
+BODY = ("We collect your name and e-mail address to answer you.\nYou may ask us to delete them at any time.\n")
+
+
+@pytest.mark.parametrize("kind", ["markdown", "text", "html"])
+@pytest.mark.parametrize("gap", ["", "\n"])
+def test_only_the_note_is_lifted_never_the_policy_after_it(kind: str, gap: str) -> None:
+    # the note's paragraph running on into the policy (a lazy Markdown continuation, one <p> on a
+    # page, one line of text) once swallowed the whole policy: "no policy text found"
+    text = PROVENANCE.rstrip("\n") + "\n" + gap + BODY
+    if kind == "html":
+        text = "<html><body><p>" + text.replace("\n", "<br>") + "</p></body></html>"
+    doc = load_bytes(text.encode(), "p", kind)
+    assert doc.metadata["archive_date"] == "2018-12-21"
+    joined = " ".join(b.text for b in doc.blocks)
+    assert "We collect your name" in joined and "delete them at any time" in joined
+    assert "archived" not in joined and "Wayback" not in joined
+    assert "note" not in doc.metadata  # read with its structure, not by a fallback
+    if kind != "html":  # evidence still points at the policy's own line in the file
+        assert doc.blocks[0].line == (2 if not gap else 3)
+
+
+@pytest.mark.parametrize("kind", ["markdown", "text"])
+def test_a_policy_that_mentions_the_words_later_is_not_a_note(kind: str) -> None:
+    text = ("We are a small shop. The following text is extracted and transformed from the example.com privacy "
+            "policy that was archived on 2018-12-21, as our lawyer asked.\n\nWe keep your data for a year.\n")
+    doc = load_bytes(text.encode(), "p", kind)
+    assert "archive_date" not in doc.metadata
+    assert doc.blocks[0].text.startswith("We are a small shop.")
+
+
 def test_markdown_headings_bold_lines_lists_and_links_keep_their_lines() -> None:
     text = ("# Privacy\n\nIntro text.\n\n**Cookies**  \nWe use cookies.\n\n"
             "  1. First item.\n  2. Second item.\n\nMail [privacy@example.com](mailto:privacy@other.com) now.\n")

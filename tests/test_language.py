@@ -70,3 +70,31 @@ def test_real_french_policies_are_settled_without_the_model() -> None:
         document = load_bytes(path.read_bytes(), str(path), "markdown")
         assert detect_language(document)[0] == "fr"
         assert plain_language(" ".join(b.text for b in document.blocks)) == "fr"
+
+
+MENU = "\n\n".join(["Home Shop Deals Gift cards Sign in Your account Help Orders Returns Wish list Registry Stores"] * 60)
+ENGLISH_POLICY = ("We collect your name and e-mail address when you order. You can ask us to delete them. "
+                  "We keep your order history for six years because tax law requires it.")
+
+
+def test_a_policy_under_a_mountain_of_menus_is_judged_on_its_sentences() -> None:
+    found = detect_language(_document(MENU + "\n\n" + ENGLISH_POLICY))
+    assert found.code == "en" and found.certain
+
+
+def test_an_uncertain_verdict_is_scanned_with_a_note_and_a_confident_one_skips() -> None:
+    from checker.inputs.language import mark_language
+
+    # a few words that say little: py3langid is not sure, so the policy is scanned and says why
+    doubtful = _document("Datenschutz Privacy Politique Privacidad Riservatezza Integritet Prywatność\n\n"
+                         "Kontakt: info@example.test, +49 30 1234567, Musterstraße 1, 10115 Berlin.")
+    assert mark_language(doubtful, force=False) is None
+    assert "language uncertain" in doubtful.metadata["language_note"]
+    assert 0 <= doubtful.metadata["language_confidence"] < 0.9
+    french = _document((LANGUAGES / "fr.txt").read_text(encoding="utf-8"))
+    skipped = mark_language(french, force=False)
+    assert skipped is not None and skipped.language == "fr"
+    assert french.metadata["language_confidence"] >= 0.9 and "language_note" not in french.metadata
+    english = _document(ENGLISH_POLICY)
+    assert mark_language(english, force=False) is None
+    assert english.metadata["language"] == "en" and "language_note" not in english.metadata

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from checker.models import BlockKind, Document, Skipped
 
@@ -99,44 +101,83 @@ def _plain_language(counts: Counter[str]) -> str | None:
 
 
 def _prose_sample(document: Document, limit: int = SAMPLE_CHARS) -> str:
-    """The first ``limit`` characters of running text: paragraphs and list items of six words
-    or more (headings and menus are names, not language), or all the text when there are none."""
-    parts: list[str] = []
-    size = 0
-    for block in document.blocks:
-        if block.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM) and len(block.text.split()) >= 6:
-            parts.append(block.text)
-            size += len(block.text) + 1
-            if size >= limit:
-                break
-    prose = " ".join(parts) or " ".join(b.text for b in document.blocks)
-    return prose[:limit]
+    """The first ``limit`` characters of running text: paragraphs and list items of six words or
+    more that hold a sentence (headings, menus and link lists are names, not language: a page
+    whose menus dwarf its policy must be judged on the policy); failing that, any block of six
+    words or more; failing that, all the text."""
+    for wanted in (_is_sentence, None):
+        parts: list[str] = []
+        size = 0
+        for block in document.blocks:
+            if (block.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM) and len(block.text.split()) >= 6
+                    and (wanted is None or wanted(block.text))):
+                parts.append(block.text)
+                size += len(block.text) + 1
+                if size >= limit:
+                    break
+        if parts:
+            return " ".join(parts)[:limit]
+    return " ".join(b.text for b in document.blocks)[:limit]
 
 
-def detect_language(document: Document) -> tuple[str, float]:
-    """(ISO 639-1 code, share of English function words in the text it was decided on) of the
-    document's running text.
+_SENTENCE_MARK = re.compile(r"[.!?;:\u3002\u061f](?:\s|$)")
+
+
+def _is_sentence(text: str) -> bool:
+    return _SENTENCE_MARK.search(text) is not None
+
+
+class Language(NamedTuple):
+    """The language a policy is written in, how sure the detector is, and on what it decided."""
+
+    code: str
+    """ISO 639-1 code; ``und`` when there is too little text to tell."""
+    english_share: float
+    """Share of common English function words in the sample (0.3-0.5 in English prose)."""
+    confidence: float
+    """0-1: 1.0 when function words settle it; else py3langid's normalised probability."""
+    certain: bool
+    """Only a certain verdict may skip a policy; an uncertain one is scanned and says so."""
+
+
+CONFIDENT = 0.90
+"""py3langid probability above which its verdict is taken as certain."""
+SOME_ENGLISH = 0.10
+"""A text with this share of English function words is not confidently another language, whatever
+py3langid says: a page whose menus dwarf its English policy once came out as Nigerian Pidgin."""
+
+
+def detect_language(document: Document) -> Language:
+    """The language of the document's running text (the extracted policy, not the page around it).
 
     A policy that opens in plain English is English: a policy in another language with an
     English preamble of 3,000 characters is scanned as English (and its findings will show it).
     """
     share = english_share(_prose_sample(document, HEAD_CHARS))  # the same opening as the full sample's
     if share >= PLAINLY_ENGLISH:
-        return "en", share
+        return Language("en", share, 1.0, True)
     sample = _prose_sample(document)
     counts = _word_counts(sample)  # once, for the English share and the other languages' words
     share = _share(counts, _ENGLISH_FUNCTION_WORDS, counts.total())
     if share >= 0.18:
-        return "en", share
+        return Language("en", share, 1.0, True)
     language = _plain_language(counts)
     if language is not None:
-        return language, share
-    import py3langid  # loads numpy and a model: only for the policies that are not plainly English
+        return Language(language, share, 1.0, True)
+    language, probability = _identifier().classify(sample)
+    if language == "en":
+        # "English" with almost no English words: too little text to tell
+        return Language("en", share, probability, True) if share >= 0.08 else Language("und", share, probability, False)
+    return Language(language, share, probability, probability >= CONFIDENT and share < SOME_ENGLISH)
 
-    language, _ = py3langid.classify(sample)
-    if language == "en" and share < 0.08:
-        return "und", share  # "English" with almost no English words: too little text to tell
-    return language, share
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    """py3langid's model with normalised probabilities (loads numpy and ~70 MB: only for the
+    policies that are not plainly English)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 UNDETERMINED = ("und", "zxx")
@@ -151,10 +192,19 @@ def skip_record(source: str, language: str) -> Skipped:
 
 
 def mark_language(document: Document, force: bool) -> Skipped | None:
-    """Record the document's language in its metadata; the skip record when it is not English
-    and ``force`` is off (English patterns on other languages give confident nonsense)."""
-    language, _ = detect_language(document)
-    document.metadata["language"] = language
-    if language != "en" and not force:
-        return skip_record(document.source, language)
+    """Record the document's language and the detector's confidence in its metadata; the skip
+    record when it is confidently not English and ``force`` is off (English patterns on other
+    languages give confident nonsense). An uncertain verdict is scanned, with a note saying so:
+    skipping a readable English policy loses it, scanning a doubtful one only costs a look."""
+    found = detect_language(document)
+    document.metadata["language"] = found.code
+    document.metadata["language_confidence"] = round(found.confidence, 3)
+    if found.code == "en":
+        return None
+    if found.certain and not force:
+        return skip_record(document.source, found.code)
+    if not found.certain:
+        guess = "none" if found.code in UNDETERMINED else f"'{found.code}'"
+        document.metadata["language_note"] = (f"language uncertain (best guess {guess}, confidence "
+                                              f"{found.confidence:.2f}): scanned as English")
     return None

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from checker.inputs.inline import RUN_KINDS, InlineText, block, blocks_from_run
 from checker.inputs.plain_text import load_text, strip_tags
-from checker.inputs.provenance import parse_provenance
+from checker.inputs.provenance import split_provenance, take_provenance
 from checker.models import Block, BlockKind, Link
 
 if TYPE_CHECKING:
@@ -126,7 +126,8 @@ def load_markdown(text: str) -> tuple[list[Block], dict[str, Any]]:
     # the source's letters, and the source need not be counted (almost every file)
     if kept >= 0.5 * len(text):
         return blocks, metadata
-    source_letters = _letters(_LINK_TARGET.sub("]", text))
+    note = split_provenance(text)[1]  # lifted into metadata on purpose, not lost
+    source_letters = _letters(_LINK_TARGET.sub("]", text[note:]))
     if source_letters >= 20 and kept < 0.5 * source_letters:
         blocks, plain_meta = load_text(text)
         metadata = {**metadata, **plain_meta, "note": "Markdown structure could not be read: scanned as plain text"}
@@ -277,7 +278,7 @@ class _MarkdownWalk:
         # A provenance note before any policy text is metadata, not policy.
         quoted = self.blocks[first:]
         if first == 0 and quoted and not self.metadata:
-            meta = parse_provenance(" ".join(b.text for b in quoted), [link for b in quoted for link in b.links])
+            meta, kept = take_provenance(quoted)
             if meta:
                 self.metadata.update(meta)
-                del self.blocks[first:]
+                self.blocks[first:] = kept

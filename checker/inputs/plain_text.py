@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from checker.inputs.provenance import parse_provenance
+from checker.inputs.provenance import split_provenance
 from checker.models import Block, BlockKind
 
 
@@ -73,10 +73,12 @@ def load_text(text: str, wrapped: bool = False, page: int | None = None) -> tupl
             flush()
             continue
         if not blocks and not pending and not metadata:
-            meta = parse_provenance(line)
+            meta, cut = split_provenance(line)
             if meta:
                 metadata.update(meta)
-                continue
+                line = line[cut:]  # the policy may go on on the note's own line
+                if not line.strip():
+                    continue
         if _looks_like_heading(line, next_of.get(number - 1)) and not _BULLET.match(line):
             flush()
             blocks.append(Block(BlockKind.HEADING, " ".join(line.split()), number, (0,), 2, page=page))

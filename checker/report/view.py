@@ -85,6 +85,9 @@ class PolicyView:
     findings: list[FindingView]
     facts: dict[str, Any]
     cells: dict[str, str] = field(default_factory=dict)  # requirement id -> "✓ met", for compact tables
+    reading_notes: list[str] = field(default_factory=list)
+    """How the text was read when that matters to the reader: a fallback extractor, an uncertain
+    language, a file read as plain text. Shown under the policy's name in every report."""
 
 
 @dataclass
@@ -163,7 +166,13 @@ def _policy(number: int, result: PolicyResult, requirements: dict[str, dict[str,
     return PolicyView(number=number, anchor=f"p{number}", source=result.source, sha256=result.sha256, name=name, metadata=result.metadata,
                       snapshot_url=safe_url(result.metadata.get("snapshot_url")), coverage=coverage,
                       gap_score=gap_score, gaps=gaps, statuses=statuses, requirements=reqs, findings=findings,
-                      facts=result.facts, cells={r.id: f"{r.symbol} {r.status}" for r in reqs})
+                      facts=result.facts, cells={r.id: f"{r.symbol} {r.status}" for r in reqs},
+                      reading_notes=reading_notes(result.metadata))
+
+
+def reading_notes(metadata: dict[str, Any]) -> list[str]:
+    """The metadata notes on how a policy was read, in the order a reader needs them."""
+    return [str(metadata[key]) for key in ("note", "language_note") if metadata.get(key)]
 
 
 def build_view(report: Report, title: str = "Privacy policy gap report") -> ReportView:
