@@ -103,6 +103,12 @@ class Block(NamedTuple):
         return self.line + max(0, bisect.bisect_right(self.line_starts, offset) - 1)
 
 
+def location_unit(metadata: dict[str, Any]) -> str:
+    """What a block's ``line`` counts in this policy: ``paragraph`` for Word documents (they have
+    no lines a reader can count), else ``line``. Reports say "paragraph 12" or "line 12"."""
+    return "paragraph" if str(metadata.get("location", "")).startswith("paragraph") else "line"
+
+
 @dataclass(frozen=True)
 class Document:
     """A loaded policy: its text as blocks, plus provenance metadata that is not policy text."""

@@ -13,7 +13,7 @@ from checker.analysis.detectors import DetectorInput, run_detectors
 from checker.analysis.facts import extract_facts
 from checker.analysis.matching import match_requirements
 from checker.analysis.regex_screen import SentenceScreen
-from checker.models import Document, PolicyResult
+from checker.models import Document, PolicyResult, location_unit
 from checker.nlp.sentences import ParsedDocument, parse_document
 from checker.rules.checklist import CompiledChecklists
 
@@ -30,7 +30,8 @@ def analyse(parsed: ParsedDocument, compiled: CompiledChecklists) -> PolicyResul
     texts = SentenceScreen([s.text for s in sentences])
     facts = extract_facts(sentences, texts)
     matches = compiled.patterns.find(parsed)
-    verdicts, qualifier_findings = match_requirements(compiled, sentences, matches, facts)
+    verdicts, qualifier_findings = match_requirements(compiled, sentences, matches, facts,
+                                                       location_unit(parsed.document.metadata))
     findings = run_detectors(DetectorInput(sentences, facts, {v.requirement: v for v in verdicts}, texts))
     findings = sorted(findings + qualifier_findings, key=lambda f: (f.evidence.line, f.kind))
     doc = parsed.document

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from checker.models import GAP_STATUSES
+from checker.models import GAP_STATUSES, location_unit
 
 SHEET_VERSION = 1
 RIGHT = frozenset({"right", "r", "correct", "yes", "y", "ok", "true", "1", "\u2713", "\u2714"})
@@ -44,9 +44,9 @@ class ReviewError(Exception):
 # Sampling
 # --------------------------------------------------------------------------------------------
 
-def _where(evidence: dict[str, Any]) -> str:
+def _where(evidence: dict[str, Any], unit: str = "line") -> str:
     page = evidence.get("page")
-    return f"page {page}, line {evidence.get('line')}" if page else f"line {evidence.get('line')}"
+    return f"page {page}, {unit} {evidence.get('line')}" if page else f"{unit} {evidence.get('line')}"
 
 
 def population(report: dict[str, Any], include_findings: bool = True, only: str = "all") -> list[dict[str, Any]]:
@@ -58,6 +58,7 @@ def population(report: dict[str, Any], include_findings: bool = True, only: str 
         policies = report["policies"]
         for policy in policies:
             source = policy["source"]
+            unit = location_unit(policy.get("metadata") or {})
             for req in policy["requirements"]:
                 known = table.get(req["id"], {})
                 rows.append({
@@ -65,7 +66,7 @@ def population(report: dict[str, Any], include_findings: bool = True, only: str 
                     "title": known.get("title", ""), "status": req["status"],
                     "severity": req.get("severity") or known.get("severity", ""), "reason": req.get("reason", ""),
                     "references": list(req.get("references", [])),
-                    "evidence": [{"where": _where(e), "text": e["text"]} for e in req.get("evidence", [])],
+                    "evidence": [{"where": _where(e, unit), "text": e["text"]} for e in req.get("evidence", [])],
                     "verdict": "", "correct_status": "", "note": ""})
             if include_findings:
                 for n, finding in enumerate(policy.get("findings", []), start=1):
@@ -74,7 +75,7 @@ def population(report: dict[str, Any], include_findings: bool = True, only: str 
                         "id": f"{source}#finding-{n}", "source": source, "kind": "finding",
                         "requirement": finding["kind"], "title": f"finding: {finding['kind']}", "status": "flagged", "severity": finding.get("severity", ""),
                         "reason": finding.get("message", ""), "references": [],
-                        "evidence": [{"where": _where(ev), "text": ev.get("text", "")}] if ev else [],
+                        "evidence": [{"where": _where(ev, unit), "text": ev.get("text", "")}] if ev else [],
                         "verdict": "", "correct_status": "", "note": ""})
     except (KeyError, TypeError) as exc:
         raise ReviewError(f"not a gapcheck JSON report (missing {exc})") from None

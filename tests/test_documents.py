@@ -167,7 +167,7 @@ def test_a_folder_given_twice_is_listed_once_without_a_problem(tmp_path: Path) -
     (tmp_path / "empty").mkdir()
     files, problems = discover([tmp_path, tmp_path / "a.md", tmp_path, tmp_path / "empty"])
     assert [f.name for f in files] == ["a.md"]
-    assert problems == [(str(tmp_path / "empty"), "directory holds no policy files (.md, .txt, .html, .htm, .pdf)")]
+    assert problems == [(str(tmp_path / "empty"), "directory holds no policy files (.md, .txt, .html, .htm, .pdf, .docx)")]
 
 
 def test_letter_count_agrees_with_unicode_on_every_code_point() -> None:

@@ -128,7 +128,7 @@ def test_batch_with_bad_files_reports_them_and_goes_on(tmp_path: Path) -> None:
 
 
 def test_directory_without_policies_is_an_error_not_a_crash(tmp_path: Path) -> None:
-    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04")
+    (tmp_path / "notes.xlsx").write_bytes(b"PK\x03\x04")
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["scan", str(tmp_path), "--out", str(out)])
     assert result.exit_code == 0, result.output

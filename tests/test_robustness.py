@@ -23,9 +23,10 @@ from checker.rules.checklist import CompiledChecklists, load_checklists
 from checker.run.scan import scan
 
 from .conftest import ROOT, SEEDS
+from .docxmaker import Docx, policy_docx
 from .pdfmaker import policy_pdf
 
-SUFFIXES = [".md", ".txt", ".html", ".pdf"]
+SUFFIXES = [".md", ".txt", ".html", ".pdf", ".docx"]
 PROFILE = settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow],
                    derandomize=True)
 
@@ -133,3 +134,88 @@ def test_truncated_and_corrupted_pdfs(cut: float, flips: list[tuple[float, int]]
     for where, value in flips:
         data[int(where * len(data))] = value
     scan_one(bytes(data), ".pdf")
+
+
+@lru_cache(maxsize=1)
+def _seed_docx() -> bytes:
+    return policy_docx(SEEDS / "asustor.md")
+
+
+@settings(deadline=None, max_examples=40, derandomize=True)
+@given(cut=st.one_of(st.just(1.0), st.floats(min_value=0.0, max_value=1.0)), flips=st.lists(
+    st.tuples(st.floats(min_value=0.0, max_value=0.999), st.integers(min_value=0, max_value=255)), max_size=8))
+def test_truncated_and_corrupted_word_files(cut: float, flips: list[tuple[float, int]]) -> None:
+    data = bytearray(_seed_docx()[: max(1, int(len(_seed_docx()) * cut))])
+    for where, value in flips:
+        data[int(where * len(data))] = value
+    scan_one(bytes(data), ".docx")
+
+
+_PART_NAMES = st.sampled_from(["[Content_Types].xml", "word/document.xml", "word/styles.xml", "word/numbering.xml",
+                               "word/footnotes.xml", "word/_rels/document.xml.rels", "_rels/.rels",
+                               "word/vbaProject.bin", "docProps/core.xml", "mimetype"])
+_PART_TEXT = st.one_of(
+    st.binary(max_size=300),
+    st.text(max_size=300),
+    st.sampled_from(['<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+                     '<w:p><w:r><w:t>We collect data.</w:t></w:r></w:p></w:body></w:document>',
+                     "<Types/>", "<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'aaaa'>]><x>&a;&a;</x>",
+                     '<w:numbering xmlns:w="x"><w:num w:numId="1"/></w:numbering>', "application/msword"]))
+
+
+@settings(deadline=None, max_examples=60, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(parts=st.dictionaries(_PART_NAMES, _PART_TEXT, max_size=6))
+def test_word_packages_with_wrong_or_missing_parts(parts: dict[str, bytes | str]) -> None:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        for name, content in parts.items():
+            package.writestr(name, content)
+    scan_one(out.getvalue(), ".docx")
+
+
+@settings(deadline=None, max_examples=10, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(paragraphs=st.integers(min_value=1, max_value=20_000), depth=st.integers(min_value=0, max_value=3_000))
+def test_huge_and_deep_word_xml(paragraphs: int, depth: int) -> None:
+    doc = Docx()
+    for _ in range(paragraphs):
+        doc.paragraph("We collect your name.")
+    # a paragraph buried in thousands of nested (invalid but well-formed) table cells
+    doc.raw("<w:tbl><w:tr><w:tc>" * depth + "<w:p><w:r><w:t>Deep text.</w:t></w:r></w:p>"
+            + "</w:tc></w:tr></w:tbl>" * depth)
+    scan_one(doc.bytes(), ".docx")
+
+
+_WIDGET = st.sampled_from(["form", "nav", "aside", "footer", "header", "div", "article", "main", "section", "span"])
+_ATTRS = st.sampled_from(["", " style='display:none'", " hidden", " aria-hidden='true'", " class='menu'",
+                          " class='cookie-banner'", " role='navigation'", " id='content'", " class='site-header-wrap'"])
+_SENTENCE = st.sampled_from(["We collect your name and address to deliver orders.", "Home", "Shop now",
+                             "You may ask us to delete your personal data at any time.", "Accept all cookies",
+                             "We keep records for six years.", "<a href='mailto:a@b.test'>Contact</a>", "&amp; &lt;x&gt;"])
+
+
+@st.composite
+def _page(draw: st.DrawFn) -> str:
+    """Pages made of widgets, hidden parts and content areas nested at random: every extractor of
+    the fallback chain gets to run on some of them."""
+    def element(level: int) -> str:
+        tag, attrs = draw(_WIDGET), draw(_ATTRS)
+        if level > 3 or draw(st.booleans()):
+            inner = "".join(f"<p>{draw(_SENTENCE)}</p>" for _ in range(draw(st.integers(0, 6))))
+        else:
+            inner = "".join(element(level + 1) for _ in range(draw(st.integers(1, 3))))
+        return f"<{tag}{attrs}>{inner}</{tag}>"
+    return "<html><head><title>t</title><script>x=1</script></head><body>" + element(0) + "</body></html>"
+
+
+@settings(deadline=None, max_examples=60, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(page=_page())
+def test_html_fallbacks_on_random_page_shapes(page: str) -> None:
+    from checker.inputs.html_page import load_html
+
+    blocks, metadata = load_html(page)
+    assert metadata["extractor"] in ("structure", "trafilatura", "visible text")
+    assert "x=1" not in " ".join(b.text for b in blocks)
+    scan_one(page.encode(), ".html")

@@ -168,14 +168,16 @@ def _rank(sentences: Sequence[Sentence], hits: dict[int, list[Match]], cues: Seq
                                        -len({m.pattern_id for m in hits[i]}), i))
 
 
-def _where(sentence: Sentence) -> str:
-    """Which sentence decided, as the reason says it: the strongest evidence in the whole policy."""
-    at = f"page {sentence.page}, line {sentence.line}" if sentence.page else f"line {sentence.line}"
+def _where(sentence: Sentence, unit: str = "line") -> str:
+    """Which sentence decided, as the reason says it: the strongest evidence in the whole policy
+    (``unit``: what the policy's locations count, "line" or "paragraph")."""
+    at = f"page {sentence.page}, {unit} {sentence.line}" if sentence.page else f"{unit} {sentence.line}"
     return f"decided by {at}"
 
 
 def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core: Sequence[Match] = (),
-          members: Mapping[Any, list[int]] | None = None, frames: Frames | None = None) -> tuple[Verdict, list[Finding]]:
+          members: Mapping[Any, list[int]] | None = None, frames: Frames | None = None,
+          unit: str = "line") -> tuple[Verdict, list[Finding]]:
     """The verdict on one requirement from its grouped matches; also qualifier findings.
 
     ``members`` is :func:`section_members` of ``sentences``, passed in to work it out once per policy."""
@@ -194,7 +196,7 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
         if weak:
             ranked_weak = _rank(sentences, weak, req.headings)
             chosen = {i: weak[i] for i in ranked_weak[:MAX_EVIDENCE]}
-            return Verdict(req.id, Status.PARTIAL, f"{req.partial_reason} ({_where(sentences[ranked_weak[0]])})",
+            return Verdict(req.id, Status.PARTIAL, f"{req.partial_reason} ({_where(sentences[ranked_weak[0]], unit)})",
                            _evidence(sentences, chosen), req.checklist), findings
         return Verdict(req.id, Status.MISSING, f"not disclosed: no sentence about {req.title[0].lower() + req.title[1:]}",
                        (), req.checklist), findings
@@ -241,7 +243,7 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
     evidence = _evidence(sentences, chosen)
     if reasons:
         return Verdict(req.id, Status.PARTIAL, "; ".join(reasons), evidence, req.checklist), findings
-    return Verdict(req.id, Status.MET, f"{req.met_reason or 'disclosed'} ({_where(sentences[ranked[0]])})", evidence,
+    return Verdict(req.id, Status.MET, f"{req.met_reason or 'disclosed'} ({_where(sentences[ranked[0]], unit)})", evidence,
                    req.checklist), findings
 
 
@@ -261,8 +263,9 @@ def _unless_not_applicable(req: Requirement, verdict: Verdict, sentences: Sequen
 
 
 def match_requirements(compiled: CompiledChecklists, sentences: Sequence[Sentence], matches: Sequence[Match],
-                       facts: Facts) -> tuple[list[Verdict], list[Finding]]:
-    """Verdicts for every requirement of the compiled checklists, in checklist order."""
+                       facts: Facts, unit: str = "line") -> tuple[list[Verdict], list[Finding]]:
+    """Verdicts for every requirement of the compiled checklists, in checklist order (``unit``:
+    what the policy's locations count, for the reasons: see :func:`checker.models.location_unit`)."""
     grouped, frames = _group(compiled.requirements, matches)
     members = section_members(sentences)
     verdicts: list[Verdict] = []
@@ -270,7 +273,7 @@ def match_requirements(compiled: CompiledChecklists, sentences: Sequence[Sentenc
     for req in compiled.requirements:
         extra = REQUIREMENT_DETECTORS[req.detector](sentences, facts) if req.detector else []
         hits = grouped.get(req.id, _NO_HITS)
-        verdict, found = judge(req, sentences, hits, extra, members, frames)
+        verdict, found = judge(req, sentences, hits, extra, members, frames, unit)
         verdict = _unless_not_applicable(req, verdict, sentences, hits)
         verdicts.append(verdict)
         findings.extend(found)

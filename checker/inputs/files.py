@@ -12,7 +12,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 SUFFIXES: dict[str, str] = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".text": "text",
-                            ".html": "html", ".htm": "html", ".pdf": "pdf"}
+                            ".html": "html", ".htm": "html", ".pdf": "pdf",
+                            ".docx": "docx"}
 """File name endings gapcheck reads, and the loader each one goes to."""
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -56,7 +57,7 @@ def discover_resolved(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, Pat
                     seen.add(real)
                     found.append((file, real))
             if not walked:
-                problems.append((str(path), "directory holds no policy files (.md, .txt, .html, .htm, .pdf)"))
+                problems.append((str(path), "directory holds no policy files (.md, .txt, .html, .htm, .pdf, .docx)"))
         else:
             real = path.resolve()
             if real not in seen:
@@ -112,10 +113,12 @@ def kind_of(path: str | Path) -> str:
 
 
 def sniff_kind(data: bytes) -> str:
-    """Format of bytes without a file name (standard input): HTML, PDF, else Markdown."""
+    """Format of bytes without a file name (standard input): HTML, PDF, Word, else Markdown."""
     head = data[:2048].lstrip().lower()
     if head.startswith(b"%pdf"):
         return "pdf"
+    if data.startswith(b"PK\x03\x04") and b"word/" in data[:65536]:
+        return "docx"
     if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in head or b"<p>" in head:
         return "html"
     return "markdown"

@@ -27,13 +27,17 @@ def read_policy(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, display: str | N
 
 
 def load_bytes(data: bytes, source: str, kind: str) -> Document:
-    """Turn raw bytes of a given kind (``markdown``, ``text``, ``html``, ``pdf``) into a Document."""
+    """Turn raw bytes of a given kind (``markdown``, ``text``, ``html``, ``pdf``, ``docx``) into a Document."""
     if not data.strip():
         raise InputProblem(f"{source}: empty file (no text)")
     if kind == "pdf":
         from checker.inputs.pdf import load_pdf
 
         blocks, metadata = load_pdf(data, source)
+    elif kind == "docx":
+        from checker.inputs.docx import load_docx
+
+        blocks, metadata = load_docx(data, source)
     else:
         text = decode(data, source)
         if not text.strip():

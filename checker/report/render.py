@@ -25,9 +25,14 @@ if TYPE_CHECKING:
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
-def md_escape(value: object) -> str:
-    """Text safe inside a Markdown paragraph or table cell: no markup, no raw HTML, one line."""
-    text = " ".join(str(value).split())
+def md_escape(value: object, keep_edges: bool = False) -> str:
+    """Text safe inside a Markdown paragraph or table cell: no markup, no raw HTML, one line.
+    ``keep_edges`` keeps one space where the value starts or ends with one: the pieces around
+    a highlighted span must not run into it ("Example **Shop Ltd**", not "Example**Shop Ltd**")."""
+    raw = str(value)
+    text = " ".join(raw.split())
+    if keep_edges and text:
+        text = (" " if raw[:1].isspace() else "") + text + (" " if raw[-1:].isspace() else "")
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", text)
 
@@ -43,6 +48,7 @@ def _environments() -> tuple[Environment, Environment]:
     md = Environment(loader=PackageLoader("checker.report", "templates"), autoescape=False,
                      undefined=StrictUndefined, keep_trailing_newline=True)
     md.filters["md"] = md_escape
+    md.filters["md_piece"] = lambda value: md_escape(value, keep_edges=True)
     return html, md
 
 

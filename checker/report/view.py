@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
 
-from checker.models import SEVERITIES, Evidence, PolicyResult, Report
+from checker.models import SEVERITIES, Evidence, PolicyResult, Report, location_unit
 
 STATUS_SYMBOL = {"met": "\u2713", "partial": "\u25d0", "missing": "\u2717", "not_applicable": "\u2013"}
 STATUS_WEIGHT = {"met": 1.0, "partial": 0.5, "missing": 0.0}
@@ -37,11 +37,13 @@ class EvidenceView:
     segments: list[Segment]
     text: str
     page: int | None = None
+    unit: str = "line"
 
     @property
     def where(self) -> str:
-        """``line 12``, or ``page 3, line 12`` for a PDF: what a reviewer looks up."""
-        return f"page {self.page}, line {self.line}" if self.page is not None else f"line {self.line}"
+        """``line 12``, ``page 3, line 12`` for a PDF, ``paragraph 12`` for a Word document: what a
+        reviewer looks up."""
+        return f"page {self.page}, {self.unit} {self.line}" if self.page is not None else f"{self.unit} {self.line}"
 
 
 @dataclass
@@ -130,8 +132,8 @@ def segments(evidence: Evidence) -> list[Segment]:
     return out
 
 
-def _evidence(e: Evidence) -> EvidenceView:
-    return EvidenceView(line=e.line, heading=e.heading, segments=segments(e), text=e.text, page=e.page)
+def _evidence(e: Evidence, unit: str = "line") -> EvidenceView:
+    return EvidenceView(line=e.line, heading=e.heading, segments=segments(e), text=e.text, page=e.page, unit=unit)
 
 
 def safe_url(url: Any) -> str | None:
@@ -145,6 +147,7 @@ def _policy(number: int, result: PolicyResult, requirements: dict[str, dict[str,
     reqs: list[RequirementView] = []
     gaps: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
+    unit = location_unit(result.metadata)
     for v in result.verdicts:
         meta = requirements.get(v.requirement, {})
         severity = meta.get("severity", "medium")
@@ -155,10 +158,10 @@ def _policy(number: int, result: PolicyResult, requirements: dict[str, dict[str,
             id=v.requirement, title=meta.get("title", v.requirement), status=v.status.value,
             symbol=STATUS_SYMBOL[v.status.value], severity=severity, reason=v.reason,
             references=list(meta.get("references", [])), remediation=meta.get("remediation", ""),
-            evidence=[_evidence(e) for e in v.evidence], anchor=f"p{number}-{v.requirement}", gap=v.status.is_gap))
+            evidence=[_evidence(e, unit) for e in v.evidence], anchor=f"p{number}-{v.requirement}", gap=v.status.is_gap))
     owed = [v for v in result.verdicts if v.status.value in STATUS_WEIGHT]
     coverage = round(100 * sum(STATUS_WEIGHT[v.status.value] for v in owed) / (len(owed) or 1))
-    findings = [FindingView(f.kind, f.severity, f.message, _evidence(f.evidence))
+    findings = [FindingView(f.kind, f.severity, f.message, _evidence(f.evidence, unit))
                 for f in sorted(result.findings, key=lambda f: (-SEVERITY_WEIGHT[f.severity], f.evidence.line))]
     gap_score = (sum(SEVERITY_WEIGHT[s] * n for s, n in gaps.items())
                  + sum(SEVERITY_WEIGHT[f.severity] for f in result.findings))
