@@ -149,3 +149,16 @@ def test_prose_words_count_sentences_not_menus() -> None:
     blocks = load_html("<html><body><ul><li><a href='/a'>Home</a></li><li>Shop now and save on gift cards today</li></ul>"
                        f"<p>{POLICY[0]}</p></body></html>")[0]
     assert html_page.prose_words(blocks) == len(POLICY[0].split())
+
+
+def test_menus_named_in_their_class_or_id_are_chrome() -> None:
+    # a table-layout site: id="header", class="mainmenu"/"menutab-open"; its "Children's Games"
+    # entry once made the children's requirement 'partial' on a policy that says nothing of children
+    page = ("<html><body><table><tr><td><div id='header'><div class='mainmenu'><ul class='mainmenutabs'>"
+            "<li><div class='menutab-open'><ul><li><a href='/childrensgames'>Children's Games</a></li>"
+            "<li><a href='/family'>Family Games</a></li></ul></div></li></ul></div></div>"
+            "<div class='submenu'><a href='/wiki'>Wiki</a></div>"
+            + "".join(f"<p>{s}</p>" for s in POLICY) + "</td></tr></table></body></html>")
+    text = _text(load_html(page)[0])
+    assert all(s in text for s in POLICY)
+    assert "Children's Games" not in text and "Wiki" not in text

@@ -36,7 +36,7 @@ _WIDGETS = ("nav, aside, form, button, select, input, textarea, dialog, [hidden]
 the page (ASP.NET wraps whole pages in one ``<form>``) and is walked into, not dropped."""
 _CHROME = re.compile(r"(?:^|[\s_-])(?:cookie[-_]?(?:banner|consent|notice|bar|popup|modal|law|wrapper)|onetrust|"
                      r"cookiebot|cybotcookiebot|usercentrics|cc-window|cmp-|gdpr-banner|consent-banner|"
-                     r"breadcrumbs?|navbar|site-nav|main-nav|menu|skip-link|share-buttons|social-share|"
+                     r"breadcrumbs?|navbar|site-nav|main-nav|[a-z]*menu[a-z]*|skip-link|share-buttons|social-share|"
                      r"newsletter-signup|site-footer|site-header|page-footer|page-header|masthead)(?:$|[\s_-])",
                      re.IGNORECASE)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -61,10 +61,14 @@ def _is_prose(text: str) -> bool:
     return len(text) >= COLLAPSED_PROSE_CHARS and len(_SENTENCE_END.findall(text)) >= 2
 
 
+_CHROME_IDS = frozenset({"header", "footer", "nav", "navigation", "sidebar", "topbar", "masthead"})
+"""Element ids that name the site's furniture outright (a class "header" may be an article's)."""
+
+
 def _named_chrome(node: LexborNode) -> bool:
     attrs = node.attributes
     ident = f"{attrs.get('id') or ''} {attrs.get('class') or ''}"
-    return bool(ident.strip() and _CHROME.search(ident))
+    return bool(ident.strip() and (_CHROME.search(ident) or (attrs.get("id") or "").lower() in _CHROME_IDS))
 
 
 def _is_chrome(node: LexborNode) -> bool:

@@ -30,14 +30,8 @@ def load_bytes(data: bytes, source: str, kind: str) -> Document:
     """Turn raw bytes of a given kind (``markdown``, ``text``, ``html``, ``pdf``, ``docx``) into a Document."""
     if not data.strip():
         raise InputProblem(f"{source}: empty file (no text)")
-    if kind == "pdf":
-        from checker.inputs.pdf import load_pdf
-
-        blocks, metadata = load_pdf(data, source)
-    elif kind == "docx":
-        from checker.inputs.docx import load_docx
-
-        blocks, metadata = load_docx(data, source)
+    if kind in BINARY_LOADERS:
+        blocks, metadata = BINARY_LOADERS[kind](data, source)
     else:
         text = decode(data, source)
         if not text.strip():
@@ -68,3 +62,25 @@ LOADERS: dict[str, Callable[[str], tuple[list[Block], dict[str, Any]]]] = {
     "text": load_text,
     "html": load_html,
 }
+
+
+def _load_pdf(data: bytes, source: str) -> tuple[list[Block], dict[str, Any]]:
+    """PDF -> blocks (see :mod:`checker.inputs.pdf`; pypdf is imported only for PDFs)."""
+    from checker.inputs.pdf import load_pdf
+
+    return load_pdf(data, source)
+
+
+def _load_docx(data: bytes, source: str) -> tuple[list[Block], dict[str, Any]]:
+    """Word -> blocks (see :mod:`checker.inputs.docx`; docx2python is imported only for .docx)."""
+    from checker.inputs.docx import load_docx
+
+    return load_docx(data, source)
+
+
+BINARY_LOADERS: dict[str, Callable[[bytes, str], tuple[list[Block], dict[str, Any]]]] = {
+    "pdf": _load_pdf,
+    "docx": _load_docx,
+}
+"""Formats read from bytes (no text decoding); their loaders raise :class:`InputProblem` naming
+the source themselves."""
