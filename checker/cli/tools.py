@@ -1,7 +1,4 @@
-"""The ``gapcheck`` command: parse arguments, call the library, print a summary, pick the exit code.
-
-Nothing here decides anything about policies; it only wires :mod:`checker.run.scan`,
-:mod:`checker.report` and :mod:`checker.evaluate` to the terminal.
+"""The other subcommands: checklists, explain, eval, review-sheet, report, prune-cache, diff.
 """
 
 from __future__ import annotations
@@ -10,200 +7,27 @@ import json
 import random
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
-from checker import __version__
 from checker.analysis.compare import compare
 from checker.analysis.requirement_detectors import REQUIREMENT_DETECTORS
-from checker.inputs.files import DEFAULT_MAX_BYTES
-from checker.models import SEVERITIES, ModelUnavailable, PolicyResult, Skipped
+from checker.cli.group import EXIT_GAPS, EXIT_OK, _fail, _load, checklist_option, main, model_option
 from checker.report import FORMATS, atomic_write, write_reports
-from checker.report.json_load import ReportFormatError, iter_report_policies, load_report_dict, report_from_dict
-from checker.report.json_report import policy_to_dict, report_to_dict
+from checker.report.json_load import ReportFormatError, load_report_dict, report_from_dict
+from checker.report.json_report import report_to_dict
 from checker.rules.checklist import (
     DEFAULT_CHECKLISTS,
     ChecklistError,
-    CompiledChecklists,
     bundled_names,
-    load_checklists,
     parse_checklist,
     resolve,
 )
 from checker.rules.explain import explain
 from checker.run.diff import Baseline, diff_files, format_diff
-from checker.run.local import EXECUTORS, PARALLEL_MIN_TASKS, default_jobs, run
-from checker.run.scan import build_report, scan, tasks_for
-from checker.run.sinks import JsonlSink, RunTally, light_result, progress_over
-from checker.run.summary import should_fail, summary
-from checker.run.tasks import Settings
-
-EXIT_OK = 0
-EXIT_GAPS = 1
-EXIT_USAGE = 2
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"gapcheck: error: {message}", err=True)
-    sys.exit(EXIT_USAGE)
-
-
-def _compile(compiled: CompiledChecklists) -> None:
-    try:
-        compiled.compile()
-    except (ChecklistError, ModelUnavailable) as exc:
-        _fail(str(exc))
-
-
-def _load(checklists: tuple[str, ...], model: str, compile: bool = True) -> CompiledChecklists:
-    try:
-        return load_checklists(checklists or DEFAULT_CHECKLISTS, model, compile=compile)
-    except ChecklistError as exc:
-        _fail(str(exc))
-    except ModelUnavailable as exc:
-        _fail(str(exc))
-
-
-checklist_option = click.option("--checklist", "checklists", multiple=True, metavar="NAME_OR_FILE",
-                                help="Checklist to apply (repeatable): a bundled name such as gdpr, or a YAML file. "
-                                     f"Default: {' + '.join(DEFAULT_CHECKLISTS)}.")
-model_option = click.option("--model", default="blank", show_default=True,
-                            help="spaCy pipeline: 'blank' (no download) or an installed model such as en_core_web_sm.")
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="gapcheck")
-def main() -> None:
-    """Check privacy policies against GDPR/COPPA disclosure checklists."""
-
-
-STREAM_FORMATS = ("jsonl",)
-
-
-@main.command("scan")
-@click.argument("paths", nargs=-1, type=click.Path())
-@checklist_option
-@click.option("--format", "formats", default="html,md,json", show_default=True, metavar="LIST",
-              help=f"Comma-separated report formats: {', '.join([*FORMATS, *STREAM_FORMATS])}.")
-@click.option("--out", default="reports", show_default=True, metavar="DIR|-",
-              help="Folder for the reports, or - to write the (single) format to standard output.")
-@model_option
-@click.option("--max-bytes", default=DEFAULT_MAX_BYTES, show_default=True, type=click.IntRange(min=1),
-              help="Files larger than this are reported as errors, not scanned.")
-@click.option("--fail-on", type=click.Choice(["none", *SEVERITIES]), default="none", show_default=True,
-              help="Exit with 1 when a gap or finding at or above this severity exists (for CI).")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-@click.option("--progress/--no-progress", default=None,
-              help="Progress bar with rate and ETA (default: only when standard error is a terminal).")
-@click.option("--force", is_flag=True, help="Scan policies that are not in English instead of skipping them.")
-@click.option("--from-list", "from_list", type=click.File("r", encoding="utf-8"), metavar="FILE",
-              help="Read more paths from FILE, one per line (blank lines and # comments ignored); - for stdin.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Parallel worker processes (default: every core). Output is identical to --jobs 1.")
-@click.option("--cache", "cache_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
-              help="Reuse results of unchanged policies (same bytes, checklists and gapcheck version).")
-@click.option("--baseline", type=click.Path(exists=True, dir_okay=False), default=None, metavar="REPORT",
-              help="A previous JSON/JSONL report: show new and resolved gaps and findings, new/removed/edited policies.")
-@click.option("--executor", type=click.Choice(EXECUTORS), default="local", show_default=True,
-              help="Where the work runs: local processes, or a Dask cluster (pip install 'gapcheck[dask]').")
-@click.option("--scheduler", default=None, metavar="ADDRESS",
-              help="Dask scheduler address (tcp://host:8786); without it --executor dask starts a local cluster.")
-def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: str, out: str, model: str,
-                 max_bytes: int, fail_on: str, quiet: bool, progress: bool | None, force: bool, from_list: object,
-                 jobs: int | None, cache_dir: str | None, baseline: str | None, executor: str,
-                 scheduler: str | None) -> None:
-    """Scan policy files or folders (.md, .txt, .html, .pdf; - for standard input) and write reports."""
-    if from_list is not None:
-        listed = [line.strip() for line in from_list if line.strip() and not line.lstrip().startswith("#")]  # type: ignore[attr-defined]
-        paths = paths + tuple(listed)
-    if not paths:
-        _fail("give at least one file or folder, - for standard input, or --from-list FILE")
-    chosen = [f.strip() for f in formats.split(",") if f.strip()]
-    unknown = [f for f in chosen if f not in FORMATS and f not in STREAM_FORMATS]
-    if unknown or not chosen:
-        _fail(f"unknown format {', '.join(unknown) or '(none)'} (choose from {', '.join([*FORMATS, *STREAM_FORMATS])})")
-    if out == "-" and len(chosen) != 1:
-        _fail("--out - writes one format to standard output; pick one with --format")
-    old = None
-    if baseline:  # read (and checked) before an hour of scanning, kept small (see checker.run.diff)
-        try:
-            old = Baseline.from_file(baseline)
-        except ReportFormatError as exc:
-            _fail(str(exc))
-    # with a cache, compiling the patterns (and importing spaCy) waits for the first policy the
-    # cache does not answer: an unchanged corpus is reported without either; a parallel run
-    # compiles there too, while a child reads the next policies (checker.run.head_start)
-    jobs = jobs or default_jobs()
-    late = executor == "local" and (cache_dir is not None or jobs > 1)
-    compiled = _load(checklists, model, compile=not late)
-    tasks, errors = tasks_for(paths, max_bytes=max_bytes)
-    if late and cache_dir is None and len(tasks) < PARALLEL_MIN_TASKS:
-        _compile(compiled)  # a serial run after all: a broken pattern is reported before anything else
-    stream = "jsonl" in chosen
-    # every result is kept when a format needs them, or a diff cannot re-read them from a JSONL file
-    keep_full = any(f != "jsonl" for f in chosen) or (old is not None and (not stream or out == "-"))
-    settings = Settings(compiled.sources, compiled.model, max_bytes, force, cache_dir, stream=not keep_full)
-    sink = JsonlSink(Path(out) / "results.jsonl" if out != "-" else None, compiled) if stream else None
-    results: list[PolicyResult] = []  # every result, when a format needs them all
-    tally = None if keep_full else RunTally(compiled.requirement_table)  # else only counts
-    skipped: list[Skipped] = []
-    outcomes = run(tasks, settings, compiled, jobs=jobs, executor=executor, scheduler=scheduler)
-    show = progress if progress is not None else (not quiet and sys.stderr.isatty())
-    try:
-        with progress_over(outcomes, len(tasks), show) as bar:
-            for outcome in bar:
-                if sink is not None:
-                    sink.add(outcome)
-                if outcome.is_policy:
-                    if tally is None:
-                        results.append(outcome.result)  # type: ignore[arg-type]
-                    else:
-                        tally.add(light_result(outcome))
-                elif outcome.skipped is not None:
-                    skipped.append(outcome.skipped)
-                elif outcome.error is not None:
-                    errors.append(outcome.error)
-    except (RuntimeError, ChecklistError, ModelUnavailable) as exc:
-        # the Dask extra missing, a cluster that cannot be reached; checklists compiled late
-        if sink is not None:
-            sink.abort()
-        _fail(str(exc))
-    except BaseException:  # Ctrl-C, or a bug: no half-written JSONL left behind, not even a temporary one
-        if sink is not None:
-            sink.abort()
-        raise
-    report = build_report(results, errors, compiled, tally.comparisons.comparisons() if tally else None)
-    report.skipped = skipped
-    counts = tally or RunTally.of(report)  # for the summary and the exit code
-    written: list[Path] = []
-    if sink is not None:
-        try:
-            written.extend(sink.finish(report, tally.policies if tally else None))
-        except OSError as exc:
-            _fail(f"cannot write reports to {out}: {exc.strerror or exc}")
-    if old is not None:
-        table = compiled.requirement_table
-        try:
-            report.diff = old.diff(iter_report_policies(written[0]) if not keep_full and written else
-                                   (policy_to_dict(p, table) for p in report.policies))
-        except ReportFormatError as exc:  # the baseline, read again for resolved findings, changed meanwhile
-            _fail(str(exc))
-    others = [f for f in chosen if f != "jsonl"]
-    if out == "-" and others:
-        sys.stdout.write(FORMATS[others[0]][0](report))
-        sys.stdout.flush()
-    elif others:
-        try:
-            written.extend(write_reports(report, others, Path(out)))
-        except OSError as exc:
-            _fail(f"cannot write reports to {out}: {exc.strerror or exc}")
-    if not quiet:
-        click.echo(summary(report, written, counts), err=(out == "-"))
-    elif report.errors:
-        for e in report.errors:
-            click.echo(f"gapcheck: {e.message}", err=True)
-    sys.exit(EXIT_GAPS if should_fail(report, fail_on, counts) else EXIT_OK)
+from checker.run.scan import scan
+from checker.run.summary import summary
 
 
 @main.command("checklists")
@@ -396,6 +220,3 @@ def diff_command(old: str, new: str, as_json: bool, fail_on_new: bool) -> None:
     sys.exit(EXIT_GAPS if fail_on_new and new_things else EXIT_OK)
 
 
-def console() -> None:
-    """The installed ``gapcheck`` command."""
-    main()
