@@ -215,6 +215,16 @@ class PolicyResult:
     findings: tuple[Finding, ...]
     facts: dict[str, Any]
     sentence_count: int = 0
+    waived: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Gaps and findings accepted by a waiver: ``requirement:<id>`` or ``finding:<kind>`` -> the
+    waiver's reason, owner and expiry. Applied after the scan (never cached): a waived item keeps
+    its status and evidence and is only no longer counted against the policy."""
+
+    def waiver_of(self, requirement: str | None = None, finding: str | None = None) -> dict[str, Any] | None:
+        """The waiver accepting this requirement's gap or this kind of finding, if any."""
+        if not self.waived:
+            return None
+        return self.waived.get(f"requirement:{requirement}" if requirement is not None else f"finding:{finding}")
 
 
 @dataclass(frozen=True)
@@ -265,3 +275,5 @@ class Report:
     skipped: list[Skipped] = field(default_factory=list)
     diff: dict[str, Any] | None = None
     """Changes since a baseline run (``scan --baseline``), as computed by :mod:`checker.run.diff`."""
+    waivers: dict[str, Any] | None = None
+    """With ``--waivers``: how many items they accepted, and the expired and unused ones."""

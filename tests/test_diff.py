@@ -34,6 +34,10 @@ def plain_diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     def findings(p: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
         return {(f["kind"], " ".join(f["evidence"]["text"].split()).lower()): f for f in p.get("findings", [])}
 
+    def waived(p: dict[str, Any]) -> set[str]:
+        return ({f"requirement:{r['id']}" for r in p.get("requirements", []) if r.get("waived")}
+                | {f"finding:{f['kind']}" for f in p.get("findings", []) if f.get("waived")})
+
     def new_finding(source: str, f: dict[str, Any]) -> dict[str, Any]:
         return {"source": source, "kind": f["kind"], "severity": f.get("severity", ""),
                 "line": f["evidence"].get("line"), "text": f["evidence"]["text"]}
@@ -42,7 +46,8 @@ def plain_diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     after = {p["source"]: p for p in new["policies"]}
     out: dict[str, Any] = {"new_policies": sorted(set(after) - set(before)),
                            "removed_policies": sorted(set(before) - set(after)), "changed_text": [],
-                           "new_gaps": [], "resolved_gaps": [], "new_findings": [], "resolved_findings": []}
+                           "new_gaps": [], "resolved_gaps": [], "new_findings": [], "resolved_findings": [],
+                           "waiver_changes": [], "fact_changes": []}
     for source in sorted(set(before) & set(after)):
         o, n = before[source], after[source]
         if o.get("sha256") != n.get("sha256"):
@@ -59,6 +64,16 @@ def plain_diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         out["new_findings"] += [new_finding(source, nf[k]) for k in sorted(set(nf) - set(of))]
         out["resolved_findings"] += [{"source": source, "kind": k[0], "text": of[k]["evidence"]["text"]}
                                      for k in sorted(set(of) - set(nf))]
+        ow, nw = waived(o), waived(n)
+        out["waiver_changes"] += sorted([{"source": source, "item": k, "change": "waived"} for k in nw - ow]
+                                        + [{"source": source, "item": k, "change": "unwaived"} for k in ow - nw],
+                                        key=lambda w: w["item"])
+        for name in ("children_age", "effective_date", "contact_emails"):
+            was, now = (o.get("facts") or {}).get(name), (n.get("facts") or {}).get(name)
+            if was != now:
+                out["fact_changes"].append({"source": source, "fact": name,
+                                            "old": tuple(was) if isinstance(was, list) else was,
+                                            "new": tuple(now) if isinstance(now, list) else now})
     for source in out["new_policies"]:
         out["new_gaps"] += [{"source": source, "requirement": rid, "status": r["status"], "was": None,
                              "severity": r.get("severity", "")} for rid, r in gaps(after[source]).items()]
@@ -90,9 +105,14 @@ def _edited(report: dict[str, Any], rng: random.Random) -> dict[str, Any]:
             policies.append(twin)
         if rng.random() < 0.5:
             p["sha256"] = "edited"
+        if rng.random() < 0.3:  # "under 13" -> "under 16", a new contact address
+            p["facts"]["children_age"] = rng.choice([None, 13, 16, 18])
+            p["facts"]["contact_emails"] = [*p["facts"].get("contact_emails", []), "new@example.test"]
         for r in p["requirements"]:
             if rng.random() < 0.3:
                 r["status"] = rng.choice(["met", "partial", "missing"])
+            if rng.random() < 0.1:
+                r["waived"] = {"reason": "accepted by the auditor", "owner": "", "expires": None, "entry": 1}
         findings = p["findings"]
         for f in list(findings):
             roll = rng.random()

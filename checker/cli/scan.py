@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from checker.analysis.waivers import WaiverBook, WaiverError, load_waivers
 from checker.cli.group import (
     EXIT_GAPS,
     EXIT_OK,
@@ -28,7 +29,7 @@ from checker.rules.checklist import DEFAULT_CHECKLISTS, ChecklistError
 from checker.run.diff import Baseline
 from checker.run.local import EXECUTORS, PARALLEL_MIN_TASKS, default_jobs, run
 from checker.run.scan import build_report, tasks_for
-from checker.run.sinks import JsonlSink, RunTally, light_result, progress_over
+from checker.run.sinks import JsonlSink, RunTally, light_result, progress_over, waive
 from checker.run.summary import should_fail, summary
 from checker.run.tasks import Settings
 
@@ -61,11 +62,14 @@ from checker.run.tasks import Settings
               help="Where the work runs: local processes, or a Dask cluster (pip install 'gapcheck[dask]').")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Dask scheduler address (tcp://host:8786); without it --executor dask starts a local cluster.")
+@click.option("--waivers", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="YAML file of accepted gaps and findings (policy glob, requirement or finding, reason, owner, "
+                   "expires): shown apart, not counted by --fail-on.")
 def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: str, out: str, model: str,
                  max_bytes: int, fail_on: str, quiet: bool, progress: bool | None, force: bool, from_list: object,
                  jobs: int | None, cache_dir: str | None, baseline: str | None, executor: str,
-                 scheduler: str | None) -> None:
-    """Scan policy files or folders (.md, .txt, .html, .pdf; - for standard input) and write reports."""
+                 scheduler: str | None, waivers: str | None) -> None:
+    """Scan policy files or folders (.md, .txt, .html, .pdf, .docx; - for standard input) and write reports."""
     if from_list is not None:
         listed = [line.strip() for line in from_list if line.strip() and not line.lstrip().startswith("#")]  # type: ignore[attr-defined]
         paths = paths + tuple(listed)
@@ -77,6 +81,12 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
         _fail(f"unknown format {', '.join(unknown) or '(none)'} (choose from {', '.join([*FORMATS, *STREAM_FORMATS])})")
     if out == "-" and len(chosen) != 1:
         _fail("--out - writes one format to standard output; pick one with --format")
+    book = None
+    if waivers:  # read and checked before an hour of scanning
+        try:
+            book = WaiverBook(load_waivers(waivers))
+        except WaiverError as exc:
+            _fail(str(exc))
     old = None
     if baseline:  # read (and checked) before an hour of scanning, kept small (see checker.run.diff)
         try:
@@ -105,6 +115,8 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
     try:
         with progress_over(outcomes, len(tasks), show) as bar:
             for outcome in bar:
+                if book is not None:
+                    outcome = waive(outcome, book)
                 if sink is not None:
                     sink.add(outcome)
                 if outcome.is_policy:
@@ -127,6 +139,7 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
         raise
     report = build_report(results, errors, compiled, tally.comparisons.comparisons() if tally else None)
     report.skipped = skipped
+    report.waivers = book.usage() if book is not None else None
     counts = tally or RunTally.of(report)  # for the summary and the exit code
     written: list[Path] = []
     if sink is not None:

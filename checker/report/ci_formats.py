@@ -58,7 +58,8 @@ def sarif_log(report: Report) -> dict[str, Any]:
                                                     "region": {"startLine": max(1, line)}}}],
                 "partialFingerprints": {"gapcheck/v1": f"{policy.source}|{v.requirement}"},
                 "properties": {"status": v.status.value, "severity": severity,
-                               "references": list(req.get("references", []))}})
+                               "references": list(req.get("references", []))},
+                **_suppression(policy.waiver_of(requirement=v.requirement))})
         for f in policy.findings:
             rule_id = f"finding/{f.kind}"
             at = rule(rule_id, f"Finding: {f.kind.replace('_', ' ')}", f.severity, f.message)
@@ -69,7 +70,8 @@ def sarif_log(report: Report) -> dict[str, Any]:
                                                     "region": {"startLine": max(1, f.evidence.line),
                                                                "snippet": {"text": f.evidence.text}}}}],
                 "partialFingerprints": {"gapcheck/v1": f.fingerprint(policy.source)},
-                "properties": {"severity": f.severity}})
+                "properties": {"severity": f.severity},
+                **_suppression(policy.waiver_of(finding=f.kind))})
     invocation: dict[str, Any] = {"executionSuccessful": True}
     if report.errors:
         invocation["toolExecutionNotifications"] = [
@@ -79,6 +81,19 @@ def sarif_log(report: Report) -> dict[str, Any]:
         "tool": {"driver": {"name": "gapcheck", "version": report.tool_version, "semanticVersion": report.tool_version,
                             "informationUri": "https://pypi.org/project/gapcheck/", "rules": rules}},
         "invocations": [invocation], "results": results}]}
+
+
+def _suppression(waived: dict[str, Any] | None) -> dict[str, Any]:
+    """A waived result as SARIF writes it: an external suppression, accepted, with the reason as
+    its justification (dashboards then hide it and show why)."""
+    if not waived:
+        return {}
+    justification = waived.get("reason", "")
+    extra = [f"owner {waived['owner']}" if waived.get("owner") else "",
+             f"until {waived['expires']}" if waived.get("expires") else ""]
+    if any(extra):
+        justification += f" ({', '.join(x for x in extra if x)})"
+    return {"suppressions": [{"kind": "external", "status": "accepted", "justification": justification}]}
 
 
 def render_sarif(report: Report) -> str:
@@ -95,7 +110,11 @@ def render_junit(report: Report) -> str:
         failed = skipped = 0
         for v in policy.verdicts:
             case = ET.Element("testcase", classname=policy.source, name=v.requirement)
-            if v.status.is_gap:
+            waived = policy.waiver_of(requirement=v.requirement) if v.status.is_gap else None
+            if waived is not None:
+                ET.SubElement(case, "skipped", message=f"accepted ({v.status.value}): {waived.get('reason', '')}")
+                skipped += 1
+            elif v.status.is_gap:
                 req = table.get(v.requirement, {})
                 failure = ET.SubElement(case, "failure", message=f"{v.status.value}: {v.reason}",
                                         type=req.get("severity", "medium"))
@@ -109,10 +128,15 @@ def render_junit(report: Report) -> str:
             cases.append(case)
         for f in policy.findings:
             case = ET.Element("testcase", classname=policy.source, name=f"finding {f.kind} line {f.evidence.line}")
-            failure = ET.SubElement(case, "failure", message=f.message, type=f.severity)
-            failure.text = f"line {f.evidence.line}: {f.evidence.text}"
+            waived = policy.waiver_of(finding=f.kind)
+            if waived is not None:
+                ET.SubElement(case, "skipped", message=f"accepted: {waived.get('reason', '')}")
+                skipped += 1
+            else:
+                failure = ET.SubElement(case, "failure", message=f.message, type=f.severity)
+                failure.text = f"line {f.evidence.line}: {f.evidence.text}"
+                failed += 1
             cases.append(case)
-            failed += 1
         suite = ET.SubElement(suites, "testsuite", name=policy.source, tests=str(len(cases)), failures=str(failed),
                               errors="0", skipped=str(skipped))
         suite.extend(cases)

@@ -26,6 +26,12 @@ def _evidence(data: dict[str, Any]) -> Evidence:
                     patterns=tuple(data.get("patterns", [])), page=data.get("page"))
 
 
+def waived_of_record(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The waived items of a policy record of the JSON contract (see :class:`PolicyResult.waived`)."""
+    waived = {f"requirement:{r['id']}": r["waived"] for r in record.get("requirements", []) if r.get("waived")}
+    waived.update({f"finding:{f['kind']}": f["waived"] for f in record.get("findings", []) if f.get("waived")})
+    return waived
+
 def policy_from_dict(data: dict[str, Any]) -> PolicyResult:
     """One policy of the JSON contract as a :class:`PolicyResult`."""
     try:
@@ -36,7 +42,8 @@ def policy_from_dict(data: dict[str, Any]) -> PolicyResult:
                                  evidence=_evidence(f["evidence"])) for f in data.get("findings", []))
         return PolicyResult(source=str(data["source"]), sha256=str(data["sha256"]),
                             metadata=dict(data.get("metadata") or {}), verdicts=verdicts, findings=findings,
-                            facts=dict(data.get("facts") or {}), sentence_count=int(data.get("sentences", 0)))
+                            facts=dict(data.get("facts") or {}), sentence_count=int(data.get("sentences", 0)),
+                            waived=waived_of_record(data))
     except (KeyError, TypeError, ValueError) as exc:
         raise ReportFormatError(f"not a gapcheck policy record ({type(exc).__name__}: {exc})") from None
 

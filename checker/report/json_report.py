@@ -24,12 +24,23 @@ def finding_to_dict(finding: Finding, source: str) -> dict[str, Any]:
 
 
 def policy_to_dict(result: PolicyResult, requirements: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    verdicts = [verdict_to_dict(v, requirements.get(v.requirement)) for v in result.verdicts]
+    findings = [finding_to_dict(f, result.source) for f in result.findings]
+    if result.waived:  # "waived": the waiver's reason, owner and expiry, on the item it accepts
+        for entry in verdicts:
+            note = result.waiver_of(requirement=entry["id"])
+            if note is not None:
+                entry["waived"] = note
+        for entry in findings:
+            note = result.waiver_of(finding=entry["kind"])
+            if note is not None:
+                entry["waived"] = note
     return {
         "source": result.source,
         "sha256": result.sha256,
         "metadata": result.metadata,
-        "requirements": [verdict_to_dict(v, requirements.get(v.requirement)) for v in result.verdicts],
-        "findings": [finding_to_dict(f, result.source) for f in result.findings],
+        "requirements": verdicts,
+        "findings": findings,
         "facts": result.facts,
         "sentences": result.sentence_count,
     }
@@ -45,6 +56,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "errors": [{"source": e.source, "message": e.message} for e in report.errors],
         "skipped": [{"source": k.source, "language": k.language, "message": k.message} for k in report.skipped],
         **({"diff": report.diff} if report.diff is not None else {}),
+        **({"waivers": report.waivers} if report.waivers is not None else {}),
     }
 
 

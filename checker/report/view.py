@@ -60,6 +60,12 @@ class RequirementView:
     anchor: str
     gap: bool = False
     """``Status.is_gap``: the templates give a remedy for gaps only."""
+    waived: dict[str, Any] | None = None
+    """The waiver accepting this gap (reason, owner, expires), shown apart and not counted."""
+
+    @property
+    def accepted(self) -> str:
+        return accepted_text(self.waived)
 
 
 @dataclass
@@ -68,6 +74,20 @@ class FindingView:
     severity: str
     message: str
     evidence: EvidenceView
+    waived: dict[str, Any] | None = None
+
+    @property
+    def accepted(self) -> str:
+        return accepted_text(self.waived)
+
+
+def accepted_text(waived: dict[str, Any] | None) -> str:
+    """"accepted: <reason> (owner jane@x, until 2027-06-30)": how every report shows a waiver."""
+    if not waived:
+        return ""
+    extra = [f"owner {waived['owner']}" if waived.get("owner") else "",
+             f"until {waived['expires']}" if waived.get("expires") else "no expiry"]
+    return f"accepted: {waived.get('reason', '')} ({', '.join(x for x in extra if x)})"
 
 
 @dataclass
@@ -87,6 +107,8 @@ class PolicyView:
     findings: list[FindingView]
     facts: dict[str, Any]
     cells: dict[str, str] = field(default_factory=dict)  # requirement id -> "✓ met", for compact tables
+    accepted: int = 0
+    """Gaps and findings accepted by a waiver (not in ``gaps`` nor in the gap score)."""
     reading_notes: list[str] = field(default_factory=list)
     """How the text was read when that matters to the reader: a fallback extractor, an uncertain
     language, a file read as plain text. Shown under the policy's name in every report."""
@@ -107,6 +129,8 @@ class ReportView:
     skipped: list[dict[str, str]] = field(default_factory=list)
     diff: dict[str, Any] | None = None
     totals: dict[str, Any] = field(default_factory=dict)
+    waivers: dict[str, Any] | None = None
+    """The run's waiver usage (applied count, expired and unused waivers), with ``--waivers``."""
 
 
 def segments(evidence: Evidence) -> list[Segment]:
@@ -148,29 +172,35 @@ def _policy(number: int, result: PolicyResult, requirements: dict[str, dict[str,
     gaps: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
     unit = location_unit(result.metadata)
+    accepted = 0
     for v in result.verdicts:
         meta = requirements.get(v.requirement, {})
         severity = meta.get("severity", "medium")
         statuses[v.status.value] += 1
-        if v.status.is_gap:
+        waived = result.waiver_of(requirement=v.requirement) if v.status.is_gap else None
+        if waived is not None:
+            accepted += 1
+        elif v.status.is_gap:
             gaps[severity] += 1
         reqs.append(RequirementView(
             id=v.requirement, title=meta.get("title", v.requirement), status=v.status.value,
             symbol=STATUS_SYMBOL[v.status.value], severity=severity, reason=v.reason,
             references=list(meta.get("references", [])), remediation=meta.get("remediation", ""),
-            evidence=[_evidence(e, unit) for e in v.evidence], anchor=f"p{number}-{v.requirement}", gap=v.status.is_gap))
+            evidence=[_evidence(e, unit) for e in v.evidence], anchor=f"p{number}-{v.requirement}", gap=v.status.is_gap,
+            waived=waived))
     owed = [v for v in result.verdicts if v.status.value in STATUS_WEIGHT]
     coverage = round(100 * sum(STATUS_WEIGHT[v.status.value] for v in owed) / (len(owed) or 1))
-    findings = [FindingView(f.kind, f.severity, f.message, _evidence(f.evidence, unit))
+    findings = [FindingView(f.kind, f.severity, f.message, _evidence(f.evidence, unit), result.waiver_of(finding=f.kind))
                 for f in sorted(result.findings, key=lambda f: (-SEVERITY_WEIGHT[f.severity], f.evidence.line))]
+    accepted += sum(1 for f in findings if f.waived is not None)
     gap_score = (sum(SEVERITY_WEIGHT[s] * n for s, n in gaps.items())
-                 + sum(SEVERITY_WEIGHT[f.severity] for f in result.findings))
+                 + sum(SEVERITY_WEIGHT[f.severity] for f in findings if f.waived is None))
     name = result.source.replace("\\", "/").rsplit("/", 1)[-1]
     return PolicyView(number=number, anchor=f"p{number}", source=result.source, sha256=result.sha256, name=name, metadata=result.metadata,
                       snapshot_url=safe_url(result.metadata.get("snapshot_url")), coverage=coverage,
                       gap_score=gap_score, gaps=gaps, statuses=statuses, requirements=reqs, findings=findings,
                       facts=result.facts, cells={r.id: f"{r.symbol} {r.status}" for r in reqs},
-                      reading_notes=reading_notes(result.metadata))
+                      accepted=accepted, reading_notes=reading_notes(result.metadata))
 
 
 def reading_notes(metadata: dict[str, Any]) -> list[str]:
@@ -186,7 +216,7 @@ def build_view(report: Report, title: str = "Privacy policy gap report") -> Repo
     findings: Counter[str] = Counter()
     for p in policies:
         gaps.update(p.gaps)
-        findings.update(f.severity for f in p.findings)
+        findings.update(f.severity for f in p.findings if f.waived is None)
     age = next((c for c in report.comparisons if c.kind == "children_age"), None)
     age_rows = None
     if age is not None:
@@ -201,9 +231,10 @@ def build_view(report: Report, title: str = "Privacy policy gap report") -> Repo
         age_comparison=age_rows,
         errors=[{"source": e.source, "message": e.message} for e in report.errors],
         skipped=[{"source": s.source, "language": s.language, "message": s.message} for s in report.skipped],
-        diff=report.diff,
+        diff=report.diff, waivers=report.waivers,
         totals={"policies": len(policies), "requirements": len(report.requirements),
                 "gaps": {s: gaps.get(s, 0) for s in reversed(SEVERITIES)},
                 "findings": {s: findings.get(s, 0) for s in reversed(SEVERITIES)},
                 "gap_total": sum(gaps.values()), "finding_total": sum(findings.values()),
+                "accepted": sum(p.accepted for p in policies),
                 "coverage": round(sum(p.coverage for p in policies) / len(policies)) if policies else 0})

@@ -56,17 +56,36 @@ def _record(source: str) -> Iterator[None]:
 @dataclass(frozen=True, slots=True)
 class _Digest:
     """One old policy, as little as a diff needs: its text hash, its gaps as (requirement, status)
-    pairs laid flat, and its findings as (kind, hash of kind and text) pairs laid flat."""
+    pairs laid flat, its findings as (kind, hash of kind and text) pairs laid flat, its waived
+    items and the facts a reader follows (:data:`FACTS`)."""
 
     sha256: Any
     gaps: tuple[str, ...]
     findings: tuple[Any, ...]
+    waived: tuple[str, ...] = ()
+    facts: tuple[Any, ...] = ()
+
+
+FACTS = ("children_age", "effective_date", "contact_emails")
+"""Facts whose change a diff reports as old -> new: an edit from "under 13" to "under 16" is a
+change an auditor must see even when no verdict moves."""
+
+
+def _waived(policy: dict[str, Any]) -> tuple[str, ...]:
+    keys = [f"requirement:{r['id']}" for r in policy.get("requirements", []) if r.get("waived")]
+    keys += [f"finding:{f['kind']}" for f in policy.get("findings", []) if f.get("waived")]
+    return tuple(sorted(set(keys)))
+
+
+def _facts(policy: dict[str, Any]) -> tuple[Any, ...]:
+    facts = policy.get("facts") or {}
+    return tuple(tuple(v) if isinstance(v := facts.get(name), list) else v for name in FACTS)
 
 
 def _digest(policy: dict[str, Any]) -> _Digest:
     gaps = tuple(sys.intern(str(x)) for rid, r in _gaps(policy).items() for x in (rid, r["status"]))
     findings = tuple(x for key in _findings(policy) for x in (sys.intern(key[0]), hash(key)))
-    return _Digest(policy.get("sha256"), gaps, findings)
+    return _Digest(policy.get("sha256"), gaps, findings, _waived(policy), _facts(policy))
 
 
 class Baseline:
@@ -94,6 +113,8 @@ class Baseline:
         common: list[tuple[str, list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], list[tuple[str, int]]]] = []
         added: list[tuple[str, list[dict[str, Any]], list[dict[str, Any]]]] = []
         changed: list[str] = []
+        waivers: list[dict[str, Any]] = []
+        facts: list[dict[str, Any]] = []
         seen: set[str] = set()
         for policy in new_policies:
             source = _source(policy)
@@ -109,6 +130,10 @@ class Baseline:
                 if was.sha256 != policy.get("sha256"):
                     changed.append(source)
                 changes = _changes(source, was, policy)
+                waivers.extend(_waiver_changes(source, was.waived, _waived(policy)))
+                facts.extend({"source": source, "fact": name, "old": old, "new": new}
+                             for name, old, new in zip(FACTS, was.facts or (None,) * len(FACTS), _facts(policy))
+                             if old != new)
             if any(changes):  # an unchanged policy leaves nothing behind
                 common.append((source, *changes))
         removed = sorted(set(self._index) - seen)
@@ -125,6 +150,8 @@ class Baseline:
             "resolved_findings": [{"source": source, "kind": kind, "text": text} for source, _, _, _, gone in common
                                   for kind, text in sorted(((kind, texts.get((source, h), "")) for kind, h in gone),
                                                            key=_finding_order)],
+            "waiver_changes": sorted(waivers, key=lambda w: (w["source"], w["item"])),
+            "fact_changes": sorted(facts, key=lambda f: (f["source"], FACTS.index(f["fact"]))),
         }
         out["counts"] = {k: len(v) for k, v in out.items() if isinstance(v, list)}
         return out
@@ -180,6 +207,12 @@ def _changes(source: str, was: _Digest, policy: dict[str, Any]) -> tuple[list[di
     return opened, closed, found, gone
 
 
+def _waiver_changes(source: str, old: tuple[str, ...], new: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Items waived since the baseline, and items no longer waived (expired, removed, or fixed)."""
+    return ([{"source": source, "item": key, "change": "waived"} for key in new if key not in old]
+            + [{"source": source, "item": key, "change": "unwaived"} for key in old if key not in new])
+
+
 def _finding_order(kind_text: tuple[str, str]) -> tuple[str, str]:
     """Findings in order of kind, then of their text as matched (spacing and case aside)."""
     return kind_text[0], " ".join(kind_text[1].split()).lower()
@@ -200,7 +233,9 @@ def format_diff(diff: dict[str, Any], limit: int = 20) -> str:
     c = diff["counts"]
     lines = [f"since the baseline: {c['new_policies']} new, {c['removed_policies']} removed, "
              f"{c['changed_text']} edited policies; {c['new_gaps']} new gaps, {c['resolved_gaps']} resolved; "
-             f"{c['new_findings']} new findings, {c['resolved_findings']} resolved"]
+             f"{c['new_findings']} new findings, {c['resolved_findings']} resolved"
+             + (f"; {c['waiver_changes']} waiver changes" if c.get("waiver_changes") else "")
+             + (f"; {c['fact_changes']} facts changed" if c.get("fact_changes") else "")]
     for item in diff["new_gaps"][:limit]:
         was = f" (was {item['was']})" if item["was"] else " (new policy)"
         lines.append(f"  + gap   {item['source']}: {item['requirement']} {item['status']}{was}")
@@ -210,5 +245,16 @@ def format_diff(diff: dict[str, Any], limit: int = 20) -> str:
         lines.append(f"  + finding {item['source']}:{item['line']}: {item['kind']}")
     for item in diff["resolved_findings"][:limit]:
         lines.append(f"  - finding {item['source']}: {item['kind']}")
+    for item in diff.get("waiver_changes", [])[:limit]:
+        lines.append(f"  {'~' if item['change'] == 'waived' else '!'} {item['change']:<8} {item['source']}: "
+                     f"{item['item'].replace(':', ' ', 1)}")
+    for item in diff.get("fact_changes", [])[:limit]:
+        lines.append(f"  * fact  {item['source']}: {item['fact']} {_shown(item['old'])} -> {_shown(item['new'])}")
     return "\n".join(lines)
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == ():
+        return "(none)"
+    return ", ".join(map(str, value)) if isinstance(value, tuple | list) else str(value)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from checker.models import Evidence, Finding, PolicyResult, Status, Verdict
+from checker.report.json_load import waived_of_record
 
 _VERDICTS: dict[tuple[str, str, str], Verdict] = {}
 _FINDINGS: dict[tuple[str, str], Finding] = {}
@@ -39,7 +40,8 @@ def lighten(result: PolicyResult) -> PolicyResult:
     verdicts = tuple(_verdict(v.requirement, v.status.value, v.checklist) for v in result.verdicts)
     findings = tuple(_finding(f.kind, f.severity) for f in result.findings)
     facts = {"children_age": result.facts.get("children_age")}
-    return PolicyResult(result.source, result.sha256, {}, verdicts, findings, facts, result.sentence_count)
+    return PolicyResult(result.source, result.sha256, {}, verdicts, findings, facts, result.sentence_count,
+                        result.waived)
 
 
 def light_of_record(source: str, record: dict[str, Any]) -> PolicyResult:
@@ -47,7 +49,9 @@ def light_of_record(source: str, record: dict[str, Any]) -> PolicyResult:
     verdicts = tuple(_verdict(r["id"], r["status"], r.get("checklist", "")) for r in record["requirements"])
     findings = tuple(_finding(f["kind"], f["severity"]) for f in record.get("findings", []))
     facts = {"children_age": (record.get("facts") or {}).get("children_age")}
-    return PolicyResult(source, str(record["sha256"]), {}, verdicts, findings, facts, int(record.get("sentences", 0)))
+    return PolicyResult(source, str(record["sha256"]), {}, verdicts, findings, facts, int(record.get("sentences", 0)),
+                        waived_of_record(record))
+
 
 
 def summary_of_record(record: dict[str, Any]) -> dict[str, Any]:

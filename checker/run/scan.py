@@ -14,6 +14,7 @@ from pathlib import Path
 
 from checker import __version__
 from checker.analysis.compare import compare
+from checker.analysis.waivers import Waiver, WaiverBook, load_waivers
 from checker.inputs.files import DEFAULT_MAX_BYTES, discover_resolved
 from checker.models import Comparison, InputError, PolicyResult, Report, Skipped
 from checker.rules.checklist import DEFAULT_CHECKLISTS, CompiledChecklists, load_checklists
@@ -50,14 +51,18 @@ def tasks_for(paths: Iterable[str | Path], stdin: bytes | None = None,
 def scan(paths: Iterable[str | Path], checklists: Sequence[str] = DEFAULT_CHECKLISTS, model: str = "blank",
          max_bytes: int = DEFAULT_MAX_BYTES, compiled: CompiledChecklists | None = None, force: bool = False,
          stdin: bytes | None = None, jobs: int = 1, cache_dir: str | None = None, executor: str = "local",
-         scheduler: str | None = None) -> Report:
+         scheduler: str | None = None, waivers: str | Path | Sequence[Waiver] | None = None) -> Report:
     """Scan files and directories against the checklists; never stops on one bad file.
 
     ``-`` among the paths stands for ``stdin`` (bytes). Policies not in English are reported as
     skipped with their language unless ``force`` is set: English patterns on other languages give
     confident nonsense. ``jobs``/``executor`` choose where the work runs (:mod:`checker.run.local`);
-    the report is the same whichever runs it.
+    the report is the same whichever runs it. ``waivers`` (a waivers file or :class:`Waiver`
+    records) marks accepted gaps and findings, as ``gapcheck scan --waivers`` does.
     """
+    book = None
+    if waivers is not None:
+        book = WaiverBook(load_waivers(waivers) if isinstance(waivers, str | Path) else list(waivers))
     compiled = compiled or load_checklists(checklists, model)
     tasks, errors = tasks_for(paths, stdin, max_bytes)
     settings = Settings(compiled.sources, compiled.model, max_bytes, force, cache_dir)
@@ -65,13 +70,14 @@ def scan(paths: Iterable[str | Path], checklists: Sequence[str] = DEFAULT_CHECKL
     skipped: list[Skipped] = []
     for outcome in run(tasks, settings, compiled, jobs=jobs, executor=executor, scheduler=scheduler):
         if outcome.result is not None:
-            results.append(outcome.result)
+            results.append(book.apply(outcome.result) if book is not None else outcome.result)
         elif outcome.skipped is not None:
             skipped.append(outcome.skipped)
         elif outcome.error is not None:
             errors.append(outcome.error)
     report = build_report(results, errors, compiled)
     report.skipped = skipped
+    report.waivers = book.usage() if book is not None else None
     return report
 
 

@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -26,6 +27,7 @@ import click
 
 from checker import __version__
 from checker.analysis.compare import ComparisonTally
+from checker.analysis.waivers import WaiverBook
 from checker.models import PolicyResult, Report, Status
 from checker.report.json_report import policy_to_dict
 from checker.rules.checklist import CompiledChecklists
@@ -56,6 +58,8 @@ class RunTally:
         self.findings: Counter[str] = Counter()
         self.not_applicable = 0
         """Items the law does not ask of the policies scanned (never gaps; said apart in the summary)."""
+        self.waived = 0
+        """Gaps and findings accepted by a waiver (not counted above, nor by ``--fail-on``)."""
         self.comparisons = ComparisonTally(keep_values=False)
 
     @property
@@ -63,13 +67,20 @@ class RunTally:
         return self.comparisons.policies
 
     def add(self, result: PolicyResult) -> None:
+        waived = result.waived
         for v in result.verdicts:
             if v.status.is_gap:
-                self.gaps[self._severity.get(v.requirement, "medium")] += 1
+                if waived and f"requirement:{v.requirement}" in waived:
+                    self.waived += 1
+                else:
+                    self.gaps[self._severity.get(v.requirement, "medium")] += 1
             elif v.status is Status.NOT_APPLICABLE:
                 self.not_applicable += 1
         for f in result.findings:
-            self.findings[f.severity] += 1
+            if waived and f"finding:{f.kind}" in waived:
+                self.waived += 1
+            else:
+                self.findings[f.severity] += 1
         self.comparisons.add(result)
 
     @classmethod
@@ -79,6 +90,20 @@ class RunTally:
         for policy in report.policies:
             tally.add(policy)
         return tally
+
+
+def waive(outcome: Outcome, book: WaiverBook) -> Outcome:
+    """The outcome with the waivers that accept its gaps or findings applied (itself when none
+    does). Decided on the light result, so a streamed run rebuilds only the waived policies."""
+    if not outcome.is_policy:
+        return outcome
+    light = light_result(outcome)
+    waived = book.apply(light)
+    if waived is light:
+        return outcome
+    assert outcome.result is not None
+    return Outcome(outcome.source, analysed=replace(outcome.result, waived=waived.waived), cached=outcome.cached,
+                   light=waived)
 
 
 class JsonlSink:
@@ -124,7 +149,8 @@ class JsonlSink:
                 self._write({"type": "error", "source": e.source, "message": e.message})
         self._write({"type": "summary", "policies": len(report.policies) if policies is None else policies,
                      "skipped": len(report.skipped), "errors": len(report.errors),
-                     "comparisons": [c.to_dict() for c in report.comparisons]})
+                     "comparisons": [c.to_dict() for c in report.comparisons],
+                     **({"waivers": report.waivers} if report.waivers is not None else {})})
         self._out.flush()
         if self.path is None:
             return []

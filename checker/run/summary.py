@@ -21,6 +21,14 @@ def summary(report: Report, written: list[Path], tally: RunTally | None = None) 
     lines.append("  gaps:     " + ", ".join(f"{gaps.get(s, 0)} {s}" for s in reversed(SEVERITIES))
                  + (f" ({tally.not_applicable} not applicable)" if tally.not_applicable else ""))
     lines.append("  findings: " + ", ".join(f"{findings.get(s, 0)} {s}" for s in reversed(SEVERITIES)))
+    if report.waivers is not None:
+        lines.append(f"  accepted by waivers: {tally.waived} (not counted above nor by --fail-on)")
+        for w in report.waivers["expired"]:
+            lines.append(f"  expired waiver {w['entry']}: {w['kind']} {w['item']} for "
+                         f"{w['policy']} (until {w['expires']}): no longer applies")
+        for w in report.waivers["unused"]:
+            lines.append(f"  unused waiver {w['entry']}: {w['kind']} {w['item']} for "
+                         f"{w['policy']} accepted nothing")
     for c in report.comparisons:
         if c.kind == "children_age":
             lines.append(f"  note: {c.message}")
