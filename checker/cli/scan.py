@@ -28,7 +28,7 @@ from checker.report.json_report import policy_to_dict
 from checker.rules.checklist import DEFAULT_CHECKLISTS, ChecklistError
 from checker.run.diff import Baseline
 from checker.run.local import EXECUTORS, PARALLEL_MIN_TASKS, default_jobs, run
-from checker.run.scan import build_report, tasks_for
+from checker.run.scan import WebOptions, build_report, tasks_for
 from checker.run.sinks import JsonlSink, RunTally, light_result, progress_over, waive
 from checker.run.summary import should_fail, summary
 from checker.run.tasks import Settings
@@ -65,11 +65,15 @@ from checker.run.tasks import Settings
 @click.option("--waivers", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="YAML file of accepted gaps and findings (policy glob, requirement or finding, reason, owner, "
                    "expires): shown apart, not counted by --fail-on.")
+@click.option("--ignore-robots", is_flag=True, help="Fetch URLs even where the site's robots.txt disallows it.")
+@click.option("--host-delay", type=click.FloatRange(min=0), default=1.0, show_default=True, metavar="SECONDS",
+              help="Pause between two requests to the same host (at most 2 at a time per host).")
 def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: str, out: str, model: str,
                  max_bytes: int, fail_on: str, quiet: bool, progress: bool | None, force: bool, from_list: object,
                  jobs: int | None, cache_dir: str | None, baseline: str | None, executor: str,
-                 scheduler: str | None, waivers: str | None) -> None:
-    """Scan policy files or folders (.md, .txt, .html, .pdf, .docx; - for standard input) and write reports."""
+                 scheduler: str | None, waivers: str | None, ignore_robots: bool, host_delay: float) -> None:
+    """Scan policy files, folders or URLs (.md, .txt, .html, .pdf, .docx; http(s)://...; - for standard
+    input) and write reports."""
     if from_list is not None:
         listed = [line.strip() for line in from_list if line.strip() and not line.lstrip().startswith("#")]  # type: ignore[attr-defined]
         paths = paths + tuple(listed)
@@ -99,7 +103,7 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
     jobs = jobs or default_jobs()
     late = executor == "local" and (cache_dir is not None or jobs > 1)
     compiled = _load(checklists, model, compile=not late)
-    tasks, errors = tasks_for(paths, max_bytes=max_bytes)
+    tasks, errors = tasks_for(paths, max_bytes=max_bytes, web=WebOptions(cache_dir, ignore_robots, host_delay))
     if late and cache_dir is None and len(tasks) < PARALLEL_MIN_TASKS:
         _compile(compiled)  # a serial run after all: a broken pattern is reported before anything else
     stream = "jsonl" in chosen

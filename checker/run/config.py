@@ -28,7 +28,7 @@ class Key:
 
     parameter: str
     kind: str
-    """``str``, ``int``, ``bool``, ``list`` (strings), ``choice``."""
+    """``str``, ``int``, ``float``, ``bool``, ``list`` (strings), ``choice``."""
     choices: tuple[str, ...] = ()
     path: bool = False
     """A path relative to the file's directory."""
@@ -52,6 +52,8 @@ def _keys() -> dict[str, Key]:
         "executor": Key("executor", "choice", tuple(EXECUTORS)),
         "scheduler": Key("scheduler", "str"),
         "baseline": Key("baseline", "str", path=True),
+        "ignore-robots": Key("ignore_robots", "bool"),
+        "host-delay": Key("host_delay", "float"),
     }
 
 
@@ -129,6 +131,10 @@ def _checked(path: Path, key: str, spec: Key, value: Any) -> Any:
         if not isinstance(value, bool):
             raise wrong("true or false")
         return value
+    if spec.kind == "float":
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise wrong("a number of seconds, 0 or more")
+        return float(value)
     if spec.kind == "int":
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise wrong("a whole number of 1 or more")

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from checker import __version__
 from checker.analysis.compare import compare
 from checker.analysis.waivers import Waiver, WaiverBook, load_waivers
 from checker.inputs.files import DEFAULT_MAX_BYTES, discover_resolved
+from checker.inputs.web import is_url
 from checker.models import Comparison, InputError, PolicyResult, Report, Skipped
 from checker.rules.checklist import DEFAULT_CHECKLISTS, CompiledChecklists, load_checklists
 from checker.run.local import run
@@ -34,9 +36,12 @@ def display_path(path: Path, cwd: Path | None = None, real: Path | None = None) 
 
 
 def tasks_for(paths: Iterable[str | Path], stdin: bytes | None = None,
-              max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Task], list[InputError]]:
-    """The work for a list of paths (``-`` = standard input) and the arguments that gave nothing."""
+              max_bytes: int = DEFAULT_MAX_BYTES, web: WebOptions | None = None) -> tuple[list[Task], list[InputError]]:
+    """The work for a list of paths (``-`` = standard input, ``http(s)://`` URLs fetched now) and
+    the arguments that gave nothing."""
     paths = list(paths)
+    urls = [str(p) for p in paths if is_url(str(p))]
+    paths = [p for p in paths if not is_url(str(p))]
     files, problems = discover_resolved(p for p in paths if str(p) != STDIN)
     errors = [InputError(path, f"{path}: {problem}") for path, problem in problems]
     tasks: list[Task] = []
@@ -45,6 +50,45 @@ def tasks_for(paths: Iterable[str | Path], stdin: bytes | None = None,
         tasks.append(Task("<stdin>", data=data))
     cwd = Path.cwd().resolve()
     tasks.extend(Task(display_path(file, cwd, real), path=str(file)) for file, real in files)
+    if urls:
+        fetched_tasks, fetch_errors = _fetched(urls, max_bytes, web or WebOptions())
+        tasks.extend(fetched_tasks)
+        errors.extend(fetch_errors)
+    return tasks, errors
+
+
+@dataclass(frozen=True)
+class WebOptions:
+    """How URLs are fetched (see :mod:`checker.inputs.web`)."""
+
+    cache_dir: str | None = None
+    ignore_robots: bool = False
+    host_delay: float = 1.0
+    per_host: int = 2
+    timeout: float = 15.0
+    backoff: float = 0.5
+
+
+def _fetched(urls: list[str], max_bytes: int, options: WebOptions) -> tuple[list[Task], list[InputError]]:
+    """Fetch every URL (threads, per-host limits) before the scan: a task per page, an error per failure.
+
+    The report's source is the URL as given; the final URL after redirects and the fetch time go
+    into the policy's metadata."""
+    from checker.inputs.web import Fetcher
+
+    fetcher = Fetcher(max_bytes, options.cache_dir, options.ignore_robots, options.per_host, options.host_delay,
+                      options.timeout, backoff=options.backoff)
+    try:
+        results = fetcher.fetch_all(list(dict.fromkeys(urls)))
+    finally:
+        fetcher.close()
+    tasks: list[Task] = []
+    errors: list[InputError] = []
+    for url, got in zip(dict.fromkeys(urls), results):
+        if isinstance(got, Exception):
+            errors.append(InputError(url, str(got)))
+        else:
+            tasks.append(Task(url, data=got.data, kind=got.kind, metadata=tuple(got.metadata.items())))
     return tasks, errors
 
 

@@ -30,11 +30,15 @@ from checker.run.light import light_of_record, lighten, summary_of_record
 
 @dataclass(frozen=True)
 class Task:
-    """One policy to scan: a file (``path``) or raw bytes (``data``, e.g. standard input)."""
+    """One policy to scan: a file (``path``) or raw bytes (``data``: standard input, a fetched URL)."""
 
     source: str
     path: str | None = None
     data: bytes | None = None
+    kind: str | None = None
+    """The loader for ``data`` when known (a URL's content type); else it is sniffed."""
+    metadata: tuple[tuple[str, str], ...] = ()
+    """Added to the document's metadata (a URL's final address and fetch time)."""
 
 
 @dataclass(frozen=True)
@@ -116,7 +120,7 @@ def _read(task: Task, settings: Settings) -> tuple[bytes, str]:
     if task.data is not None:
         if len(task.data) > settings.max_bytes:
             raise InputProblem(f"{task.source}: more than the {settings.max_bytes:,}-byte limit (--max-bytes)")
-        return task.data, sniff_kind(task.data)
+        return task.data, task.kind or sniff_kind(task.data)
     assert task.path is not None
     return read_file_bytes(task.path, settings.max_bytes, task.source), kind_of(task.path)
 
@@ -215,6 +219,8 @@ def prepare(task: Task, settings: Settings, digest: str, read: _Bytes | None = N
                     return known
         key = read.key
         document = load_bytes(read.data, source, read.kind)
+        if task.metadata:
+            document.metadata.update(task.metadata)
         skipped = mark_language(document, settings.force)
         if skipped is not None:
             if cache:
