@@ -97,3 +97,47 @@ def test_a_policy_cannot_run_script_in_the_report(tmp_path: Path) -> None:
         assert page.evaluate("typeof window.__pwned") == "undefined"
         assert dialogs == []
         assert "<script>window.__pwned = 1; alert(1)</script>" in page.locator("body").inner_text()
+
+
+def test_review_in_the_browser_round_trip(seed_reports: Path, tmp_path: Path) -> None:
+    """Mark three items in the report, reload, download the sheet, score it with eval --reviews."""
+    data = json.loads((seed_reports / "report.json").read_text())
+    first = data["policies"][0]
+    gap = next(r for r in first["requirements"] if r["status"] in ("partial", "missing"))
+    met = next(r for r in first["requirements"] if r["status"] == "met")
+    ids = [f"{first['source']}#{gap['id']}", f"{first['source']}#{met['id']}", f"{first['source']}#finding-1"]
+    assert first["findings"]
+    with browser_page(tmp_path) as page:
+        requests: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto((seed_reports / "index.html").as_uri())
+        assert page.locator("#review").is_visible()
+
+        def item(review_id: str):  # type: ignore[no-untyped-def]
+            return page.locator(f"[data-review-id='{review_id}']")
+
+        item(ids[0]).locator("input.review-right").check()
+        item(ids[1]).locator("input.review-wrong").check()
+        item(ids[1]).locator("select.review-status").select_option("partial")
+        item(ids[1]).locator("input.review-note").fill("only a narrow opt-out, <b>not</b> the right")
+        item(ids[2]).locator("input.review-right").check()
+        assert page.locator("#review-count").inner_text() == "3 marked"
+        page.reload()  # the marks survive a reload
+        assert item(ids[1]).locator("input.review-wrong").is_checked()
+        assert item(ids[1]).locator("input.review-note").input_value() == "only a narrow opt-out, <b>not</b> the right"
+        assert page.locator("#review-count").inner_text() == "3 marked"
+        with page.expect_download() as yaml_download:
+            page.locator("#review-yaml").click()
+        yaml_download.value.save_as(tmp_path / "sheet.yaml")
+        with page.expect_download() as csv_download:
+            page.locator("#review-csv").click()
+        csv_download.value.save_as(tmp_path / "sheet.csv")
+    assert all(url.startswith(("file:", "blob:", "data:")) for url in requests), requests  # nothing from the network
+    for sheet in ("sheet.yaml", "sheet.csv"):
+        result = CliRunner().invoke(main, ["eval", "--reviews", str(tmp_path / sheet), "--json", "--details"])
+        assert result.exit_code == 0, result.output
+        scores = json.loads(result.output)
+        assert (scores["overall"]["n"], scores["overall"]["right"], scores["overall"]["wrong"]) == (3, 2, 1), sheet
+        assert scores["gaps"]["n"] == 1 and scores["gaps"]["right"] == 1
+        assert scores["wrong"] == [{"id": ids[1], "status": "met", "correct_status": "partial",
+                                    "note": "only a narrow opt-out, <b>not</b> the right"}]

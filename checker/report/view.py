@@ -8,6 +8,7 @@ autoescaping.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -62,6 +63,9 @@ class RequirementView:
     """``Status.is_gap``: the templates give a remedy for gaps only."""
     waived: dict[str, Any] | None = None
     """The waiver accepting this gap (reason, owner, expires), shown apart and not counted."""
+    review_id: str = ""
+    """The item's id in review sheets (``<source>#<requirement>``): marks made in the browser
+    are scored by ``gapcheck eval --reviews`` as the rows of ``gapcheck review-sheet`` are."""
 
     @property
     def accepted(self) -> str:
@@ -75,6 +79,8 @@ class FindingView:
     message: str
     evidence: EvidenceView
     waived: dict[str, Any] | None = None
+    review_id: str = ""
+    """``<source>#finding-<n>``, n counting the policy's findings in report order (as review-sheet does)."""
 
     @property
     def accepted(self) -> str:
@@ -131,6 +137,10 @@ class ReportView:
     totals: dict[str, Any] = field(default_factory=dict)
     waivers: dict[str, Any] | None = None
     """The run's waiver usage (applied count, expired and unused waivers), with ``--waivers``."""
+    review_key: str = ""
+    """Hash of what was judged (each policy's source, text hash and statuses): the browser keeps
+    a reviewer's marks under it, so they survive a reload and a re-render of the same results,
+    and never attach to another report's verdicts."""
 
 
 def segments(evidence: Evidence) -> list[Segment]:
@@ -187,11 +197,13 @@ def _policy(number: int, result: PolicyResult, requirements: dict[str, dict[str,
             symbol=STATUS_SYMBOL[v.status.value], severity=severity, reason=v.reason,
             references=list(meta.get("references", [])), remediation=meta.get("remediation", ""),
             evidence=[_evidence(e, unit) for e in v.evidence], anchor=f"p{number}-{v.requirement}", gap=v.status.is_gap,
-            waived=waived))
+            waived=waived, review_id=f"{result.source}#{v.requirement}"))
     owed = [v for v in result.verdicts if v.status.value in STATUS_WEIGHT]
     coverage = round(100 * sum(STATUS_WEIGHT[v.status.value] for v in owed) / (len(owed) or 1))
-    findings = [FindingView(f.kind, f.severity, f.message, _evidence(f.evidence, unit), result.waiver_of(finding=f.kind))
-                for f in sorted(result.findings, key=lambda f: (-SEVERITY_WEIGHT[f.severity], f.evidence.line))]
+    numbered = sorted(enumerate(result.findings, start=1),
+                      key=lambda item: (-SEVERITY_WEIGHT[item[1].severity], item[1].evidence.line))
+    findings = [FindingView(f.kind, f.severity, f.message, _evidence(f.evidence, unit), result.waiver_of(finding=f.kind),
+                            f"{result.source}#finding-{n}") for n, f in numbered]
     accepted += sum(1 for f in findings if f.waived is not None)
     gap_score = (sum(SEVERITY_WEIGHT[s] * n for s, n in gaps.items())
                  + sum(SEVERITY_WEIGHT[f.severity] for f in findings if f.waived is None))
@@ -231,10 +243,20 @@ def build_view(report: Report, title: str = "Privacy policy gap report") -> Repo
         age_comparison=age_rows,
         errors=[{"source": e.source, "message": e.message} for e in report.errors],
         skipped=[{"source": s.source, "language": s.language, "message": s.message} for s in report.skipped],
-        diff=report.diff, waivers=report.waivers,
+        diff=report.diff, waivers=report.waivers, review_key=review_key(report),
         totals={"policies": len(policies), "requirements": len(report.requirements),
                 "gaps": {s: gaps.get(s, 0) for s in reversed(SEVERITIES)},
                 "findings": {s: findings.get(s, 0) for s in reversed(SEVERITIES)},
                 "gap_total": sum(gaps.values()), "finding_total": sum(findings.values()),
                 "accepted": sum(p.accepted for p in policies),
                 "coverage": round(sum(p.coverage for p in policies) / len(policies)) if policies else 0})
+
+
+def review_key(report: Report) -> str:
+    """See :attr:`ReportView.review_key`."""
+    digest = hashlib.sha256()
+    for policy in report.policies:
+        digest.update(f"{policy.source}\0{policy.sha256}\0".encode())
+        digest.update("".join(f"{v.requirement}={v.status.value};" for v in policy.verdicts).encode())
+        digest.update("".join(f"{f.kind};" for f in policy.findings).encode())
+    return digest.hexdigest()[:20]
