@@ -143,6 +143,7 @@ def test_served_seeds_scan_like_the_files_and_a_cached_rerun_scans_nothing(serve
     again = json.loads((tmp_path / "two" / "report.json").read_text(encoding="utf-8"))
     for seed in SEED_FILES:
         assert _statuses(again, seed.name) == _statuses(fetched, seed.name)
+    assert {p["metadata"].get("http_status") for p in again["policies"]} == {"304 Not Modified"}
 
 
 def test_every_failure_is_one_line_and_the_batch_goes_on(server: str) -> None:

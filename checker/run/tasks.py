@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -149,6 +149,17 @@ def _from_cache(cache: ResultCache, key: str, source: str) -> Outcome | None:
         return None
 
 
+def _cached(task: Task, cache: ResultCache, key: str) -> Outcome | None:
+    """:func:`_from_cache` for a task; a fetched page's answer carries this fetch's metadata (time,
+    final address, 304), not the first fetch's."""
+    known = _from_cache(cache, key, task.source)
+    if known is not None and task.metadata and known.is_policy and known.result is not None:
+        result = known.result
+        known = Outcome(task.source, analysed=replace(result, metadata={**result.metadata, **dict(task.metadata)}),
+                        cached=True)
+    return known
+
+
 def _failed(source: str, exc: Exception) -> Outcome:
     if isinstance(exc, InputProblem):
         return Outcome(source, error=InputError(source, str(exc)))
@@ -182,7 +193,7 @@ def lookup(task: Task, settings: Settings, digest: str) -> Outcome | _Bytes | No
         return None
     try:
         read = _read_keyed(task, settings, digest)
-        return _from_cache(ResultCache(settings.cache_dir), read.key, task.source) or read
+        return _cached(task, ResultCache(settings.cache_dir), read.key) or read
     except Exception as exc:  # noqa: BLE001 - a bad file is that file's error, never the batch's
         return _failed(task.source, exc)
 
@@ -214,7 +225,7 @@ def prepare(task: Task, settings: Settings, digest: str, read: _Bytes | None = N
         if read is None:
             read = _read_keyed(task, settings, digest)
             if cache:
-                known = _from_cache(cache, read.key, source)
+                known = _cached(task, cache, read.key)
                 if known is not None:
                     return known
         key = read.key
