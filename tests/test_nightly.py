@@ -547,7 +547,7 @@ def test_a_broken_pattern_stops_a_parallel_run(corpus: Path, tmp_path: Path, fil
 def test_an_interrupted_jsonl_run_leaves_no_file_behind(corpus: Path, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """Ctrl-C in the middle of a streamed run: neither results.jsonl nor its temporary file stays."""
-    import checker.cli.scan as cli
+    import checker.run.scan as cli  # the loop behind scan() and the CLI
 
     real = cli.run
 

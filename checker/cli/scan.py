@@ -21,15 +21,15 @@ from checker.cli.group import (
     model_option,
 )
 from checker.inputs.files import DEFAULT_MAX_BYTES
-from checker.models import SEVERITIES, ModelUnavailable, PolicyResult, Skipped
+from checker.models import SEVERITIES, ModelUnavailable
 from checker.report import FORMATS, write_reports
 from checker.report.json_load import ReportFormatError, iter_report_policies
 from checker.report.json_report import policy_to_dict
 from checker.rules.checklist import DEFAULT_CHECKLISTS, ChecklistError
 from checker.run.diff import Baseline
-from checker.run.local import EXECUTORS, PARALLEL_MIN_TASKS, default_jobs, run
-from checker.run.scan import WebOptions, build_report, tasks_for
-from checker.run.sinks import JsonlSink, RunTally, light_result, progress_over, waive
+from checker.run.local import EXECUTORS, PARALLEL_MIN_TASKS, default_jobs
+from checker.run.scan import WebOptions, collect, tasks_for
+from checker.run.sinks import JsonlSink
 from checker.run.summary import should_fail, summary
 from checker.run.tasks import Settings
 
@@ -111,44 +111,17 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
     keep_full = any(f != "jsonl" for f in chosen) or (old is not None and (not stream or out == "-"))
     settings = Settings(compiled.sources, compiled.model, max_bytes, force, cache_dir, stream=not keep_full)
     sink = JsonlSink(Path(out) / "results.jsonl" if out != "-" else None, compiled) if stream else None
-    results: list[PolicyResult] = []  # every result, when a format needs them all
-    tally = None if keep_full else RunTally(compiled.requirement_table)  # else only counts
-    skipped: list[Skipped] = []
-    outcomes = run(tasks, settings, compiled, jobs=jobs, executor=executor, scheduler=scheduler)
     show = progress if progress is not None else (not quiet and sys.stderr.isatty())
     try:
-        with progress_over(outcomes, len(tasks), show) as bar:
-            for outcome in bar:
-                if book is not None:
-                    outcome = waive(outcome, book)
-                if sink is not None:
-                    sink.add(outcome)
-                if outcome.is_policy:
-                    if tally is None:
-                        results.append(outcome.result)  # type: ignore[arg-type]
-                    else:
-                        tally.add(light_result(outcome))
-                elif outcome.skipped is not None:
-                    skipped.append(outcome.skipped)
-                elif outcome.error is not None:
-                    errors.append(outcome.error)
+        report, counts = collect(tasks, errors, settings, compiled, jobs=jobs, executor=executor, scheduler=scheduler,
+                                 sink=sink, keep_results=keep_full, waivers=book, show_progress=show)
     except (RuntimeError, ChecklistError, ModelUnavailable) as exc:
         # the Dask extra missing, a cluster that cannot be reached; checklists compiled late
-        if sink is not None:
-            sink.abort()
         _fail(str(exc))
-    except BaseException:  # Ctrl-C, or a bug: no half-written JSONL left behind, not even a temporary one
-        if sink is not None:
-            sink.abort()
-        raise
-    report = build_report(results, errors, compiled, tally.comparisons.comparisons() if tally else None)
-    report.skipped = skipped
-    report.waivers = book.usage() if book is not None else None
-    counts = tally or RunTally.of(report)  # for the summary and the exit code
     written: list[Path] = []
     if sink is not None:
         try:
-            written.extend(sink.finish(report, tally.policies if tally else None))
+            written.extend(sink.finish(report, counts.policies if not keep_full else None))
         except OSError as exc:
             _fail(f"cannot write reports to {out}: {exc.strerror or exc}")
     if old is not None:

@@ -21,6 +21,7 @@ from checker.inputs.web import is_url
 from checker.models import Comparison, InputError, PolicyResult, Report, Skipped
 from checker.rules.checklist import DEFAULT_CHECKLISTS, CompiledChecklists, load_checklists
 from checker.run.local import run
+from checker.run.sinks import JsonlSink, RunTally, light_result, progress_over, waive
 from checker.run.tasks import Settings, Task
 
 STDIN = "-"
@@ -108,21 +109,53 @@ def scan(paths: Iterable[str | Path], checklists: Sequence[str] = DEFAULT_CHECKL
     if waivers is not None:
         book = WaiverBook(load_waivers(waivers) if isinstance(waivers, str | Path) else list(waivers))
     compiled = compiled or load_checklists(checklists, model)
-    tasks, errors = tasks_for(paths, stdin, max_bytes)
+    tasks, errors = tasks_for(paths, stdin, max_bytes, WebOptions(cache_dir))
     settings = Settings(compiled.sources, compiled.model, max_bytes, force, cache_dir)
+    report, _ = collect(tasks, errors, settings, compiled, jobs=jobs, executor=executor, scheduler=scheduler,
+                        waivers=book)
+    return report
+
+
+def collect(tasks: list[Task], errors: list[InputError], settings: Settings, compiled: CompiledChecklists, *,
+            jobs: int = 1, executor: str = "local", scheduler: str | None = None, sink: JsonlSink | None = None,
+            keep_results: bool = True, waivers: WaiverBook | None = None,
+            show_progress: bool = False) -> tuple[Report, RunTally]:
+    """Run ``tasks`` and gather what became of them into a :class:`Report`: the one loop behind
+    both :func:`scan` and ``gapcheck scan``.
+
+    Each outcome has its waivers applied, goes to the ``sink`` (JSONL, as it comes) and is kept
+    whole (``keep_results``) or only counted (a streamed run's memory stays flat). Returns the
+    report and the counts for the summary and ``--fail-on``. If anything stops the run, the sink
+    is aborted: no half-written JSONL, not even a temporary file, is left behind.
+    """
     results: list[PolicyResult] = []
     skipped: list[Skipped] = []
-    for outcome in run(tasks, settings, compiled, jobs=jobs, executor=executor, scheduler=scheduler):
-        if outcome.result is not None:
-            results.append(book.apply(outcome.result) if book is not None else outcome.result)
-        elif outcome.skipped is not None:
-            skipped.append(outcome.skipped)
-        elif outcome.error is not None:
-            errors.append(outcome.error)
-    report = build_report(results, errors, compiled)
+    tally = None if keep_results else RunTally(compiled.requirement_table)
+    outcomes = run(tasks, settings, compiled, jobs=jobs, executor=executor, scheduler=scheduler)
+    try:
+        with progress_over(outcomes, len(tasks), show_progress) as bar:
+            for outcome in bar:
+                if waivers is not None:
+                    outcome = waive(outcome, waivers)
+                if sink is not None:
+                    sink.add(outcome)
+                if outcome.is_policy:
+                    if tally is None:
+                        results.append(outcome.result)  # type: ignore[arg-type]
+                    else:
+                        tally.add(light_result(outcome))
+                elif outcome.skipped is not None:
+                    skipped.append(outcome.skipped)
+                elif outcome.error is not None:
+                    errors.append(outcome.error)
+    except BaseException:  # Ctrl-C, a cluster gone, a checklist compiled late, a bug
+        if sink is not None:
+            sink.abort()
+        raise
+    report = build_report(results, errors, compiled, tally.comparisons.comparisons() if tally else None)
     report.skipped = skipped
-    report.waivers = book.usage() if book is not None else None
-    return report
+    report.waivers = waivers.usage() if waivers is not None else None
+    return report, tally or RunTally.of(report)
 
 
 def build_report(results: list[PolicyResult], errors: list[InputError], compiled: CompiledChecklists,
