@@ -26,8 +26,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from checker.models import PolicyResult
 
 
@@ -78,6 +76,8 @@ _FIELDS = {"policy", "requirement", "finding", "reason", "owner", "expires"}
 
 def load_waivers(path: str | Path) -> list[Waiver]:
     """Read and check a waivers file; any problem is a :class:`WaiverError` naming file and entry."""
+    import yaml
+
     path = Path(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))

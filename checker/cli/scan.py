@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from checker.analysis.waivers import WaiverBook, WaiverError, load_waivers
 from checker.cli.group import (
     EXIT_GAPS,
     EXIT_OK,
@@ -87,6 +86,8 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
         _fail("--out - writes one format to standard output; pick one with --format")
     book = None
     if waivers:  # read and checked before an hour of scanning
+        from checker.analysis.waivers import WaiverBook, WaiverError, load_waivers
+
         try:
             book = WaiverBook(load_waivers(waivers))
         except WaiverError as exc:

@@ -107,6 +107,11 @@ def read_file_bytes(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, source
         raise InputProblem(f"{source}: cannot read ({exc.strerror or exc})") from None
 
 
+def is_url(text: str) -> bool:
+    """An argument naming a web page rather than a file (fetched by :mod:`checker.inputs.web`)."""
+    return text.startswith(("http://", "https://"))
+
+
 def kind_of(path: str | Path) -> str:
     """The loader for a file name: by suffix, plain text for anything else named directly."""
     return SUFFIXES.get(os.path.splitext(path)[1].lower(), "text")

@@ -47,10 +47,6 @@ CONTENT_KINDS = {
 """Content types that hold a policy, and the loader each goes to; anything else is refused."""
 
 
-def is_url(text: str) -> bool:
-    return text.startswith(("http://", "https://"))
-
-
 @dataclass(frozen=True)
 class Fetched:
     """A policy fetched: its bytes (as UTF-8 when the response named another charset), its kind,

@@ -12,17 +12,19 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checker import __version__
 from checker.analysis.compare import compare
-from checker.analysis.waivers import Waiver, WaiverBook, load_waivers
-from checker.inputs.files import DEFAULT_MAX_BYTES, discover_resolved
-from checker.inputs.web import is_url
+from checker.inputs.files import DEFAULT_MAX_BYTES, discover_resolved, is_url
 from checker.models import Comparison, InputError, PolicyResult, Report, Skipped
 from checker.rules.checklist import DEFAULT_CHECKLISTS, CompiledChecklists, load_checklists
 from checker.run.local import run
 from checker.run.sinks import JsonlSink, RunTally, light_result, progress_over, waive
 from checker.run.tasks import Settings, Task
+
+if TYPE_CHECKING:  # the waivers module (and YAML) is imported only when waivers are given
+    from checker.analysis.waivers import Waiver, WaiverBook
 
 STDIN = "-"
 
@@ -107,6 +109,8 @@ def scan(paths: Iterable[str | Path], checklists: Sequence[str] = DEFAULT_CHECKL
     """
     book = None
     if waivers is not None:
+        from checker.analysis.waivers import WaiverBook, load_waivers
+
         book = WaiverBook(load_waivers(waivers) if isinstance(waivers, str | Path) else list(waivers))
     compiled = compiled or load_checklists(checklists, model)
     tasks, errors = tasks_for(paths, stdin, max_bytes, WebOptions(cache_dir))

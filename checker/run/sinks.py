@@ -21,18 +21,20 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from checker import __version__
 from checker.analysis.compare import ComparisonTally
-from checker.analysis.waivers import WaiverBook
 from checker.models import PolicyResult, Report, Status
 from checker.report.json_report import policy_to_dict
 from checker.rules.checklist import CompiledChecklists
 from checker.run.light import light_of_record, lighten
 from checker.run.tasks import Outcome
+
+if TYPE_CHECKING:
+    from checker.analysis.waivers import WaiverBook
 
 
 def light_result(outcome: Outcome) -> PolicyResult:
