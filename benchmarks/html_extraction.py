@@ -54,18 +54,38 @@ def corpus() -> list[tuple[str, str, list[str], list[str]]]:
         items.append((name, page, [b.text for b in doc.blocks if b.kind is not BlockKind.HEADING],
                       [b.text for b in doc.blocks if b.kind is BlockKind.HEADING]))
     if MODERN.is_dir():
-        chromes = list(CHROMES.values())
+        chromes = [*CHROMES.values(), *EXTRA_CHROMES.values()]
         for n, path in enumerate(sorted(MODERN.glob("*.md"))):
             if path.name == "README.md":
                 continue
             text = path.read_text(encoding="utf-8")
             doc = load_bytes(text.encode(), path.name, "markdown")
             body = MarkdownIt("commonmark").enable("table").render(text)
+            if chromes[n % len(chromes)] is EXTRA_CHROMES["accordion"]:
+                body = _collapsed(body)
             page = (chromes[n % len(chromes)].replace("{policy}", body).replace("{nav}", NAV)
                     .replace("{footer}", FOOTER_TEXT).replace("{banner}", BANNER_TEXT).replace("{tracker}", TRACKER))
             items.append((path.name, page, [b.text for b in doc.blocks if b.kind is not BlockKind.HEADING],
                           [b.text for b in doc.blocks if b.kind is BlockKind.HEADING]))
     return items
+
+
+EXTRA_CHROMES = {
+    # the two shapes that lost real pages whole (issue 20): an ASP.NET page inside one <form>, with
+    # a table-layout header menu; and a statement whose sections open on click ("Learn more")
+    "aspnet": ("<!DOCTYPE html><html><head><title>Privacy</title><script>var theForm;</script></head><body>"
+               "<form id='aspnetForm' method='post' action='privacy.aspx'><input type='hidden' name='__VIEWSTATE'>"
+               "<div id='header'><div class='mainmenu'>{nav}</div></div><div id='ctl00_content'>{policy}</div>"
+               "<div id='footer'>{footer}</div><div class='cookie-banner'>{banner}</div></form>{tracker}</body></html>"),
+    "accordion": ("<!DOCTYPE html><html><head><title>Privacy statement</title></head><body><nav>{nav}</nav>"
+                  "<main>{policy}</main><footer>{footer}</footer>{tracker}</body></html>"),
+}
+
+
+def _collapsed(body: str) -> str:
+    """Each section's body after its heading hidden until clicked, as accordion statements do."""
+    return re.sub(r"(</h[1-6]>)(.*?)(?=<h[1-6]|\Z)", r"\1<div class='collapse' style='display:none'>\2</div>",
+                  body, flags=re.DOTALL)
 
 
 def gapcheck_extract(page: str) -> tuple[str, list[str]]:

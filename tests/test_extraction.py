@@ -162,3 +162,15 @@ def test_menus_named_in_their_class_or_id_are_chrome() -> None:
     text = _text(load_html(page)[0])
     assert all(s in text for s in POLICY)
     assert "Children's Games" not in text and "Wiki" not in text
+
+
+def test_a_short_section_collapsed_under_its_heading_is_kept() -> None:
+    # accordion statements hide each section's body until its heading is clicked; one short
+    # sentence ("We use it for the purposes below:") is still the section's text
+    page = ("<html><body><main><h2>Why we collect data</h2>"
+            "<div class='collapse' style='display:none'><p>We use your data for these purposes:</p></div>"
+            "<h2>Contact</h2><div hidden><p>Write to privacy@example.test.</p></div>"
+            "<div style='display:none'>Saved!</div></main></body></html>")
+    text = _text(load_html(page)[0])
+    assert "We use your data for these purposes:" in text and "Write to privacy@example.test." in text
+    assert "Saved!" not in text

@@ -71,12 +71,27 @@ def _named_chrome(node: LexborNode) -> bool:
     return bool(ident.strip() and (_CHROME.search(ident) or (attrs.get("id") or "").lower() in _CHROME_IDS))
 
 
+def _follows_heading(node: LexborNode) -> bool:
+    """Is the element's previous sibling element a heading? A hidden block right after a heading
+    is that section's body, collapsed until the reader opens it, however short it is."""
+    prev = node.prev
+    while prev is not None and prev.tag in ("-text", "-comment") and not (prev.text_content or "").strip():
+        prev = prev.prev
+    return prev is not None and prev.tag in ("h1", "h2", "h3", "h4", "h5", "h6", "summary", "button", "dt")
+
+
+def _collapsed_section(node: LexborNode) -> bool:
+    """Hidden, but a reader opens it: prose, or the body under a heading ("Learn more", accordions)."""
+    return _is_prose(node.text(separator=" ", strip=True)) or _follows_heading(node)
+
+
 def _is_chrome(node: LexborNode) -> bool:
-    """Furniture named as such (cookie banners, menus), or hidden by its style and not prose."""
+    """Furniture named as such (cookie banners, menus), or hidden by its style and not a
+    collapsed section."""
     if _named_chrome(node):
         return True
     style = node.attributes.get("style") or ""
-    return bool(style and _HIDDEN_STYLE.search(style)) and not _is_prose(node.text(separator=" ", strip=True))
+    return bool(style and _HIDDEN_STYLE.search(style)) and not _collapsed_section(node)
 
 
 def _drop_widgets(tree: LexborHTMLParser, page_chars: int) -> None:
@@ -90,7 +105,7 @@ def _drop_widgets(tree: LexborHTMLParser, page_chars: int) -> None:
             continue
         hidden_only = node.tag not in ("nav", "aside", "form", "button", "select", "input", "textarea", "dialog",
                                        "header", "footer") and not (node.attributes.get("role") or "")
-        if hidden_only and _is_prose(text) and not _named_chrome(node):
+        if hidden_only and (_is_prose(text) or _follows_heading(node)) and not _named_chrome(node):
             continue
         node.decompose()
 
