@@ -205,3 +205,18 @@ def test_the_user_agent_names_gapcheck_and_its_version() -> None:
     from checker.inputs.web import USER_AGENT
 
     assert USER_AGENT.startswith(f"gapcheck/{__version__} ")
+
+
+def test_a_crawl_delay_in_robots_txt_lengthens_the_pause(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker.inputs import web
+
+    monkeypatch.setattr(_Handler, "_route", lambda self, path: self._send(200, b"User-agent: *\nCrawl-delay: 7\n", "text/plain")
+                        if path == "/robots.txt" else _ROUTE(self, path))
+    waits: list[float] = []
+    fetcher = web.Fetcher(1_000_000, delay=0.5, sleep=waits.append)
+    fetcher.fetch_all([f"{server}/seeds/asi.md", f"{server}/seeds/aspera.md"], threads=1)
+    fetcher.close()
+    assert waits and max(waits) > 5  # the site's 7 s, not our 0.5 s
+
+
+_ROUTE = _Handler._route

@@ -8,9 +8,9 @@ model (connect, read, write and pool each bounded) and because it is already in 
 Manners, as a nightly crawler owes them: a User-Agent naming gapcheck and its version;
 robots.txt read once per host and obeyed (RFC 9309: a 4xx robots.txt allows everything, a 5xx or
 an unreachable one forbids everything) unless ``ignore_robots``; at most ``per_host`` requests in
-flight to one host and ``delay`` seconds between the starts of two requests to it; at most
-5 redirects; a 5xx is retried twice with exponential backoff. Every failure is one line naming the
-URL (:class:`InputProblem`) and the batch goes on.
+flight to one host and ``delay`` seconds between the starts of two requests to it (longer when
+its robots.txt asks, up to 30 s); at most 5 redirects; a 5xx is retried twice with exponential
+backoff. Every failure is one line naming the URL (:class:`InputProblem`) and the batch goes on.
 
 With a cache folder, each URL's ETag and Last-Modified are kept with its last body, and the next
 fetch is conditional: an unchanged policy costs a 304 and its old bytes, which the result cache
@@ -39,6 +39,9 @@ from checker.inputs.files import InputProblem
 USER_AGENT = f"gapcheck/{__version__} (privacy policy checker; +https://pypi.org/project/gapcheck/)"
 ROBOTS_AGENT = "gapcheck"
 MAX_REDIRECTS = 5
+MAX_CRAWL_DELAY = 30.0
+"""Longest Crawl-delay (seconds) from a robots.txt that is honoured between two pages of a host: a
+site asking for an hour between pages would stall a nightly batch."""
 CONTENT_KINDS = {
     "text/html": "html", "application/xhtml+xml": "html", "text/plain": "text", "text/markdown": "markdown",
     "text/x-markdown": "markdown", "application/pdf": "pdf",
@@ -68,6 +71,8 @@ class _Host:
     robots_lock: threading.Lock = field(default_factory=threading.Lock)
     unreachable: str = ""
     """Why the host could not be reached at all (DNS, TLS, refused, timeout): every URL's problem."""
+    delay: float | None = None
+    """The host's own Crawl-delay from robots.txt, when longer than ours."""
 
 
 class Fetcher:
@@ -177,7 +182,7 @@ class Fetcher:
 
     def _wait_turn(self, host: _Host) -> None:
         with host.lock:
-            wait = host.last_start + self.delay - time.monotonic()
+            wait = host.last_start + max(self.delay, host.delay or 0.0) - time.monotonic()
             if wait > 0:
                 self._sleep(wait)
             host.last_start = time.monotonic()
@@ -211,6 +216,9 @@ class Fetcher:
             status, response = 599, None  # unreachable: RFC 9309 says assume everything is disallowed
         if response is not None:
             robots.parse(response[0].decode("utf-8", "replace").splitlines())
+            asked = robots.crawl_delay(ROBOTS_AGENT)
+            if asked is not None:
+                host.delay = min(float(asked), MAX_CRAWL_DELAY)
         elif 400 <= status < 500:
             robots.parse([])  # no rules: everything allowed
         else:
