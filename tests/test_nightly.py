@@ -7,21 +7,16 @@ import json
 import os
 import pickle
 import shutil
-import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-import checker.run.head_start as head_start
 import checker.run.local as local
 import checker.run.tasks as runner
 from checker.cli import main
-from checker.inputs.files import DEFAULT_MAX_BYTES
 from checker.report.ci_formats import sarif_log
-from checker.rules.checklist import DEFAULT_CHECKLISTS, load_checklists
-from checker.run.head_start import OUTCOME, PREPARED, HeadStart
 from checker.run.scan import scan
 
 from .conftest import SEEDS, cache_entries
@@ -279,7 +274,6 @@ def test_a_worker_dying_on_one_file_costs_only_that_file(corpus: Path, tmp_path:
 def test_light_results_from_workers_share_their_status_records(corpus: Path) -> None:
     """A JSONL-only run keeps one light result per policy in the main process; the status records
     in them must be shared, not one unpickled copy per policy, or memory grows with the batch."""
-    import pickle
 
     from checker.run.sinks import light_result, lighten
 
@@ -390,120 +384,11 @@ def test_prune_cache_removes_what_no_run_used_and_nothing_else(corpus: Path, tmp
     assert again["policies"] == [p for p in first["policies"] if p["source"].endswith("asi.md")]
 
 
-@pytest.fixture
-def lone_thread(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The head start forks only a process without other threads; the Dask test leaves an idle
-    thread of Dask's behind in this one, so the head-start tests overlook threads."""
-    monkeypatch.setattr(head_start, "_other_threads", lambda: False)
-
-
-def _tasks_of(folder: Path) -> list[runner.Task]:
-    return [runner.Task(p.name, path=str(p)) for p in sorted(folder.iterdir())]
-
-
-def test_the_head_start_prepares_what_a_worker_would(corpus: Path, lone_thread: None) -> None:
-    """The child that reads policies while spaCy starts hands over, for every policy, exactly
-    what this process would have prepared: the parsed document, or the skip or error."""
-    compiled = load_checklists(DEFAULT_CHECKLISTS, "blank")
-    settings = runner.Settings(compiled.sources, compiled.model, DEFAULT_MAX_BYTES)
-    tasks = _tasks_of(corpus)
-    head = HeadStart.begin(tasks, settings, compiled.digest)
-    assert head is not None
-    records = head.collect(wait=True)
-    assert len(records) == len(tasks)
-    kinds = {}
-    for task, record in zip(tasks, records):
-        here = runner.prepare(task, settings, compiled.digest)
-        there = pickle.loads(record.data)
-        assert there == here, task.source
-        assert record.tag == (OUTCOME if isinstance(here, runner.Outcome) else PREPARED)
-        kinds[task.source] = type(there).__name__
-        if isinstance(there, runner.Prepared):
-            assert runner.finish(there, settings, compiled) == runner.process(task, settings, compiled)
-    assert kinds["empty.md"] == kinds["z-french.md"] == "Outcome"
-    assert list(kinds.values()).count("Prepared") == 10
-
-
-def _crash_in_head_start_on(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The head-start child (only it: workers are forked from the parent) dies on ``name``."""
-    real_child, real_prepare = head_start._prepare_until_stopped, runner.prepare
-    in_child = []
-
-    def child(*args):  # type: ignore[no-untyped-def]
-        in_child.append(True)
-        real_child(*args)
-
-    def prepare(task, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if in_child and task.source.endswith(name):
-            os._exit(3)
-        return real_prepare(task, *args, **kwargs)
-
-    monkeypatch.setattr(head_start, "_prepare_until_stopped", child)
-    monkeypatch.setattr(runner, "prepare", prepare)
-
-
-def test_a_head_start_that_dies_keeps_what_it_finished(corpus: Path, monkeypatch: pytest.MonkeyPatch,
-                                                       lone_thread: None) -> None:
-    compiled = load_checklists(DEFAULT_CHECKLISTS, "blank")
-    settings = runner.Settings(compiled.sources, compiled.model, DEFAULT_MAX_BYTES)
-    tasks = _tasks_of(corpus)
-    victim = 5
-    _crash_in_head_start_on(tasks[victim].source, monkeypatch)
-    head = HeadStart.begin(tasks, settings, compiled.digest)
-    assert head is not None
-    records = head.collect(wait=True)
-    assert [pickle.loads(r.data) for r in records] == [runner.prepare(t, settings, compiled.digest)
-                                                        for t in tasks[:victim]]
-
-
-def test_a_torn_last_record_is_left_out() -> None:
-    whole = [head_start.Record(PREPARED, pickle.dumps("first")), head_start.Record(OUTCOME, pickle.dumps("second"))]
-    spool = b"".join(head_start._HEADER.pack(r.tag, len(r.data)) + r.data for r in whole)
-    assert head_start._records(spool) == whole
-    for cut in range(1, len(whole[1].data) + head_start._HEADER.size):
-        assert head_start._records(spool[:-cut]) == whole[:1]
-    assert head_start._records(b"") == []
-
-
-def test_no_head_start_while_threads_run(corpus: Path) -> None:
-    """Forking a process with threads can deadlock the child (a lock held by another thread)."""
-    compiled = load_checklists(DEFAULT_CHECKLISTS, "blank")
-    settings = runner.Settings(compiled.sources, compiled.model, DEFAULT_MAX_BYTES)
-    release = threading.Event()
-    thread = threading.Thread(target=release.wait)
-    thread.start()
-    try:
-        assert HeadStart.begin(_tasks_of(corpus), settings, compiled.digest) is None
-    finally:
-        release.set()
-        thread.join()
-
-
-def _head_start_finishing_everything(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Let the head start prepare every policy before the parent goes on (in a real run it stops
-    when spaCy is ready); returns how many it handed over, run by run."""
-    handed: list[int] = []
-    real = HeadStart.collect
-
-    def collect(self, wait=False):  # type: ignore[no-untyped-def]
-        records = real(self, wait=True)
-        handed.append(len(records))
-        return records
-
-    monkeypatch.setattr(HeadStart, "collect", collect)
-    return handed
-
-
-def test_a_parallel_run_with_a_head_start_equals_a_serial_run(corpus: Path, tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch, lone_thread: None) -> None:
+def test_a_parallel_run_equals_a_serial_run_with_and_without_a_cache(corpus: Path, tmp_path: Path) -> None:
     _json(tmp_path / "s", str(corpus), "--jobs", "1")
-    handed = _head_start_finishing_everything(monkeypatch)
     _json(tmp_path / "p", str(corpus), "--jobs", "2")
-    # the first policy goes to a worker as it is; the head start took the eleven after it
-    assert handed == [11]
     assert (tmp_path / "s" / "report.json").read_bytes() == (tmp_path / "p" / "report.json").read_bytes()
-    # with a cache: the first run fills it through the head start, the next answers from it (the
-    # head start included: a new file first makes this process start up and the child look up the rest)
+    # with a cache: the first run fills it, the next answers from it and scans only the new file
     cache = str(tmp_path / "cache")
     _json(tmp_path / "c1", str(corpus), "--jobs", "2", "--cache", cache)
     assert len(cache_entries(Path(cache))) == 12
@@ -513,18 +398,7 @@ def test_a_parallel_run_with_a_head_start_equals_a_serial_run(corpus: Path, tmp_
         fresh = _json(tmp_path / "f", str(corpus), "--jobs", "1")
     finally:
         (corpus / "0-new.md").unlink()
-    assert handed == [11, 11, 12]
     assert again == fresh
-
-
-def test_a_head_start_dying_costs_nothing(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                          lone_thread: None) -> None:
-    _json(tmp_path / "s", str(corpus), "--jobs", "1")
-    handed = _head_start_finishing_everything(monkeypatch)
-    _crash_in_head_start_on("infortrend.txt", monkeypatch)
-    _json(tmp_path / "p", str(corpus), "--jobs", "2")
-    assert 0 < handed[0] < 11
-    assert (tmp_path / "s" / "report.json").read_bytes() == (tmp_path / "p" / "report.json").read_bytes()
 
 
 @pytest.mark.parametrize("files", [12, 3])

@@ -99,8 +99,7 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
         except ReportFormatError as exc:
             _fail(str(exc))
     # with a cache, compiling the patterns (and importing spaCy) waits for the first policy the
-    # cache does not answer: an unchanged corpus is reported without either; a parallel run
-    # compiles there too, while a child reads the next policies (checker.run.head_start)
+    # cache does not answer: an unchanged corpus is reported without either
     jobs = jobs or default_jobs()
     late = executor == "local" and (cache_dir is not None or jobs > 1)
     compiled = _load(checklists, model, compile=not late)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
@@ -20,13 +19,11 @@ from typing import TYPE_CHECKING
 
 from checker.models import InputError
 from checker.rules.checklist import CompiledChecklists
-from checker.run.head_start import OUTCOME, HeadStart, Record
 from checker.run.tasks import (
     Outcome,
     Settings,
     Task,
     compiled_for,
-    finish_in_worker,
     lookup,
     process,
     process_in_worker,
@@ -108,19 +105,14 @@ def _run_local(tasks: list[Task], settings: Settings, compiled: CompiledChecklis
     # head finishes; workers never wait for the parent to collect a whole window.
     workers = _WorkerPool(jobs, settings)
     pending: deque[tuple[Task, Outcome | Future[Outcome]]] = deque()
-    ahead: dict[int, Record] = {}  # policies the head start finished, by task number
     try:
-        for number, task in enumerate(tasks):
-            record = ahead.pop(number, None)
-            if record is not None:
-                pending.append((task, workers.take(task, record)))
-                continue
+        for task in tasks:
             known = lookup(task, settings, compiled.digest)
             if isinstance(known, Outcome):
                 pending.append((task, known))
             else:
                 if not workers.started:
-                    ahead = _start_up(compiled, tasks, number + 1, settings)
+                    _start_up(compiled)
                 pending.append((task, workers.submit(task)))
             while pending and (len(pending) > jobs * IN_FLIGHT_PER_JOB or _ready(pending[0][1])):
                 yield workers.collect(pending)
@@ -130,19 +122,14 @@ def _run_local(tasks: list[Task], settings: Settings, compiled: CompiledChecklis
         workers.shutdown()
 
 
-def _start_up(compiled: CompiledChecklists, tasks: list[Task], first: int, settings: Settings) -> dict[int, Record]:
-    """Compile the checklists (importing spaCy) before the pool forks, so the workers inherit
-    them; when that start-up is still to come, a child prepares the policies from ``first`` on
-    meanwhile (:mod:`checker.run.head_start`). Returns what it finished, by task number."""
-    head = None if compiled.compiled else HeadStart.begin(tasks[first:], settings, compiled.digest)
-    try:
-        compiled.compile()  # here, before forking, so workers inherit it
-    except BaseException:
-        if head is not None:
-            head.cancel()
-        raise
+def _start_up(compiled: CompiledChecklists) -> None:
+    """Compile the checklists (importing spaCy) before the pool forks, so the workers inherit them.
+
+    (Until 2026-12-05 a forked child prepared the next policies on the idle cores meanwhile, the
+    "head start"; bench.py measured its gain on --jobs 2 at 0.96x-1.07x, within noise, so it went
+    under issue 21's rule that a speed trick pays 10% or goes.)"""
+    compiled.compile()  # here, before forking, so workers inherit it
     remember(compiled)
-    return {} if head is None else dict(enumerate(head.collect(), start=first))
 
 
 IN_FLIGHT_PER_JOB = 32
@@ -176,12 +163,6 @@ class _WorkerPool:
 
     def submit(self, task: Task) -> Future[Outcome]:
         return self._started().submit(process_in_worker, task, self.settings)
-
-    def take(self, task: Task, record: Record) -> Outcome | Future[Outcome]:
-        """A policy the head start finished: its outcome, or a worker finishing its preparation."""
-        if record.tag == OUTCOME:
-            return pickle.loads(record.data)
-        return self._started().submit(finish_in_worker, task, record.data, self.settings)
 
     def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:

@@ -6,15 +6,13 @@ where tasks run. With a cache, a task the cache knows is answered with a read an
 compile the checklists once (a process-wide cache keyed by the checklist files and the model); a
 forked pool inherits the parent's compiled set and compiles nothing. A policy's work comes in two
 halves, :func:`prepare` (reading, parsing, language: no spaCy) and :func:`finish` (spaCy and the
-checks), so that while this process starts spaCy for a parallel run, a child can prepare the next
-policies on the cores that would otherwise wait (:mod:`checker.run.head_start`).
+checks): a policy that is skipped or fails early never reaches the NLP.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -202,8 +200,7 @@ def lookup(task: Task, settings: Settings, digest: str) -> Outcome | _Bytes | No
 class Prepared:
     """A policy read, parsed into blocks and found to be English: everything before spaCy.
 
-    What :func:`prepare` hands to :func:`finish`; small enough to pickle (a document's text and
-    blocks), so the two halves can run in different processes (:mod:`checker.run.head_start`).
+    What :func:`prepare` hands to :func:`finish`.
     """
 
     source: str
@@ -295,13 +292,3 @@ def _compiled_for(settings: Settings) -> CompiledChecklists:
 def process_in_worker(task: Task, settings: Settings) -> Outcome:
     return process(task, settings)
 
-
-def finish_in_worker(task: Task, prepared: bytes, settings: Settings) -> Outcome:
-    """Finish a policy the head start prepared (``prepared``: a pickled :class:`Prepared`, passed
-    on as bytes so this process unpickles it once and the parent not at all)."""
-    try:
-        compiled = _compiled_for(settings)
-        step = pickle.loads(prepared)
-    except Exception as exc:  # noqa: BLE001 - one unforeseen failure must not stop a nightly batch
-        return _failed(task.source, exc)
-    return finish(step, settings, compiled)
