@@ -195,7 +195,7 @@ def test_one_host_gets_two_requests_at_a_time_and_a_pause_between_them(server: s
 
     waits: list[float] = []
     fetcher = Fetcher(1_000_000, delay=0.5, sleep=waits.append)  # the pauses asked for, not slept
-    fetcher.fetch_all([f"{server}/seeds/asi.md", f"{server}/seeds/aspera.md"], threads=1)
+    list(fetcher.fetch_all([f"{server}/seeds/asi.md", f"{server}/seeds/aspera.md"], threads=1))
     fetcher.close()
     assert len(waits) >= 2 and all(0 < w <= 0.5 for w in waits)  # robots.txt, then each page, half a second apart
 
@@ -214,9 +214,18 @@ def test_a_crawl_delay_in_robots_txt_lengthens_the_pause(server: str, monkeypatc
                         if path == "/robots.txt" else _ROUTE(self, path))
     waits: list[float] = []
     fetcher = web.Fetcher(1_000_000, delay=0.5, sleep=waits.append)
-    fetcher.fetch_all([f"{server}/seeds/asi.md", f"{server}/seeds/aspera.md"], threads=1)
+    list(fetcher.fetch_all([f"{server}/seeds/asi.md", f"{server}/seeds/aspera.md"], threads=1))
     fetcher.close()
     assert waits and max(waits) > 5  # the site's 7 s, not our 0.5 s
 
 
 _ROUTE = _Handler._route
+
+
+def test_fetched_pages_wait_on_disk_not_in_memory(server: str) -> None:
+    tasks, errors = tasks_for([f"{server}/seeds/asi.md", f"{server}/latin1"], web=WebOptions(host_delay=0))
+    assert not errors and all(t.data is None and t.path for t in tasks)
+    assert Path(tasks[0].path or "").read_bytes() == (SEEDS / "asi.md").read_bytes()
+    assert [t.kind for t in tasks] == ["markdown", "html"]  # from the content type, not a file name
+    inline, _ = tasks_for([f"{server}/seeds/asi.md"], web=WebOptions(host_delay=0, spool=False))  # for Dask
+    assert inline[0].path is None and inline[0].data == (SEEDS / "asi.md").read_bytes()

@@ -103,7 +103,8 @@ def scan_command(paths: tuple[str, ...], checklists: tuple[str, ...], formats: s
     jobs = jobs or default_jobs()
     late = executor == "local" and (cache_dir is not None or jobs > 1)
     compiled = _load(checklists, model, compile=not late)
-    tasks, errors = tasks_for(paths, max_bytes=max_bytes, web=WebOptions(cache_dir, ignore_robots, host_delay))
+    tasks, errors = tasks_for(paths, max_bytes=max_bytes, web=WebOptions(cache_dir, ignore_robots, host_delay,
+                                                                        spool=executor != "dask"))
     if late and cache_dir is None and len(tasks) < PARALLEL_MIN_TASKS:
         _compile(compiled)  # a serial run after all: a broken pattern is reported before anything else
     stream = "jsonl" in chosen

@@ -25,7 +25,7 @@ import os
 import ssl
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -98,17 +98,18 @@ class Fetcher:
     def close(self) -> None:
         self._client.close()
 
-    def fetch_all(self, urls: Sequence[str], threads: int = 16) -> list[Fetched | InputProblem]:
-        """Each URL's :class:`Fetched` or its one-line problem, in the order given."""
+    def fetch_all(self, urls: Sequence[str], threads: int = 16) -> Iterator[Fetched | InputProblem]:
+        """Each URL's :class:`Fetched` or its one-line problem, in the order given, as they come
+        (a caller that stores each page as it arrives holds few pages in memory)."""
         def one(url: str) -> Fetched | InputProblem:
             try:
                 return self.fetch(url)
             except InputProblem as exc:
                 return exc
         if not urls:
-            return []
+            return
         with ThreadPoolExecutor(max_workers=max(1, min(threads, len(urls)))) as pool:
-            return list(pool.map(one, urls))
+            yield from pool.map(one, urls)
 
     # -- one URL -------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ A file that cannot be read becomes an entry in ``Report.errors`` and the batch g
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -70,6 +71,10 @@ class WebOptions:
     per_host: int = 2
     timeout: float = 15.0
     backoff: float = 0.5
+    spool: bool = True
+    """Write each fetched page to a temporary file as it arrives, so a list of 10^5 URLs does not
+    hold every page in memory until the scan; off for a Dask cluster, whose workers may not see
+    this machine's disk (the pages then travel with the tasks)."""
 
 
 def _fetched(urls: list[str], max_bytes: int, options: WebOptions) -> tuple[list[Task], list[InputError]]:
@@ -81,18 +86,37 @@ def _fetched(urls: list[str], max_bytes: int, options: WebOptions) -> tuple[list
 
     fetcher = Fetcher(max_bytes, options.cache_dir, options.ignore_robots, options.per_host, options.host_delay,
                       options.timeout, backoff=options.backoff)
-    try:
-        results = fetcher.fetch_all(list(dict.fromkeys(urls)))
-    finally:
-        fetcher.close()
+    spool = _spool_dir() if options.spool else None
     tasks: list[Task] = []
     errors: list[InputError] = []
-    for url, got in zip(dict.fromkeys(urls), results):
-        if isinstance(got, Exception):
-            errors.append(InputError(url, str(got)))
-        else:
-            tasks.append(Task(url, data=got.data, kind=got.kind, metadata=tuple(got.metadata.items())))
+    unique = list(dict.fromkeys(urls))
+    try:
+        for n, (url, got) in enumerate(zip(unique, fetcher.fetch_all(unique))):
+            if isinstance(got, Exception):
+                errors.append(InputError(url, str(got)))
+                continue
+            metadata = tuple(got.metadata.items())
+            if spool is None:
+                tasks.append(Task(url, data=got.data, kind=got.kind, metadata=metadata))
+                continue
+            path = os.path.join(spool, f"{n:07d}")
+            with open(path, "wb") as handle:
+                handle.write(got.data)
+            tasks.append(Task(url, path=path, kind=got.kind, metadata=metadata))
+    finally:
+        fetcher.close()
     return tasks, errors
+
+
+def _spool_dir() -> str:
+    """A temporary folder for fetched pages, removed when the process ends."""
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="gapcheck-pages-")
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 def scan(paths: Iterable[str | Path], checklists: Sequence[str] = DEFAULT_CHECKLISTS, model: str = "blank",
@@ -113,7 +137,7 @@ def scan(paths: Iterable[str | Path], checklists: Sequence[str] = DEFAULT_CHECKL
 
         book = WaiverBook(load_waivers(waivers) if isinstance(waivers, str | Path) else list(waivers))
     compiled = compiled or load_checklists(checklists, model)
-    tasks, errors = tasks_for(paths, stdin, max_bytes, WebOptions(cache_dir))
+    tasks, errors = tasks_for(paths, stdin, max_bytes, WebOptions(cache_dir, spool=executor != "dask"))
     settings = Settings(compiled.sources, compiled.model, max_bytes, force, cache_dir)
     report, _ = collect(tasks, errors, settings, compiled, jobs=jobs, executor=executor, scheduler=scheduler,
                         waivers=book)

@@ -34,7 +34,7 @@ class Task:
     path: str | None = None
     data: bytes | None = None
     kind: str | None = None
-    """The loader for ``data`` when known (a URL's content type); else it is sniffed."""
+    """The loader when known (a fetched page's content type); else by the file name or sniffed."""
     metadata: tuple[tuple[str, str], ...] = ()
     """Added to the document's metadata (a URL's final address and fetch time)."""
 
@@ -120,7 +120,7 @@ def _read(task: Task, settings: Settings) -> tuple[bytes, str]:
             raise InputProblem(f"{task.source}: more than the {settings.max_bytes:,}-byte limit (--max-bytes)")
         return task.data, task.kind or sniff_kind(task.data)
     assert task.path is not None
-    return read_file_bytes(task.path, settings.max_bytes, task.source), kind_of(task.path)
+    return read_file_bytes(task.path, settings.max_bytes, task.source), task.kind or kind_of(task.path)
 
 
 def _from_cache(cache: ResultCache, key: str, source: str) -> Outcome | None:
