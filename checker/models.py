@@ -103,6 +103,37 @@ class Block(NamedTuple):
         return self.line + max(0, bisect.bisect_right(self.line_starts, offset) - 1)
 
 
+class PatternKey(NamedTuple):
+    """The id of one checklist pattern, built and read here only: ``retention/core/3`` is the third
+    ``core`` pattern of requirement ``retention``; ``@frame/gdpr.grant/2`` the second pattern of the
+    gdpr checklist's ``grant`` frame (owner ``@frame``: no requirement id starts with ``@``)."""
+
+    owner: str
+    """A requirement id, or :data:`FRAME_OWNER`."""
+    role: str
+    """``core``, ``partial``, ``section``, ``exclude``, ``requires:<name>``, a concept role
+    (``term``, ``heading_term``, ``guard``, ``context``), ``not_applicable``, ``applies``; for a
+    frame ``<checklist>.<frame>``."""
+    n: int
+
+    @property
+    def id(self) -> str:
+        return f"{self.owner}/{self.role}/{self.n}"
+
+    @classmethod
+    def frame(cls, checklist: str, frame: str, n: int) -> PatternKey:
+        return cls(FRAME_OWNER, f"{checklist}.{frame}", n)
+
+    @classmethod
+    def parse(cls, pattern_id: str) -> PatternKey:
+        owner, role, n = pattern_id.split("/", 2)
+        return cls(owner, role, int(n))
+
+
+FRAME_OWNER = "@frame"
+"""The owner of frame patterns in :class:`PatternKey`."""
+
+
 def location_unit(metadata: dict[str, Any]) -> str:
     """What a block's ``line`` counts in this policy: ``paragraph`` for Word documents (they have
     no lines a reader can count), else ``line``. Reports say "paragraph 12" or "line 12"."""
@@ -144,7 +175,7 @@ class Sentence(NamedTuple):
 
 
 class Match(NamedTuple):
-    """One pattern that fired in one sentence: ``pattern_id`` such as ``retention/3``.
+    """One pattern that fired in one sentence: ``pattern_id`` such as ``retention/core/3`` (a :class:`PatternKey`).
 
     A named tuple, not a dataclass: a policy has thousands and a frozen dataclass costs ~4 us
     each to build."""

@@ -25,8 +25,8 @@ from typing import Any
 from checker.analysis.facts import Facts
 from checker.analysis.placeholders import find_placeholders, has_placeholder
 from checker.analysis.requirement_detectors import REQUIREMENT_DETECTORS
-from checker.models import Evidence, Finding, Match, Sentence, Status, Verdict
-from checker.rules.checklist import FRAME_PREFIX, CompiledChecklists, Requirement
+from checker.models import FRAME_OWNER, Evidence, Finding, Match, PatternKey, Sentence, Status, Verdict
+from checker.rules.checklist import CompiledChecklists, Requirement
 
 QUALIFIER_WINDOW = 3
 """How many sentences away (inside the same section) a qualifier may stand from the evidence."""
@@ -65,7 +65,7 @@ def _group(requirements: Sequence[Requirement], matches: Sequence[Match]) -> tup
     for m in matches:
         req_id, role = _requirement_and_role(m.pattern_id)
         if req_id not in wanted:
-            if req_id == FRAME_PREFIX:
+            if req_id == FRAME_OWNER:
                 frames.setdefault(m.sentence, {}).setdefault(role, []).append(m)
             continue
         h = hits.get(req_id)
@@ -125,9 +125,9 @@ def composed(req: Requirement, sentences: Sequence[Sentence], h: _Hits, frames: 
 
 @lru_cache(maxsize=8_192)  # one entry per checklist pattern; a policy has thousands of matches
 def _requirement_and_role(pattern_id: str) -> tuple[str, str]:
-    """("retention", "core") of "retention/core/3"."""
-    req_id, role, _ = pattern_id.split("/", 2)
-    return req_id, role
+    """("retention", "core") of "retention/core/3" (see :class:`PatternKey`)."""
+    key = PatternKey.parse(pattern_id)
+    return key.owner, key.role
 
 
 def heading_matches(heading: str | None, cues: Sequence[str]) -> bool:

@@ -18,7 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from checker.models import DEFAULT_MODEL, Pattern, PatternError
+from checker.models import DEFAULT_MODEL, Pattern, PatternError, PatternKey
 from checker.rules.errors import ChecklistError
 from checker.rules.schema import Applicability, Checklist, Concept, Qualifier, Requirement, parse_checklist
 
@@ -170,7 +170,7 @@ def _compile_patterns(checklists: list[Checklist], requirements: list[Requiremen
         for name, items in checklist.frames.items():
             for n, pattern in enumerate(items, start=1):
                 try:
-                    patterns.add(frame_pattern_id(checklist.id, name, n), pattern)
+                    patterns.add(PatternKey.frame(checklist.id, name, n).id, pattern)
                 except PatternError as exc:
                     raise ChecklistError(f"{Path(checklist.path).as_posix()}: frame '{name}' pattern {n}: {exc}") from None
     for req in requirements:
@@ -188,19 +188,11 @@ def _compile_patterns(checklists: list[Checklist], requirements: list[Requiremen
         for role, items in roles:
             for n, pattern in enumerate(items, start=1):
                 try:
-                    patterns.add(f"{req.id}/{role}/{n}", pattern)
+                    patterns.add(PatternKey(req.id, role, n).id, pattern)
                 except PatternError as exc:
                     raise ChecklistError(f"{where}: {role} pattern {n}: {exc}") from None
     patterns.prepare()
     return patterns
-
-
-FRAME_PREFIX = "@frame"
-"""Pattern ids of frames are ``@frame/<checklist>.<frame>/<n>``: no requirement id starts with ``@``."""
-
-
-def frame_pattern_id(checklist: str, frame: str, n: int) -> str:
-    return f"{FRAME_PREFIX}/{checklist}.{frame}/{n}"
 
 
 def _path_of(checklists: list[Checklist], req: Requirement) -> str:

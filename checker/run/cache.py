@@ -54,6 +54,33 @@ class Pruned:
     """Temporary files a killed writer left behind, removed."""
 
 
+@dataclass(frozen=True)
+class CacheEntry:
+    """One trusted entry as :meth:`ResultCache.get` reads it."""
+
+    key: str
+    kind: str
+    """``policy``, ``skipped`` or ``error`` (:data:`KINDS`)."""
+    summary: dict[str, Any] | None
+    """A policy's summary line (source, hash, statuses, finding severities): what a run's counts
+    need without parsing the result."""
+    text: str
+    """The data as stored JSON: for a policy, its JSONL line as it is written."""
+    parsed: dict[str, Any] | None = None
+    """The data, when it was parsed on reading (entries without a summary)."""
+
+    @property
+    def data(self) -> dict[str, Any] | None:
+        """The data, parsed now if it was left to its summary (None if it is not a JSON object)."""
+        if self.parsed is not None:
+            return self.parsed
+        try:
+            data = json.loads(self.text)
+        except ValueError:
+            return None
+        return data if isinstance(data, dict) else None
+
+
 def cache_key(data_sha256: str, checklist_digest: str, force: bool) -> str:
     raw = f"{FORMAT}|{__version__}|{checklist_digest}|{int(force)}|{data_sha256}"
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -70,10 +97,8 @@ class ResultCache:
         # tenth of its time
         return os.path.join(self._root, _fan_out(key), key + ".json")
 
-    def get(self, key: str) -> dict[str, Any] | None:
-        """The stored record for ``key``, or None when absent or not trustworthy: ``kind``,
-        ``summary`` (a dict, or None), ``text`` (the data as stored JSON) and ``data`` (the data
-        parsed; None when a summary stands in for it: :func:`data_of` parses it on demand)."""
+    def get(self, key: str) -> CacheEntry | None:
+        """The stored entry for ``key``, or None when absent or not trustworthy."""
         path = self._path(key)
         try:
             with open(path, "rb") as handle:
@@ -95,8 +120,7 @@ class ResultCache:
             return None
         if time.time() - modified > MARK_USED_AFTER:
             _mark_used(path)
-        return {"key": key, "kind": header["kind"], "summary": summary if isinstance(summary, dict) else None,
-                "data": data, "text": text}
+        return CacheEntry(key, header["kind"], summary if isinstance(summary, dict) else None, text, data)
 
     def put(self, key: str, kind: str, data: dict[str, Any]) -> None:
         """Store atomically; a cache that cannot be written only costs speed, never the run."""
@@ -175,14 +199,3 @@ def _mark_used(path: str) -> None:
         os.utime(path)
     except OSError:  # a read-only cache still serves
         pass
-
-
-def data_of(record: dict[str, Any]) -> dict[str, Any] | None:
-    """A cached record's data, parsed now if :meth:`ResultCache.get` left it to its summary."""
-    if record["data"] is not None:
-        return record["data"]
-    try:
-        data = json.loads(record["text"])
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None

@@ -22,7 +22,7 @@ from checker.inputs.language import skip_record
 from checker.inputs.loader import load_bytes
 from checker.models import Document, InputError, PolicyResult, Skipped
 from checker.rules.checklist import CompiledChecklists, load_checklists
-from checker.run.cache import ResultCache, cache_key, data_of
+from checker.run.cache import ResultCache, cache_key
 from checker.run.light import light_of_record, lighten, summary_of_record
 
 
@@ -125,23 +125,23 @@ def _read(task: Task, settings: Settings) -> tuple[bytes, str]:
 
 def _from_cache(cache: ResultCache, key: str, source: str) -> Outcome | None:
     """The stored outcome under ``key``, or None when absent or damaged (then it is recomputed)."""
-    record = cache.get(key)
-    if record is None:
+    entry = cache.get(key)
+    if entry is None:
         return None
     try:
-        summary = record["summary"]
-        if record["kind"] == "policy" and summary is not None and summary.get("source") == source:
+        summary = entry.summary
+        if entry.kind == "policy" and summary is not None and summary.get("source") == source:
             # as stored: JSONL takes the stored text as it is, the run's counts take the summary
-            return Outcome(source, cached=True, line=record["text"], light=light_of_record(source, summary))
-        data = data_of(record)
+            return Outcome(source, cached=True, line=entry.text, light=light_of_record(source, summary))
+        data = entry.data
         if data is None:
             return None
-        if record["kind"] == "skipped":
+        if entry.kind == "skipped":
             return Outcome(source, skipped=skip_record(source, str(data["language"])), cached=True)
-        if record["kind"] == "error":
+        if entry.kind == "error":
             return Outcome(source, error=InputError(source, f"{source}: {data['problem']}"), cached=True)
         if data.get("source") == source:
-            return Outcome(source, cached=True, record=data, line=record["text"])
+            return Outcome(source, cached=True, record=data, line=entry.text)
         return Outcome(source, cached=True, record={**data, "source": source})
     except (KeyError, TypeError, AttributeError):
         return None
