@@ -75,7 +75,7 @@ liability_disclaimer = _regex_detector(
     "liability_disclaimer", "medium",
     [screened(r"\b(?:not|never|no)\s+(?:be\s+)?(?:held\s+)?(?:liable|responsible|accountable)\s+(?:to\s+you\s+)?for\s+"
                 r"(?:any\s+|all\s+)?(?:\w+\s+){0,4}?(?:damages?|loss(?:es)?|harm|injur\w*|breach\w*|costs?|claims?|"
-                r"consequences?)\b", _I),
+                r"consequences?|(?<!\byour\s)(?<!\bthe\suser\s)misuse|interception|theft|unauthori[sz]ed\s+(?:access|use|disclosure))\b", _I),
      screened(r"\bdisclaims?\s+(?:any|all)\s+(?:\w+\s+){0,2}?(?:liability|responsibility)", _I),
      screened(r"\b(?:assumes?|accepts?)\s+no\s+(?:\w+\s+)?(?:liability|responsibility)\b", _I),
      screened(r"\bin\s+no\s+event\s+(?:shall|will)\b.{0,80}\bliable\b", _I),
@@ -84,7 +84,8 @@ liability_disclaimer = _regex_detector(
      screened(r"\b(?:transmission|transmit|transmitted|provide|send|sent|submit|use|disclose)\w*\b[^.;]{0,80}\bat\s+"
               r"(?:your|the\s+user's|their)\s+(?:own\s+)?(?:sole\s+)?risk\b", _I),
      screened(r"\b(?:cannot|can't|can\s+not|won't|will\s+not)\s+(?:be\s+)?(?:held\s+)?(?:liable|responsible|accountable)\s+"
-              r"for\s+(?:any\s+|the\s+|their\s+|its\s+)?(?:\w+\s+){0,3}?(?:loss|damages?|harm|breach\w*)\b", _I),
+              r"for\s+(?:any\s+|the\s+|their\s+|its\s+)?(?:\w+\s+){0,3}?(?:loss|damages?|harm|breach\w*|(?<!\byour\s)misuse|interception|"
+              r"theft|unauthori[sz]ed\s+(?:access|use|disclosure))\b", _I),
      # the duty of care shifted onto the user: "you alone are responsible for keeping your content safe and backed up"
      screened(r"\b(?:you|users?)\s+(?:alone\s+)?(?:are|is|remain)\s+(?:solely\s+|alone\s+|entirely\s+|fully\s+|exclusively\s+)?"
               r"responsible\s+for\s+(?:\w+\s+){0,3}?(?:back(?:ing)?[\s-]?up|backups?|(?:the\s+)?(?:safety|loss|integrity)\s+of|"
@@ -98,7 +99,10 @@ rights_disclaimer = _regex_detector(
     [screened(r"\b(?:does|do|shall|will|is|are|doesn't|don't)\s+not\s+(?:\w+\s+){0,3}?(?:create|confer|grant|give|"
                 r"establish|extend)\s+(?:\w+\s+){0,6}?rights?\b", _I),
      screened(r"\bnot\s+intended\s+to\s+(?:\w+\s+){0,4}?(?:create|confer|grant|give)\s+(?:\w+\s+){0,6}?rights?\b", _I),
-     screened(r"\bconfers?\s+no\s+(?:\w+\s+){0,3}?rights?\b", _I)],
+     screened(r"\bconfers?\s+no\s+(?:\w+\s+){0,3}?rights?\b", _I),
+     # the reader made to give rights up: "you waive any right to bring a claim"
+     screened(r"\b(?:you|users?)\s+(?:hereby\s+|expressly\s+|irrevocably\s+|knowingly\s+)*(?:waive|waives|give\s+up|"
+              r"relinquish|relinquishes)\s+(?:any|all|your|each)\s+(?:\w+\s+){0,3}?rights?\b", _I)],
     "rights disclaimer: the policy says it creates no rights, which undercuts every commitment in it")
 
 _DOING = (r"(?:using|use|accessing|visiting|browsing|continuing\s+to\s+(?:use|browse|access|visit)|providing|submitting|"
@@ -134,7 +138,8 @@ consent_by_use = _regex_detector(
               r"(?:consent|agree|accept)", _I),
      screened(r"\b(?:consent|agreement)\s+(?:is|will\s+be|shall\s+be)\s+(?:deemed\s+|considered\s+)?(?:implied|inferred|presumed)\b|"
               r"\bimplied\s+consent\b", _I),
-     screened(r"\buse\s+of\s+(?:this|our|the)\s+" + _IN_SENTENCE + r"{0,80}\bconstitutes?\s+(?:your\s+)?" + _ACCEPTANCE, _I)],
+     screened(r"\buse\s+of\s+(?:this|our|the)\s+" + _IN_SENTENCE + r"{0,80}\b(?:constitutes?|signif(?:y|ies)|indicates?|"
+              r"means|confirms?|implies)\s+(?:your\s+)?(?:full\s+|express\s+)?" + _ACCEPTANCE, _I)],
     "consent by use: continued use is treated as consent, which is not freely given, specific consent (GDPR Art. 4(11), 7)")
 
 _RETENTION_VERB = screened(r"\b(?:retain|retains|retained|retaining|retention|keep|keeps|kept|store|stores|stored|"
@@ -148,6 +153,8 @@ _VAGUE_PERIOD = screened(
     r"as\s+long\s+as\s+(?:any\s+of\s+|one\s+of\s+)?(?:the|our|these|those|such|its)\s+(?:\w+\s+){0,2}?purposes?|"
     # "as long as we have a legitimate business need", "until it is no longer needed"
     r"as\s+long\s+as\s+we\s+have\s+(?:a|an)\s+(?:\w+\s+){0,2}?(?:need|reason|purpose|interest)|"
+    # "for as long as we need it", "as long as we require your data for those purposes"
+    r"as\s+long\s+as\s+we\s+(?:need|require|use)\s+(?:it|them|this|that|(?:the|your|such)\s+(?:\w+\s+)?(?:data|information|details))|"
     r"(?:until|when|once)\s+(?:it\s+is|they\s+are|this\s+is|the\s+\w+\s+(?:is|are))?\s*no\s+longer\s+"
     r"(?:necessary|needed|required|relevant|useful))\b", _I)
 CONCRETE_PERIOD = screened(
@@ -253,6 +260,10 @@ _DATE_REFERENCE = screened(r"\b(?:updated\s+time|(?:last\s+)?updated\s+date|effe
                              r"date\s+of\s+(?:the\s+)?last\s+(?:update|revision)|[\"\u201c]last\s+(?:updated|modified|revised)[\"\u201d])", _I)
 _LOCATION = screened(r"\b(?:at|on|to|in)\s+the\s+(?:very\s+)?(?:bottom|top|end|beginning|foot)\b|\b(?:below|above)\b", _I)
 _REFERRING = screened(r"\b(?:refer\s+to|see|under|described\s+in|set\s+out\s+in|explained\s+in)\b", _I)
+# "see Annex 2", "set out in Appendix A": a part of the document that must then be in it
+_ANNEX_REF = screened(r"\b(Annex|Appendix|Schedule|Exhibit|Attachment|Addendum)\s+([A-Z]|\d{1,2}|[IVX]{1,4})\b(?![./-]\d)")
+_LEGAL_PART_NEAR = screened(r"\b(?:Clauses|SCCs?|Decision|Commission|Act|Regulation|Code|GDPR|CCPA|Directive|Law|Treaty|"
+                            r"Convention|Agreement|DPA|Contract)\b")
 _LAW_NEAR = screened(r"\b(?:Code|Act|Regulation|GDPR|CCPA|CPRA|COPPA|Law|Directive|Statutes?|U\.?S\.?C|C\.?F\.?R)\b")
 _SECTION_NUMBER_REF = screened(r"\b(?:(?:refer\s+to|see)\s+(?:section|paragraph|clause)?|section|paragraph|clause)\s*"
                                  r"(\d+(?:\.\d+)*+)(?![.\d]*\d)\b(?!\s*(?:of|under|in)\s+(?:the\s+)?(?:[A-Z][\w.]*\s+){0,4}"
@@ -294,7 +305,7 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
     titles: list[tuple[int, str, str]] = []  # (index, text, lower-cased text) of headings and short lines
     numbered = sum(1 for h in headings if h[:1].isdigit()) >= 2  # only then is "section 7" checkable
     suspects = set(texts.all_of(_INTERNAL, _QUOTED_REF)) | set(texts.candidates(_ADDRESS_REF))
-    suspects |= set(texts.any_of(_TABLE_REF, _LIST_REF, _IMAGE_REF))
+    suspects |= set(texts.any_of(_TABLE_REF, _LIST_REF, _IMAGE_REF, _ANNEX_REF))
     if data.facts.effective_date is None:
         suspects.update(texts.all_of(_DATE_REFERENCE, _LOCATION))
     if numbered:
@@ -340,6 +351,17 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
             if m and not any(t.kind in kinds for t in sentences):
                 found.append(Finding("dangling_reference", "low",
                                      f"dangling reference: the text points to {what} it does not contain",
+                                     _evidence(s, [(m.start(), m.end())])))
+        for m in _ANNEX_REF.finditer(text):
+            # a title ("Annex 2: Purposes") is the part itself, not a reference to it; "Annex I of the
+            # Standard Contractual Clauses", "Schedule 1 to the Act" are parts of another document
+            if s.is_heading or not text[:m.start()].strip(" #*([") or \
+                    _LEGAL_PART_NEAR.search(text[max(0, m.start() - 60):m.end() + 60]):
+                continue
+            label = _norm(m.group(0))
+            if not any(t.number != s.number and _norm(t.text).startswith(label) for t in sentences):
+                found.append(Finding("dangling_reference", "low",
+                                     f"dangling reference: {m.group(0)} is referred to but the policy does not contain it",
                                      _evidence(s, [(m.start(), m.end())])))
         if _ADDRESS_REF.search(text) and not any(_POSTAL.search(t.text) for t in sentences[s.number + 1:]):
             m = _ADDRESS_REF.search(text)

@@ -19,7 +19,16 @@ _ANGLE = screened(r"<(?P<body>[A-Z][A-Za-z ]{2,60})>|<<(?P<body2>[^<>\n]{2,60})>
 _UNDERSCORES = screened(r"(?<![\w-])(?:_{5,}|X{3,})(?![\w-])")
 # a template's optional section left in: "Email marketing (if applicable): With your permission, ..."
 _OPTIONAL_LABEL = screened(r"(?:^|(?<=[.:;]\s))[A-Z][\w ,/&-]{2,60}\s\((?:if|where|when)\s+(?:applicable|relevant|any)\)\s*:")
-SLOT_PATTERNS = (_SQUARE, _CURLY, _ANGLE, _UNDERSCORES, _OPTIONAL_LABEL)
+# a date format where a date should be ("last updated DD/MM/YYYY"), a template's own domain
+# ("privacy@yourdomain.com") and a template's name for the operator left unbracketed ("Company Name Ltd")
+_FORMAT_MASK = screened(r"(?<![\w/-])(?:DD|MM)[/.-](?:MM|DD)[/.-](?:YYYY|YY)(?![\w/-])|(?<![\w-])YYYY-MM-DD(?![\w-])")
+_FORMAT_ASKED = re.compile(r"\b(?:format(?:ted)?|in\s+the\s+form|such\s+as|e\.g\.|like|as)\s*(?:of\s+)?[\"'\u201c(]?\s*$",
+                           re.IGNORECASE)
+"""Words before a date mask that ask the reader for that format ("in the format DD/MM/YYYY"): not a slot."""
+_TEMPLATE_DOMAIN = screened(r"\b(?:www\.)?(?:your|my)[-_]?(?:domain|company|company[-_]?name|site|website|business|"
+                            r"url|brand)\.(?:com|org|net|io|co\.uk)\b", re.IGNORECASE)
+_TEMPLATE_NAME = screened(r"\b(?:Company|Business|Organi[sz]ation|Operator|Controller)\s+Name\b")
+SLOT_PATTERNS = (_SQUARE, _CURLY, _ANGLE, _UNDERSCORES, _OPTIONAL_LABEL, _FORMAT_MASK, _TEMPLATE_DOMAIN, _TEMPLATE_NAME)
 """Every slot matches one of these: a text none of them could match holds no placeholder."""
 _CROSS_REFERENCE = re.compile(r"^(?:re:|see\b|(?:section|article|part|chapter|clause|paragraph|schedule|annex|appendix|"
                               r"exhibit|note|table|figure|footnote)\s+[\dIVXivx])", re.IGNORECASE)
@@ -45,14 +54,23 @@ def find_placeholders(text: str) -> list[tuple[int, int]]:
         capitalised = body[:1].isupper() or body.isupper()
         if (capitalised and (len(words) >= 2 or body.isupper())) or _SLOT_WORDS.search(body):
             spans.append((m.start(), m.end()))
-    for pattern in (_CURLY, _ANGLE, _UNDERSCORES, _OPTIONAL_LABEL):
+    for pattern in (_CURLY, _ANGLE, _UNDERSCORES, _OPTIONAL_LABEL, _FORMAT_MASK, _TEMPLATE_DOMAIN, _TEMPLATE_NAME):
         for m in pattern.finditer(text):
             if pattern is _ANGLE and ("@" in m.group(0) or "://" in m.group(0)):
                 continue
             if pattern is _UNDERSCORES and not text.replace(m.group(0), "").strip(" :.-|"):
                 continue  # a line of underscores or X's alone is a rule or a mask, not a blank to fill
+            if pattern is _TEMPLATE_NAME and _inside_square(text, m.start()):
+                continue  # "[Company Name]" is already the square slot around it
+            if pattern is _FORMAT_MASK and _FORMAT_ASKED.search(text[max(0, m.start() - 30):m.start()]):
+                continue
             spans.append((m.start(), m.end()))
     return sorted(set(spans))
+
+
+def _inside_square(text: str, at: int) -> bool:
+    opened = text.rfind("[", 0, at)
+    return opened >= 0 and text.find("]", opened) > at and "]" not in text[opened:at]
 
 
 @lru_cache(maxsize=16_384)  # matching asks again of the same evidence sentence per requirement
