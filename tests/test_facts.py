@@ -18,6 +18,12 @@ from checker.analysis.facts import find_ages, parse_date
     ("We respond to requests in under 30 days.", []),
     ("Refunds are issued under 14 days of purchase for children's products.", []),
     ("We keep logs for under 13 months.", []),
+    # the threshold named without a child-word, as COPPA notices often put it
+    ("We do not knowingly collect data from anyone under 13.", [13]),
+    ("Users under 16 may not register.", [16]),
+    ("Visitors below 18 need a parent to agree.", [18]),
+    ("Orders under 50 euros ship within three days.", []),
+    ("Members under 30 get a discount on the annual plan.", []),  # not a threshold for children
 ])
 def test_age_thresholds(sentence: str, ages: list[int]) -> None:
     assert [a for a, _, _ in find_ages(sentence)] == ages

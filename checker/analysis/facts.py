@@ -33,7 +33,10 @@ _AGE_PATTERNS = [  # screened: most sentences are not about age
     screened(_NUM + r"\s+years?\s+(?:of\s+age|old)\s+or\s+(?:older|over)", re.IGNORECASE),
 ]
 _AGE_CONTEXT = screened(r"\b(?:child|children|childrens|minor|minors|kid|kids|teen|teens|teenagers?|parent|"
-                          r"parents|parental|guardian|age|aged|years\s+old|coppa|young)\b", re.IGNORECASE)
+                          r"parents|parental|guardian|age|aged|years\s+old|coppa|young|knowingly)\b|"
+                          # "anyone under 13", "users below 16": people named by the threshold alone
+                          r"\b(?:anyone|anybody|individuals?|persons?|people|users?|visitors?|members?|customers?)\s+"
+                          r"(?:who\s+(?:is|are)\s+)?(?:under|below|younger\s+than)\s+\d", re.IGNORECASE)
 _CONSENT_CONTEXT = screened(r"\b(?:parent|parents|parental|guardian|guardians|consent)\b", re.IGNORECASE)
 
 _MONTHS = {m: i for i, m in enumerate(
