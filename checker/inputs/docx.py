@@ -41,36 +41,33 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
 def _check_package(data: bytes, source: str) -> None:
-    """One-line errors for what is not a readable .docx, before any XML is parsed."""
+    """One-line errors for what is not a readable .docx, before docx2python sees it: not a zip, no
+    document part, a zip bomb, or a document part that is not well-formed XML (docx2python parses
+    in lxml's recover mode, so a cut or corrupted document.xml would come out as silently missing
+    text; Word refuses such a file, and so do we, naming the place)."""
     if data.startswith(_OLE_MAGIC):
         raise InputProblem(f"{source}: encrypted or old-format (.doc) Word file: save it as .docx without a password")
+    from lxml import etree
+
     try:
         with zipfile.ZipFile(BytesIO(data)) as package:
             infos = package.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
-        raise InputProblem(f"{source}: broken Word file (not a readable zip: {exc})") from None
-    names = {info.filename for info in infos}
-    if "word/document.xml" not in names:
-        raise InputProblem(f"{source}: not a Word document (no word/document.xml in the package)")
-    unzipped = sum(info.file_size for info in infos if info.filename.endswith((".xml", ".rels")))
-    if unzipped > MAX_UNZIPPED:
-        raise InputProblem(f"{source}: Word file unzips to {unzipped / 2**20:,.0f} MB of XML "
-                           f"(limit {MAX_UNZIPPED // 2**20} MB)")
-    _check_well_formed(data, source)
-
-
-def _check_well_formed(data: bytes, source: str) -> None:
-    """docx2python parses in lxml's recover mode: a cut or corrupted document.xml would come out
-    as silently missing text. Word refuses such a file, and so do we, naming the place."""
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    try:
-        with zipfile.ZipFile(BytesIO(data)) as package:
+            names = {info.filename for info in infos}
+            if "word/document.xml" not in names:
+                raise InputProblem(f"{source}: not a Word document (no word/document.xml in the package)")
+            unzipped = sum(info.file_size for info in infos if info.filename.endswith((".xml", ".rels")))
+            if unzipped > MAX_UNZIPPED:
+                raise InputProblem(f"{source}: Word file unzips to {unzipped / 2**20:,.0f} MB of XML "
+                                   f"(limit {MAX_UNZIPPED // 2**20} MB)")
+            parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
             etree.fromstring(package.read("word/document.xml"), parser)
+    except InputProblem:
+        raise
     except etree.XMLSyntaxError as exc:
         raise InputProblem(f"{source}: broken Word file (word/document.xml is not well-formed XML: {exc})") from None
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
+        raise InputProblem(f"{source}: broken Word file (not a readable zip: {exc})") from None
+    except (ValueError, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
         raise InputProblem(f"{source}: broken Word file ({' '.join(str(exc).split())[:120]})") from None
 
 

@@ -247,10 +247,12 @@ class Fetcher:
 
     def _body(self, url: str) -> bytes | None:
         paths = self._paths(url)
+        if paths is None:
+            return None
         try:
-            with open(paths[1], "rb") as handle:  # type: ignore[index]
+            with open(paths[1], "rb") as handle:
                 return handle.read()
-        except (OSError, TypeError):
+        except OSError:
             return None
 
     def _remember(self, url: str, data: bytes, kind: str, final_url: str, etag: str, modified: str) -> None:

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from checker.models import Report, Status
+from checker.report.view import waiver_terms
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"high": "error", "medium": "warning", "low": "note"}
@@ -89,10 +90,9 @@ def _suppression(waived: dict[str, Any] | None) -> dict[str, Any]:
     if not waived:
         return {}
     justification = waived.get("reason", "")
-    extra = [f"owner {waived['owner']}" if waived.get("owner") else "",
-             f"until {waived['expires']}" if waived.get("expires") else ""]
-    if any(extra):
-        justification += f" ({', '.join(x for x in extra if x)})"
+    terms = waiver_terms(waived)
+    if terms:
+        justification += f" ({terms})"
     return {"suppressions": [{"kind": "external", "status": "accepted", "justification": justification}]}
 
 

@@ -87,13 +87,18 @@ class FindingView:
         return accepted_text(self.waived)
 
 
+def waiver_terms(waived: dict[str, Any], no_expiry: str = "") -> str:
+    """"owner jane@x, until 2027-06-30": who accepted an item and for how long."""
+    terms = [f"owner {waived['owner']}" if waived.get("owner") else "",
+             f"until {waived['expires']}" if waived.get("expires") else no_expiry]
+    return ", ".join(t for t in terms if t)
+
+
 def accepted_text(waived: dict[str, Any] | None) -> str:
     """"accepted: <reason> (owner jane@x, until 2027-06-30)": how every report shows a waiver."""
     if not waived:
         return ""
-    extra = [f"owner {waived['owner']}" if waived.get("owner") else "",
-             f"until {waived['expires']}" if waived.get("expires") else "no expiry"]
-    return f"accepted: {waived.get('reason', '')} ({', '.join(x for x in extra if x)})"
+    return f"accepted: {waived.get('reason', '')} ({waiver_terms(waived, 'no expiry')})"
 
 
 @dataclass

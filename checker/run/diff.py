@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.models import GAP_STATUSES
-from checker.report.json_load import ReportFormatError, iter_report_policies
+from checker.report.json_load import ReportFormatError, iter_report_policies, waived_of_record
 
 Policies = Callable[[], Iterable[dict[str, Any]]]
 """Gives a fresh iterator over a report's policy records each time it is called."""
@@ -72,9 +72,7 @@ change an auditor must see even when no verdict moves."""
 
 
 def _waived(policy: dict[str, Any]) -> tuple[str, ...]:
-    keys = [f"requirement:{r['id']}" for r in policy.get("requirements", []) if r.get("waived")]
-    keys += [f"finding:{f['kind']}" for f in policy.get("findings", []) if f.get("waived")]
-    return tuple(sorted(set(keys)))
+    return tuple(sorted(waived_of_record(policy)))
 
 
 def _facts(policy: dict[str, Any]) -> tuple[Any, ...]:
