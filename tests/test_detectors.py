@@ -22,6 +22,12 @@ def kinds(result, kind: str) -> list[str]:  # type: ignore[no-untyped-def]
     ("The word is spelled wrong [sic] in the original.", []),
     ("Write to [email protected] for help.", []),
     ("Read [our cookie notice] on the site.", []),
+    # shapes a plain-text or PDF template keeps (Markdown and HTML would read them as a tag / emphasis)
+    ("Our registered office is at <company address>.", ["<company address>"]),
+    ("This policy was last updated on __/__/____.", ["__/__/____"]),
+    ("Press <Enter> to search.", []),
+    ("Use the format <name>.<surname> for your login.", []),
+    ("Line breaks are written <br> in the source.", []),
 ])
 def test_placeholder_spans(text: str, expected: list[str]) -> None:
     assert [text[s:e] for s, e in find_placeholders(text)] == expected

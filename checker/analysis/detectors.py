@@ -3,178 +3,30 @@
 Each detector reads the policy's sentences (and, where the problem depends on it, its facts and
 verdicts) and returns :class:`Finding` records with the sentence they rest on. They are plain
 functions in one table (no registration by import side effects) so the set is easy to read, test
-and extend. ``transfer_without_safeguards`` is not here: it is declared in the checklist as the
+and extend. What a policy *states* (disclaimers, consent by use, vague retention) is read in
+``statement_detectors``; here are the problems of its form (slots, mojibake, links, references).
+``transfer_without_safeguards`` is not here: it is declared in the checklist as the
 finding of the ``safeguards`` qualifier of ``cross_border_transfer``, because it *is* that gap.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Sequence
 from urllib.parse import unquote, urlparse
 
-from checker.analysis.facts import Facts
+from checker.analysis.detector_input import Detector, DetectorInput, evidence
 from checker.analysis.placeholders import SLOT_PATTERNS, find_placeholders
-from checker.analysis.regex_screen import Screened, SentenceScreen, screened
-from checker.models import BlockKind, Evidence, Finding, Sentence, Verdict
-
-
-@dataclass(frozen=True)
-class DetectorInput:
-    """What a detector may look at."""
-
-    sentences: Sequence[Sentence]
-    facts: Facts
-    verdicts: Mapping[str, Verdict]
-    screen: SentenceScreen | None = None
-
-    @cached_property
-    def texts(self) -> SentenceScreen:
-        """The sentences' texts, to ask which of them a pattern could match (shared with facts)."""
-        return self.screen or SentenceScreen([s.text for s in self.sentences])
-
-    def could_match(self, *patterns: Screened) -> list[Sentence]:
-        """The sentences at least one of ``patterns`` could match, in order."""
-        return [self.sentences[i] for i in self.texts.any_of(*patterns)]
-
-
-Detector = Callable[[DetectorInput], list[Finding]]
-
-
-def _evidence(sentence: Sentence, spans: Sequence[tuple[int, int]] = (), text: str | None = None) -> Evidence:
-    return Evidence(text=text if text is not None else sentence.text, line=sentence.line,
-                    heading=sentence.heading, highlights=tuple(spans), page=sentence.page)
-
-
-def _regex_detector(kind: str, severity: str, patterns: Sequence[Screened], message: str,
-                    guard: Callable[[Sentence], bool] = lambda s: True) -> Detector:
-    """A detector that flags every sentence one of ``patterns`` matches (once per sentence)."""
-
-    def detect(data: DetectorInput) -> list[Finding]:
-        found = []
-        for sentence in data.could_match(*patterns):
-            if sentence.is_heading or not guard(sentence):
-                continue
-            spans = [(m.start(), m.end()) for p in patterns for m in p.finditer(sentence.text)]
-            if spans:
-                found.append(Finding(kind, severity, message, _evidence(sentence, sorted(spans)[:1])))
-        return found
-
-    detect.__doc__ = message
-    return detect
-
+from checker.analysis.regex_screen import screened
+from checker.analysis.statement_detectors import (
+    consent_by_use,
+    liability_disclaimer,
+    rights_disclaimer,
+    vague_retention,
+)
+from checker.models import BlockKind, Finding
 
 _I = re.IGNORECASE
-
-_THIRD_PARTY_SITES = screened(r"\b(?:third[- ]part(?:y|ies)|other|external|linked|independent)\s+(?:web\s*)?"
-                                r"(?:sites?|websites?|services|links|companies|platforms)\b|\bthese\s+(?:sites|websites|links)\b", _I)
-
-liability_disclaimer = _regex_detector(
-    "liability_disclaimer", "medium",
-    [screened(r"\b(?:not|never|no)\s+(?:be\s+)?(?:held\s+)?(?:liable|responsible|accountable)\s+(?:to\s+you\s+)?for\s+"
-                r"(?:any\s+|all\s+)?(?:\w+\s+){0,4}?(?:damages?|loss(?:es)?|harm|injur\w*|breach\w*|costs?|claims?|"
-                r"consequences?|(?<!\byour\s)(?<!\bthe\suser\s)misuse|interception|theft|unauthori[sz]ed\s+(?:access|use|disclosure))\b", _I),
-     screened(r"\bdisclaims?\s+(?:any|all)\s+(?:\w+\s+){0,2}?(?:liability|responsibility)", _I),
-     screened(r"\b(?:assumes?|accepts?)\s+no\s+(?:\w+\s+)?(?:liability|responsibility)\b", _I),
-     screened(r"\bin\s+no\s+event\s+(?:shall|will)\b.{0,80}\bliable\b", _I),
-     screened(r"\bno\s+liability\s+(?:whatsoever|for\s+any)\b", _I),
-     # the risk put on the reader: "any transmission is at your own risk"
-     screened(r"\b(?:transmission|transmit|transmitted|provide|send|sent|submit|use|disclose)\w*\b[^.;]{0,80}\bat\s+"
-              r"(?:your|the\s+user's|their)\s+(?:own\s+)?(?:sole\s+)?risk\b", _I),
-     screened(r"\b(?:cannot|can't|can\s+not|won't|will\s+not)\s+(?:be\s+)?(?:held\s+)?(?:liable|responsible|accountable)\s+"
-              r"for\s+(?:any\s+|the\s+|their\s+|its\s+)?(?:\w+\s+){0,3}?(?:loss|damages?|harm|breach\w*|(?<!\byour\s)misuse|interception|"
-              r"theft|unauthori[sz]ed\s+(?:access|use|disclosure))\b", _I),
-     # the duty of care shifted onto the user: "you alone are responsible for keeping your content safe and backed up"
-     screened(r"\b(?:you|users?)\s+(?:alone\s+)?(?:are|is|remain)\s+(?:solely\s+|alone\s+|entirely\s+|fully\s+|exclusively\s+)?"
-              r"responsible\s+for\s+(?:\w+\s+){0,3}?(?:back(?:ing)?[\s-]?up|backups?|(?:the\s+)?(?:safety|loss|integrity)\s+of|"
-              r"keeping\s+(?!(?:\w+\s+){0,2}?(?:passwords?|credentials|login))(?:\w+\s+){0,6}?(?:safe|backed\s+up))", _I)],
-    "liability disclaimer: the policy disclaims responsibility for harm to the people whose data it holds",
-    # not answering for other companies' websites is ordinary; disclaiming one's own duty is the problem
-    guard=lambda s: not _THIRD_PARTY_SITES.search(s.text))
-
-rights_disclaimer = _regex_detector(
-    "rights_disclaimer", "medium",
-    [screened(r"\b(?:does|do|shall|will|is|are|doesn't|don't)\s+not\s+(?:\w+\s+){0,3}?(?:create|confer|grant|give|"
-                r"establish|extend)\s+(?:\w+\s+){0,6}?rights?\b", _I),
-     screened(r"\bnot\s+intended\s+to\s+(?:\w+\s+){0,4}?(?:create|confer|grant|give)\s+(?:\w+\s+){0,6}?rights?\b", _I),
-     screened(r"\bconfers?\s+no\s+(?:\w+\s+){0,3}?rights?\b", _I),
-     # the reader made to give rights up: "you waive any right to bring a claim"
-     screened(r"\b(?:you|users?)\s+(?:hereby\s+|expressly\s+|irrevocably\s+|knowingly\s+)*(?:waive|waives|give\s+up|"
-              r"relinquish|relinquishes)\s+(?:any|all|your|each)\s+(?:\w+\s+){0,3}?rights?\b", _I)],
-    "rights disclaimer: the policy says it creates no rights, which undercuts every commitment in it")
-
-_DOING = (r"(?:using|use|accessing|visiting|browsing|continuing\s+to\s+(?:use|browse|access|visit)|providing|submitting|"
-          r"registering|navigating|signing\s+up|subscribing|creating\s+an\s+account|downloading|installing|"
-          r"logging\s+in|clicking|entering|purchasing|interacting)")
-_AGREE = r"(?:agree|agrees|agreeing|consent|consents|consenting|accept|accepts|accepting|acknowledge|signify|deemed)"
-_IN_SENTENCE = r"(?:[^.;]|\.(?=\w))"  # a dot inside a word ("example.com") does not end the clause
-_ACCEPTANCE = r"(?:acceptance|agreement|consent|assent|approval)"
-
-consent_by_use = _regex_detector(
-    "consent_by_use", "medium",
-    # "By using this site, you agree ..." / "By providing X your data you expressly agree ...": the
-    # reader ("you") is the one said to agree, so "by accessing the browser to accept cookies" is not it.
-    [screened(r"\bby\s+(?:\w+\s+){0,2}?" + _DOING + r"\b" + _IN_SENTENCE + r"{0,160}?\b(?:you|users?|visitors?)\s+"
-                r"(?:(?:hereby|expressly|thereby|also|are|have|will\s+be|automatically|further|each|give\s+us\s+your)\s+){0,2}"
-              + _AGREE + r"\b", _I),
-     # the same, agreement first: "you consent to its processing ... by providing it"
-     screened(r"\b(?:you|users?|visitors?)\s+(?:(?:hereby|expressly|thereby|also|are)\s+)?" + _AGREE + r"\b"
-              + _IN_SENTENCE + r"{0,160}?\bby\s+(?:\w+\s+){0,1}?" + _DOING + r"\b", _I),
-     screened(r"\b(?:deem|deems|deemed)\s+(?:that\s+)?(?:you\s+)?(?:to\s+)?(?:have\s+)?(?:consent|agree|accept)", _I),
-     # "(your) continued use ... constitutes / signifies / will be deemed / counts as acceptance";
-     # "using the site after we post changes counts as agreeing"; "continuing to use ... means you accept"
-     screened(r"\b(?:(?:continued|continuing|further)\s+(?:use|usage|access)|continuing\s+to\s+(?:use|access|browse)|"
-              r"(?:use|using)\s+(?:of\s+)?(?:this|our|the)\b" + _IN_SENTENCE + r"{0,60}?\bafter)\b" + _IN_SENTENCE +
-              r"{0,100}?\b(?:constitutes?|signif(?:y|ies)|indicates?|means|confirms?|counts?\s+as|"
-              r"(?:will|shall|is|are)\s+(?:be\s+)?(?:deemed|regarded|considered|treated|taken)|"
-              r"(?:deemed|regarded|considered|treated|taken)\s+(?:as|to\s+be))\s+(?:as\s+|to\s+be\s+|that\s+)?(?:your\s+)?"
-              r"(?:(?:an?\s+)?" + _ACCEPTANCE + r"|you\s+(?:accept|agree|consent)|agreeing|accepting|consenting)\b", _I),
-     screened(r"\b(?:keep|continue)\s+(?:using|to\s+use)\b" + _IN_SENTENCE + r"{0,80}?\byou\s+(?:are|will\s+be)\s+"
-              r"(?:agreeing|accepting|consenting)\b", _I),
-     # consent inferred rather than given: "we imply that you consent", "your consent is implied"
-     screened(r"\b(?:imply|implies|infer|infers|presume|presumes|assume|assumes)\s+(?:that\s+)?(?:you\s+)?(?:have\s+)?"
-              r"(?:consent|agree|accept)", _I),
-     screened(r"\b(?:consent|agreement)\s+(?:is|will\s+be|shall\s+be)\s+(?:deemed\s+|considered\s+)?(?:implied|inferred|presumed)\b|"
-              r"\bimplied\s+consent\b", _I),
-     screened(r"\buse\s+of\s+(?:this|our|the)\s+" + _IN_SENTENCE + r"{0,80}\b(?:constitutes?|signif(?:y|ies)|indicates?|"
-              r"means|confirms?|implies)\s+(?:your\s+)?(?:full\s+|express\s+)?" + _ACCEPTANCE, _I)],
-    "consent by use: continued use is treated as consent, which is not freely given, specific consent (GDPR Art. 4(11), 7)")
-
-_RETENTION_VERB = screened(r"\b(?:retain|retains|retained|retaining|retention|keep|keeps|kept|store|stores|stored|"
-                             r"hold|holds|held|preserve|preserved|delete|deletes|deleted|erase|erased|dispose|disposed|"
-                             r"destroy|destroyed)\b", _I)
-_VAGUE_PERIOD = screened(
-    r"\b(?:as\s+long\s+as\s+(?:is\s+|it\s+is\s+)?(?:reasonably\s+)?(?:necessary|needed|required|appropriate|permitted)|"
-    r"(?:the|a|such)\s+(?:\w+\s+)?period\s+(?:of\s+time\s+)?(?:that\s+is\s+)?(?:reasonably\s+)?(?:necessary|needed|required)|"
-    r"(?:reasonable|adequate|appropriate)\s+(?:\w+\s+){0,2}?period|(?:no\s+)?longer\s+than\s+(?:is\s+)?(?:necessary|needed)|"
-    r"as\s+long\s+as\s+we\s+(?:deem|consider|think)|"
-    r"as\s+long\s+as\s+(?:any\s+of\s+|one\s+of\s+)?(?:the|our|these|those|such|its)\s+(?:\w+\s+){0,2}?purposes?|"
-    # "as long as we have a legitimate business need", "until it is no longer needed"
-    r"as\s+long\s+as\s+we\s+have\s+(?:a|an)\s+(?:\w+\s+){0,2}?(?:need|reason|purpose|interest)|"
-    # "for as long as we need it", "as long as we require your data for those purposes"
-    r"as\s+long\s+as\s+we\s+(?:need|require|use)\s+(?:it|them|this|that|(?:the|your|such)\s+(?:\w+\s+)?(?:data|information|details))|"
-    r"(?:until|when|once)\s+(?:it\s+is|they\s+are|this\s+is|the\s+\w+\s+(?:is|are))?\s*no\s+longer\s+"
-    r"(?:necessary|needed|required|relevant|useful))\b", _I)
-CONCRETE_PERIOD = screened(
-    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|thirty|"
-    r"sixty|ninety)(?:\s*\(\d+\))?[\s-]*(?:calendar\s+|business\s+)?(?:days?|weeks?|months?|years?)\b", _I)
-
-
-def vague_retention(data: DetectorInput) -> list[Finding]:
-    """Retention stated only as "as long as necessary" with no period or criteria in the sentence."""
-    found = []
-    for i in data.texts.all_of(_RETENTION_VERB, _VAGUE_PERIOD):
-        s = data.sentences[i]
-        if s.is_heading or not _RETENTION_VERB.search(s.text) or CONCRETE_PERIOD.search(s.text):
-            continue
-        m = _VAGUE_PERIOD.search(s.text)
-        if m:
-            found.append(Finding("vague_retention", "medium",
-                                 "vague retention: no storage period or concrete criteria (GDPR Art. 13(2)(a))",
-                                 _evidence(s, [(m.start(), m.end())])))
-    return found
 
 
 def placeholder(data: DetectorInput) -> list[Finding]:
@@ -183,12 +35,12 @@ def placeholder(data: DetectorInput) -> list[Finding]:
     for s in data.could_match(*SLOT_PATTERNS):
         for start, end in find_placeholders(s.text):
             found.append(Finding("placeholder", "high", f"unfilled template placeholder {s.text[start:end]}",
-                                 _evidence(s, [(start, end)])))
+                                 evidence(s, [(start, end)])))
     return found
 
 
 _MOJIBAKE = screened(r"ï¿½|\ufffd|Ã[\u0080-\u00bf]|â€[\u0080-\u00bf\u2018-\u201e\u2122\u0153\u02dc\u0161\u017e\u201d]|"
-                       r"Â[\u00a0-\u00bf]")
+                       r"Â[\u00a0-\u00bf]|(?<!\w)[ÂÃ](?=\s)")
 
 
 MAX_ENCODING_FINDINGS = 3
@@ -207,7 +59,7 @@ def encoding_artifact(data: DetectorInput) -> list[Finding]:
         tail = f" ({more} more sentence(s) affected)" if n == MAX_ENCODING_FINDINGS and more > 0 else ""
         found.append(Finding("encoding_artifact", "low",
                              f"encoding artifact {m.group(0)!r}: text was saved or decoded with the wrong character set{tail}",
-                             _evidence(s, [(m.start(), m.end())])))
+                             evidence(s, [(m.start(), m.end())])))
     return found
 
 
@@ -252,7 +104,7 @@ def contact_link_mismatch(data: DetectorInput) -> list[Finding]:
             shown = f"{s.text[:link.start]}[{s.text[link.start:link.end]}]({link.target}){s.text[link.end:]}"
             severity = "high" if link.target.lower().startswith("mailto:") else "medium"
             found.append(Finding("contact_link_mismatch", severity, f"contact link mismatch: {why}",
-                                 _evidence(s, [(link.start, link.end)], text=shown)))
+                                 evidence(s, [(link.start, link.end)], text=shown)))
     return found
 
 
@@ -278,6 +130,15 @@ _TABLE_REF = screened(r"\b(?:table\s+(?:below|above)|(?:below|above|following)\s
 _LIST_REF = screened(r"\b(?:list\s+(?:below|above)|(?:below|above)\s+list|following\s+list)\b", _I)
 _IMAGE_REF = screened(r"\b(?:(?:image|screenshot|picture|diagram|illustration|infographic)s?\s+(?:below|above)|"
                       r"(?:below|above|following)\s+(?:image|screenshot|picture|diagram|illustration|infographic)s?)\b", _I)
+# "point (f) above", "lit. g above", "letter b) below": an item of a list that must then be there
+_ITEM_REF = screened(r"\b(?:point|points|lit\.?|letter|item|sub-?paragraph|indent)\s*\(?([a-z]|\d{1,2}|[ivx]{1,4})\)?\s+"
+                     r"(?:above|below)\b", _I)
+# "the link below", "the contact details below": something the reader is sent to that must follow
+_LINK_BELOW = screened(r"\b(?:link|links|url|button)\s+(?:listed\s+|shown\s+|provided\s+|given\s+)?below\b|"
+                       r"\bbelow\s+(?:link|links|url)\b", _I)
+_CONTACT_BELOW = screened(r"\b(?:contact\s+(?:details|information|info)|e-?mail\s+address)\s+(?:are\s+|is\s+)?"
+                          r"(?:listed\s+|shown\s+|provided\s+|given\s+|set\s+out\s+)?below\b", _I)
+_CHANNEL = screened(r"@|https?://|www\.|\+?\d[\d ()./-]{6,}\d", 0)
 _ADDRESS_REF = screened(r"\b(?:mailing|postal|physical)?\s*address\s+(?:listed\s+|shown\s+|provided\s+|given\s+)?below\b", _I)
 _POSTAL = screened(r"\b\d{1,6}\s+(?:[A-Z][\w.]*\s+){1,4}(?:Street|St\.?|Avenue|Ave\.?|Boulevard|Blvd\.?|Road|Rd\.?|"
                      r"Drive|Dr\.?|Lane|Ln\.?|Way|Court|Ct\.?|Place|Pl\.?|Parkway|Pkwy\.?|Square|Plaza|Crescent|"
@@ -289,6 +150,12 @@ _NOT_WORD = re.compile(r"[^\w\s]")
 
 
 _SECTION_WORD = re.compile(r"^(?:(?:section|part|chapter|clause|paragraph|article)\s+)?(?:\d+(?:\s\d+)*\s+)?")
+
+
+def _starts_with_label(text: str, label: str) -> bool:
+    """Whether ``text`` opens with the list label ``label``: "(f) ...", "f) ...", "f. ...", "4. ..."."""
+    head = text.lstrip(" *-#\u2022").lower()
+    return head.startswith((f"({label})", f"{label})", f"{label}.", f"{label} )"))
 
 
 def _norm(text: str) -> str:
@@ -305,7 +172,7 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
     titles: list[tuple[int, str, str]] = []  # (index, text, lower-cased text) of headings and short lines
     numbered = sum(1 for h in headings if h[:1].isdigit()) >= 2  # only then is "section 7" checkable
     suspects = set(texts.all_of(_INTERNAL, _QUOTED_REF)) | set(texts.candidates(_ADDRESS_REF))
-    suspects |= set(texts.any_of(_TABLE_REF, _LIST_REF, _IMAGE_REF, _ANNEX_REF))
+    suspects |= set(texts.any_of(_TABLE_REF, _LIST_REF, _IMAGE_REF, _ANNEX_REF, _ITEM_REF, _LINK_BELOW, _CONTACT_BELOW))
     if data.facts.effective_date is None:
         suspects.update(texts.all_of(_DATE_REFERENCE, _LOCATION))
     if numbered:
@@ -318,7 +185,7 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
             assert m is not None
             found.append(Finding("dangling_reference", "medium",
                                  "dangling reference: the policy points to an update date that it does not contain",
-                                 _evidence(s, [(m.start(), m.end())])))
+                                 evidence(s, [(m.start(), m.end())])))
             continue
         for m in _SECTION_NUMBER_REF.finditer(text) if numbered and _REFERRING.search(text) else ():
             number = m.group(1)
@@ -327,7 +194,7 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
             if not any(h.startswith(number.replace(".", " ") + " ") or h == number.replace(".", " ") for h in headings):
                 found.append(Finding("dangling_reference", "low",
                                      f"dangling reference: section {number} is referred to but no heading has that number",
-                                     _evidence(s, [(m.start(), m.end())])))
+                                     evidence(s, [(m.start(), m.end())])))
         # only references that say they point inside this policy; others may name separate documents
         for m in _QUOTED_REF.finditer(text) if _INTERNAL.search(text) else ():
                 # "Section 1.5 Special Categories of Data" names the heading "1.5 Special categories of data"
@@ -344,14 +211,14 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
                 if not any(longest in low and i != s.number and title in _norm(text) for i, text, low in titles):
                     found.append(Finding("dangling_reference", "low",
                                          f"dangling reference: no section titled {m.group(1)!r}",
-                                         _evidence(s, [(m.start(1), m.end(1))])))
+                                         evidence(s, [(m.start(1), m.end(1))])))
         for pattern, kinds, what in ((_TABLE_REF, {BlockKind.TABLE_CELL}, "a table"),
                                      (_LIST_REF, {BlockKind.LIST_ITEM}, "a list"), (_IMAGE_REF, set(), "an image")):
             m = pattern.search(text)
             if m and not any(t.kind in kinds for t in sentences):
                 found.append(Finding("dangling_reference", "low",
                                      f"dangling reference: the text points to {what} it does not contain",
-                                     _evidence(s, [(m.start(), m.end())])))
+                                     evidence(s, [(m.start(), m.end())])))
         for m in _ANNEX_REF.finditer(text):
             # a title ("Annex 2: Purposes") is the part itself, not a reference to it; "Annex I of the
             # Standard Contractual Clauses", "Schedule 1 to the Act" are parts of another document
@@ -362,13 +229,32 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
             if not any(t.number != s.number and _norm(t.text).startswith(label) for t in sentences):
                 found.append(Finding("dangling_reference", "low",
                                      f"dangling reference: {m.group(0)} is referred to but the policy does not contain it",
-                                     _evidence(s, [(m.start(), m.end())])))
+                                     evidence(s, [(m.start(), m.end())])))
+        m = _ITEM_REF.search(text)
+        if m and not _LAW_NEAR.search(text[max(0, m.start() - 40):m.end() + 40]):
+            label = m.group(1).lower()
+            before = m.group(0).lower().endswith("above")
+            others = sentences[:s.number] if before else sentences[s.number + 1:]
+            if not any(_starts_with_label(t.text, label) for t in others if t.line != s.line):
+                found.append(Finding("dangling_reference", "low",
+                                     f"dangling reference: item {m.group(1)} is referred to but no item of the policy has that label",
+                                     evidence(s, [(m.start(), m.end())])))
+        m = _LINK_BELOW.search(text)
+        if m and not any(t.links or _CHANNEL.search(t.text) for t in sentences[s.number:]):
+            found.append(Finding("dangling_reference", "medium",
+                                 "dangling reference: a link 'below' is promised but none follows",
+                                 evidence(s, [(m.start(), m.end())])))
+        m = _CONTACT_BELOW.search(text)
+        if m and not any(_CHANNEL.search(t.text) or _POSTAL.search(t.text) for t in sentences[s.number + 1:]):
+            found.append(Finding("dangling_reference", "medium",
+                                 "dangling reference: contact details 'below' are promised but none follow",
+                                 evidence(s, [(m.start(), m.end())])))
         if _ADDRESS_REF.search(text) and not any(_POSTAL.search(t.text) for t in sentences[s.number + 1:]):
             m = _ADDRESS_REF.search(text)
             assert m is not None
             found.append(Finding("dangling_reference", "medium",
                                  "dangling reference: an address 'below' is promised but none follows",
-                                 _evidence(s, [(m.start(), m.end())])))
+                                 evidence(s, [(m.start(), m.end())])))
     return found
 
 

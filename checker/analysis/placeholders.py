@@ -15,25 +15,30 @@ from checker.analysis.regex_screen import screened
 
 _SQUARE = screened(r"\[(?P<body>[^\[\]\n]{2,120})\]")
 _CURLY = screened(r"\{\{\s*(?P<body>[^{}\n]{1,80}?)\s*\}\}|\{(?P<var>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_]+)*)\}")
-_ANGLE = screened(r"<(?P<body>[A-Z][A-Za-z ]{2,60})>|<<(?P<body2>[^<>\n]{2,60})>>")
+_ANGLE = screened(r"<(?P<body>[A-Z][A-Za-z ]{2,60})>|<<(?P<body2>[^<>\n]{2,60})>>|<(?P<low>[a-z][a-z _]{2,60})>")
 _UNDERSCORES = screened(r"(?<![\w-])(?:_{5,}|X{3,})(?![\w-])")
 # a template's optional section left in: "Email marketing (if applicable): With your permission, ..."
 _OPTIONAL_LABEL = screened(r"(?:^|(?<=[.:;]\s))[A-Z][\w ,/&-]{2,60}\s\((?:if|where|when)\s+(?:applicable|relevant|any)\)\s*:")
 # a date format where a date should be ("last updated DD/MM/YYYY"), a template's own domain
 # ("privacy@yourdomain.com") and a template's name for the operator left unbracketed ("Company Name Ltd")
-_FORMAT_MASK = screened(r"(?<![\w/-])(?:DD|MM)[/.-](?:MM|DD)[/.-](?:YYYY|YY)(?![\w/-])|(?<![\w-])YYYY-MM-DD(?![\w-])")
+_FORMAT_MASK = screened(r"(?<![\w/-])(?:DD|MM)[/.-](?:MM|DD)[/.-](?:YYYY|YY)(?![\w/-])|(?<![\w-])YYYY-MM-DD(?![\w-])|"
+                        r"(?<![\w/])_{1,4}\s?[/.-]\s?_{1,4}\s?[/.-]\s?_{2,4}(?![\w/])")
 _FORMAT_ASKED = re.compile(r"\b(?:format(?:ted)?|in\s+the\s+form|such\s+as|e\.g\.|like|as)\s*(?:of\s+)?[\"'\u201c(]?\s*$",
                            re.IGNORECASE)
 """Words before a date mask that ask the reader for that format ("in the format DD/MM/YYYY"): not a slot."""
 _TEMPLATE_DOMAIN = screened(r"\b(?:www\.)?(?:yourdomain|yourcompany|yoursite|yourwebsite|mydomain|mycompany)\."
                             r"(?:com|org|net|io|co\.uk)\b", re.IGNORECASE)
-_TEMPLATE_NAME = screened(r"\bCompany Name\b")
-# Six domains and one name: each needle is a pass over the policy's text, and 16 domain spellings
-# plus five "<X> Name" forms cost ~2% of a scan for slots that templates rarely spell otherwise.
+_TEMPLATE_NAME = screened(r"\b(?:Company Name|Lorem ipsum)\b|"
+                          r"\bYour Company(?=,?\s+(?:Name|Inc\b|LLC|Ltd|Limited|GmbH|Corp|S\.?A\.?\s|B\.?V\.?\s|Pty))")
+# Six domains, two names and a template's filler text ("Lorem ipsum"): each needle is a pass over
+# the policy's text, and 16 domain spellings plus five "<X> Name" forms cost ~2% of a scan for
+# slots that templates rarely spell otherwise.
 SLOT_PATTERNS = (_SQUARE, _CURLY, _ANGLE, _UNDERSCORES, _OPTIONAL_LABEL, _FORMAT_MASK, _TEMPLATE_DOMAIN, _TEMPLATE_NAME)
 """Every slot matches one of these: a text none of them could match holds no placeholder."""
 _CROSS_REFERENCE = re.compile(r"^(?:re:|see\b|(?:section|article|part|chapter|clause|paragraph|schedule|annex|appendix|"
                               r"exhibit|note|table|figure|footnote)\s+[\dIVXivx])", re.IGNORECASE)
+_KEY_NAME = re.compile(r"<(?:Enter|Return|Tab|Esc|Escape|Shift|Ctrl|Control|Alt|Option|Cmd|Command|Space|Delete|Del|"
+                       r"Backspace|Home|End|Insert|Page ?Up|Page ?Down)>")
 _UI_PATH = re.compile(r"[\u2192>]\s*$|^\s*[\u2192>]")
 _NOT_SLOTS = re.compile(r"^(?:\d+(?:[,\-\u2013]\s*\d+)*|[ivx]+|sic|emphasis added|email\s+protected|"
                         r"at|dot|\.\.\.|\u2026|redacted|link|pdf|here|x|\s*)$", re.IGNORECASE)
@@ -60,6 +65,11 @@ def find_placeholders(text: str) -> list[tuple[int, int]]:
         for m in pattern.finditer(text):
             if pattern is _ANGLE and ("@" in m.group(0) or "://" in m.group(0)):
                 continue
+            if pattern is _ANGLE and m.group("low") and not _SLOT_WORDS.search(m.group("low")):
+                continue  # "<br>", "<span>": markup, not a slot; "<company address>" names what to fill in
+            if pattern is _ANGLE and (_KEY_NAME.match(m.group(0)) or _FORMAT_ASKED.search(text[max(0, m.start() - 30):m.start()])
+                                      or text[m.end():m.end() + 2] == ".<" or text[max(0, m.start() - 2):m.start()] == ">."):
+                continue  # "press <Enter>", "in the format <name>.<surname>": the reader's input, not the author's
             if pattern is _UNDERSCORES and not text.replace(m.group(0), "").strip(" :.-|"):
                 continue  # a line of underscores or X's alone is a rule or a mask, not a blank to fill
             if pattern is _TEMPLATE_NAME and _inside_square(text, m.start()):

@@ -1,0 +1,200 @@
+"""Detectors of what a policy *states* that an auditor would circle: disclaimers, consent by use,
+retention without a period.
+
+Each is written as the parts English puts together to say the thing, not as a list of sentences:
+a frame that does the deed (declining liability, treating use as agreement) and the object it is
+about (a loss, a breach; the policy, the practices), composed into one pattern with a short gap
+between them inside one clause. A pattern that a phrasing needs is added to its part, so every
+combination with the other part comes with it; the behavioural cases in
+``tests/behaviour/findings.yaml`` hold each part and its near misses.
+"""
+
+from __future__ import annotations
+
+import re
+
+from checker.analysis.detector_input import DetectorInput, evidence, regex_detector
+from checker.analysis.regex_screen import screened
+from checker.models import Finding, Sentence
+
+_I = re.IGNORECASE
+_CLAUSE = r"(?:[^.;]|\.(?=\w))"
+"""A character inside one clause: a dot inside a word ("example.com") does not end it."""
+
+# --- liability disclaimers -------------------------------------------------------------------
+
+_THIRD_PARTY_SITES = screened(r"\b(?:third[- ]part(?:y|ies)|other|external|linked|independent)\s+(?:web\s*)?"
+                              r"(?:sites?|websites?|services|links|companies|platforms|providers|advertisers)\b|\bthese\s+(?:sites|websites|links)\b", _I)
+_ANSWERABLE = r"(?:liable|responsible|accountable)"
+_LIABILITY = r"(?:liability|responsibility)"
+_DECLINES = (
+    # "we are not / will not be / cannot be held liable", "neither we nor our partners shall be responsible"
+    r"\b(?:not|never|cannot|can't|won't)\s+(?:be\s+)?(?:held\s+)?" + _ANSWERABLE
+    + r"|\b(?:neither|nor)\b" + _CLAUSE + r"{0,60}?\b(?:be|are|is)\s+(?:held\s+)?" + _ANSWERABLE
+    + r"|\b(?:in\s+no\s+(?:event|case)|under\s+no\s+circumstances?)\b" + _CLAUSE + r"{0,80}?\b" + _ANSWERABLE
+    # "we disclaim all liability", "we exclude any liability", "the Company shall have no liability"
+    + r"|\b(?:disclaims?|disclaiming|excludes?|excluding)\s+(?:any\s+and\s+all\s+|any\s+|all\s+|our\s+)?(?:\w+\s+){0,2}?" + _LIABILITY
+    + r"|\b(?:assumes?|accepts?|bears?|takes?|has|have)\s+no\s+(?:\w+\s+){0,2}?" + _LIABILITY
+    # "we do not accept any responsibility", "we cannot accept liability"
+    + r"|\b(?:do|does|will|shall|can|could)(?:\s+not|n't|not)\s+(?:accept|assume|bear|take)\s+(?:any\s+)?(?:\w+\s+){0,2}?" + _LIABILITY
+    + r"|\bno\s+liability\s+(?:whatsoever|of\s+any\s+kind)"
+)
+_HARM = (r"(?:damages?|loss(?:es)?|lost|harm|injur\w*|breach\w*|leak\w*|hack\w*|theft|stolen|costs?|claims?|"
+         r"consequences?|(?<!\byour\s)(?<!\bthe\suser\s)misuse|intercept\w*|"
+         r"unauthori[sz]ed\s+(?:\w+\s+)?(?:access|use|disclosure|parties|persons|people)|"
+         r"(?:security|safety|confidentiality)\s+of)")
+_DISCLAIMS_HARM = screened(r"(?:" + _DECLINES + r")\b" + _CLAUSE + r"{0,100}?\b" + _HARM + r"\b", _I)
+_DISCLAIMS_ALL = screened(r"\bin\s+no\s+event\s+(?:shall|will)\b.{0,80}\bliable\b|\bno\s+liability\s+(?:whatsoever|for\s+any)\b|"
+                          r"\b(?:assumes?|accepts?)\s+no\s+(?:\w+\s+)?(?:liability|responsibility)\b|"
+                          r"\bdisclaims?\s+(?:any|all)\s+(?:\w+\s+){0,2}?" + _LIABILITY, _I)
+# the risk put on the reader: "any transmission is at your own risk"
+_OWN_RISK = screened(r"\b(?:transmission|transmit|transmitted|provide|send|sent|submit|use|disclose|share|shared)\w*\b"
+                     r"[^.;]{0,80}\bat\s+(?:your|the\s+user's|their)\s+(?:own\s+)?(?:sole\s+)?risk\b", _I)
+# the duty of care shifted onto the user: "you alone are responsible for keeping your content safe and backed up"
+_DUTY_ON_USER = screened(r"\b(?:you|users?)\s+(?:alone\s+)?(?:are|is|remain)\s+(?:solely\s+|alone\s+|entirely\s+|fully\s+|"
+                         r"exclusively\s+)?responsible\s+for\s+(?:\w+\s+){0,3}?(?:back(?:ing)?[\s-]?up|backups?|"
+                         r"(?:the\s+)?(?:safety|loss|integrity)\s+of|keeping\s+(?!(?:\w+\s+){0,2}?(?:passwords?|credentials|login))"
+                         r"(?:\w+\s+){0,6}?(?:safe|backed\s+up))", _I)
+_NOT_DISCLAIMED_BEFORE = re.compile(r"\b(?:you|you're|users?)\s+(?:are\s+|will\s+|shall\s+|would\s+)?$|\b(?:unless|proves?)\b", _I)
+"""'you will not be responsible for any costs': the reader is spared a cost; 'remains liable ... unless it
+proves that it is not responsible for the event giving rise to the damage' (the Data Privacy Framework's
+own terms) keeps the liability: nothing is disclaimed."""
+
+
+def _operator_declines(text: str, match: re.Match[str]) -> bool:
+    if match.re is not _DISCLAIMS_HARM.pattern:
+        return True
+    return not _NOT_DISCLAIMED_BEFORE.search(text[max(0, match.start() - 40):match.start()])
+
+
+liability_disclaimer = regex_detector(
+    "liability_disclaimer", "medium", [_DISCLAIMS_HARM, _DISCLAIMS_ALL, _OWN_RISK, _DUTY_ON_USER],
+    "liability disclaimer: the policy disclaims responsibility for harm to the people whose data it holds",
+    # not answering for other companies' websites is ordinary; disclaiming one's own duty is the problem
+    guard=lambda s: not _THIRD_PARTY_SITES.search(s.text), keep=_operator_declines)
+
+# --- rights disclaimers ----------------------------------------------------------------------
+
+_CREATE = r"(?:create|creates|confer|confers|grant|grants|give|gives|establish|establishes|extend|extends)"
+rights_disclaimer = regex_detector(
+    "rights_disclaimer", "medium",
+    [screened(r"\b(?:does|do|shall|will|is|are|doesn't|don't)\s+not\s+(?:\w+\s+){0,3}?" + _CREATE + r"\s+(?:\w+\s+){0,6}?rights?\b", _I),
+     screened(r"\bnot\s+intended\s+to\s+(?:\w+\s+){0,4}?" + _CREATE + r"\s+(?:\w+\s+){0,6}?rights?\b", _I),
+     screened(r"\bconfers?\s+no\s+(?:\w+\s+){0,3}?rights?\b", _I),
+     # "nothing in this policy creates any rights"
+     screened(r"\bnothing\s+(?:in|contained\s+in)\s+(?:this|these|the)\s+(?:\w+\s+){0,3}?(?:(?:is\s+intended\s+to|shall|will|"
+              r"may|does)\s+)?" + _CREATE + r"\s+(?:\w+\s+){0,6}?rights?\b", _I),
+     # the reader made to give rights up: "you waive any right to bring a claim"
+     screened(r"\b(?:you|users?)\s+(?:hereby\s+|expressly\s+|irrevocably\s+|knowingly\s+)*(?:waive|waives|give\s+up|"
+              r"relinquish|relinquishes)\s+(?:any|all|your|each|the)\s+(?:\w+\s+){0,3}?rights?\b", _I)],
+    "rights disclaimer: the policy says it creates no rights, which undercuts every commitment in it")
+
+# --- consent by use --------------------------------------------------------------------------
+
+_DOING = (r"(?:using|use|accessing|visiting|browsing|continuing(?:\s+to\s+(?:use|browse|access|visit))?|providing|submitting|"
+          r"registering|navigating|signing\s+up|subscribing|creating\s+an\s+account|downloading|installing|"
+          r"logging\s+in|clicking|entering|purchasing|interacting)")
+_USE_ACT = (r"(?:use|uses|using|access|accesses|accessing|visit|visits|visiting|browse|browses|browsing|navigate|navigating|"
+            r"continue\s+(?:to\s+)?(?:use|using|access|accessing|browse|browsing|visit|visiting)|keep\s+(?:using|browsing)|"
+            r"sign\s+up|signs\s+up|register|registers|download|downloads|install|installs|log\s+in|subscribe|create\s+an\s+account)")
+_AGREE = r"(?:agree|agrees|agreeing|consent|consents|consenting|accept|accepts|accepting|acknowledge|signify|deemed)"
+_ACCEPTANCE = r"(?:acceptance|agreement|consent|assent|approval)"
+_NOT_A_DUTY = (r"(?!\s+to\s+(?:act|comply|provide|abide|follow|keep|obey|respect|notify|inform|indemnify|refrain|update|"
+               r"maintain|ensure|behave|pay|not)\b)")
+"""'you agree to provide accurate information', 'to act in accordance with our Code of Conduct': a duty the
+reader takes on, not consent to how their data is handled ('you agree to receive e-mails' is)."""
+_READER_AGREES = (
+    # "you agree", "you hereby accept", "you are agreeing", "you are deemed to have consented",
+    # "we will assume that you are happy with it"
+    r"\byou\s+(?:(?:hereby|thereby|expressly|also|automatically|thus|therefore|implicitly|further)\s+)?"
+    r"(?:agree|accept|consent|acknowledge|signify)\b"
+    r"|\byou(?:\s+are|'re|\u2019re)\s+(?:(?:hereby|thereby|also|automatically|thus)\s+)?(?:agreeing|accepting|consenting|"
+    r"acknowledging|giving\s+(?:us\s+)?(?:your\s+)?consent)\b"
+    r"|\byou\s+(?:are|will\s+be|shall\s+be)\s+(?:deemed|considered|taken|treated|regarded|assumed|understood)\s+"
+    r"(?:to\s+have|as\s+having)\s+(?:consented|agreed|accepted|given)"
+    r"|\b(?:we|it)\s+(?:will\s+|'ll\s+|\u2019ll\s+|shall\s+|may\s+|can\s+)?(?:assume|presume|take\s+it|consider)\s+(?:that\s+)?"
+    r"you\s+(?:are\s+happy|agree|accept|consent|have\s+(?:agreed|accepted|consented))\b")
+_USE_SUBJECT = (
+    # "(your) (continued) use of / access to the site", "using our services", "continuing to use the app"
+    r"\b(?:(?:continued|continuing|further|ongoing)\s+)?(?:use|usage|access)\s+(?:of|to)\s+(?!(?:\w+\s+){0,2}?"
+    r"(?:data|information|cookies|details)\b)(?:this|our|the|these|any|such)\b"
+    r"|\b(?:using|accessing|visiting|browsing|continuing\s+to\s+(?:use|access|browse|visit))\s+(?:this|our|the|these|any)\b"
+    r"|\b(?:signing\s+up|registering|creating\s+an\s+account|downloading\s+(?:the|our)\s+app|installing\s+(?:the|our)\s+app)\b"
+    r"|\b(?:continued|continuing|further)\s+(?:use|usage|access)\b")
+_COUNTS_AS = (r"(?:constitutes?|signif(?:y|ies)|indicates?|means|implies|shows|confirms?|amounts?\s+to|counts?\s+as|"
+              r"(?:will|shall|is|are)\s+(?:be\s+)?(?:deemed|regarded|considered|treated|taken|interpreted)(?:\s+to\s+(?:mean|constitute))?|"
+              r"(?:deemed|regarded|considered|treated|taken)\s+(?:as|to\s+be))")
+_AS_AGREEMENT = (r"\s+(?:as\s+|to\s+be\s+|that\s+)?(?:your\s+)?(?:(?:an?\s+|full\s+|express\s+|unconditional\s+)?" + _ACCEPTANCE
+                 + r"|you\s+(?:accept|agree|consent|have\s+(?:read\s+and\s+)?(?:accepted|agreed|consented))|agreeing|accepting|consenting)\b")
+
+consent_by_use = regex_detector(
+    "consent_by_use", "medium",
+    # "By using this site, you agree ...": the reader ("you") is the one said to agree, so "by
+    # accessing the browser to accept cookies" is not it.
+    [screened(r"\bby\s+(?:\w+\s+){0,2}?" + _DOING + r"\b" + _CLAUSE + r"{0,160}?\b(?:you|users?|visitors?)\s+"
+              r"(?:(?:hereby|expressly|thereby|also|are|have|will\s+be|automatically|further|each|give\s+us\s+your)\s+){0,2}"
+              + _AGREE + r"\b" + _NOT_A_DUTY, _I),
+     # the same, agreement first: "you consent to its processing ... by providing it"
+     screened(r"\b(?:you|users?|visitors?)\s+(?:(?:hereby|expressly|thereby|also|are)\s+)?" + _AGREE + r"\b"
+              + _CLAUSE + r"{0,160}?\bby\s+(?:\w+\s+){0,1}?" + _DOING + r"\b", _I),
+     # use as the condition of agreeing: "when / if / each time / once you use the site, you agree"
+     screened(r"\b(?:if|when|whenever|once|each\s+time|every\s+time|as\s+soon\s+as|should)\s+you\s+(?:\w+\s+){0,2}?" + _USE_ACT
+              + r"\b" + _CLAUSE + r"{0,120}?(?:" + _READER_AGREES + r")" + _NOT_A_DUTY, _I),
+     # use as what amounts to agreement: "your continued use constitutes acceptance", "accessing our site
+     # indicates your acceptance", "using the site after we post changes counts as agreeing to them"
+     screened(r"(?:" + _USE_SUBJECT + r"|\b(?:use|using)\s+(?:of\s+)?(?:this|our|the)\b" + _CLAUSE + r"{0,60}?\bafter)"
+              + _CLAUSE + r"{0,100}?\b" + _COUNTS_AS + _AS_AGREEMENT, _I),
+     screened(r"\b(?:keep|continue)\s+(?:using|to\s+use)\b" + _CLAUSE + r"{0,80}?\byou\s+(?:are|will\s+be)\s+"
+              r"(?:agreeing|accepting|consenting)\b", _I),
+     screened(r"\b(?:deem|deems|deemed)\s+(?:that\s+)?(?:you\s+)?(?:to\s+)?(?:have\s+)?(?:consent|agree|accept)", _I),
+     # consent inferred rather than given: "we imply that you consent", "your consent is implied"
+     screened(r"\b(?:imply|implies|infer|infers|presume|presumes|assume|assumes)\s+(?:that\s+)?(?:you\s+)?(?:have\s+)?"
+              r"(?:consent|agree|accept)", _I),
+     screened(r"\b(?:consent|agreement)\s+(?:is|will\s+be|shall\s+be)\s+(?:deemed\s+|considered\s+)?(?:implied|inferred|presumed)\b|"
+              r"\bimplied\s+consent\b", _I)],
+    "consent by use: continued use is treated as consent, which is not freely given, specific consent (GDPR Art. 4(11), 7)")
+
+# --- retention without a period --------------------------------------------------------------
+
+_RETENTION_VERB = screened(r"\b(?:retain|retains|retained|retaining|retention|keep|keeps|kept|store|stores|stored|"
+                           r"hold|holds|held|preserve|preserved|delete|deletes|deleted|erase|erased|dispose|disposed|"
+                           r"destroy|destroyed)\b", _I)
+_NEEDED = r"(?:necessary|needed|required|appropriate|permitted|useful|relevant)"
+_VAGUE_PERIOD = screened(
+    r"\b(?:as\s+long\s+as\s+(?:is\s+|it\s+is\s+|it's\s+|it\u2019s\s+|they\s+are\s+)?(?:reasonably\s+|strictly\s+|absolutely\s+)?"
+    + _NEEDED + r"|"
+    # "for the period / time / duration (that is) necessary", "a reasonable period"
+    r"(?:the|a|such)\s+(?:\w+\s+)?(?:period|time|duration|length\s+of\s+time)\s+(?:of\s+time\s+)?(?:that\s+is\s+|which\s+is\s+)?"
+    r"(?:reasonably\s+|strictly\s+)?(?:necessary|needed|required)|"
+    r"(?:reasonable|adequate|appropriate)\s+(?:\w+\s+){0,2}?period|(?:no\s+)?longer\s+than\s+(?:is\s+)?(?:strictly\s+)?(?:necessary|needed)|"
+    r"as\s+long\s+as\s+we\s+(?:deem|consider|think)|"
+    r"as\s+long\s+as\s+(?:any\s+of\s+|one\s+of\s+)?(?:the|our|these|those|such|its)\s+(?:\w+\s+){0,2}?purposes?|"
+    # "as long as we have a legitimate business need", "until it is no longer needed"
+    r"as\s+long\s+as\s+we\s+have\s+(?:a|an)\s+(?:\w+\s+){0,2}?(?:need|reason|purpose|interest)|"
+    # "for as long as we need it", "as long as we require your data for those purposes"
+    r"as\s+long\s+as\s+we\s+(?:need|require|use)\s+(?:it|them|this|that|(?:the|your|such)\s+(?:\w+\s+)?(?:data|information|details))|"
+    r"(?:until|when|once)\s+(?:it\s+is|they\s+are|this\s+is|the\s+\w+\s+(?:is|are))?\s*no\s+longer\s+"
+    r"(?:necessary|needed|required|relevant|useful)|"
+    # "until the purpose of the processing has been fulfilled", "depending on the purpose"
+    r"until\s+(?:the|its|their|such)\s+purposes?\s+(?:\w+\s+){0,4}?(?:(?:is|are|has\s+been|have\s+been)\s+)?"
+    r"(?:fulfilled|achieved|accomplished|served|completed|met)|"
+    r"depend(?:s|ing)?\s+on\s+(?:the|its|their)\s+purposes?\b(?!\s+(?:listed|set\s+out|described)\s+(?:below|in\s+the\s+table))|"
+    r"(?:varying|various)\s+(?:periods|lengths\s+of\s+time|amounts\s+of\s+time))\b", _I)
+CONCRETE_PERIOD = screened(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|thirty|"
+    r"sixty|ninety)(?:\s*\(\d+\))?[\s-]*(?:calendar\s+|business\s+)?(?:days?|weeks?|months?|years?)\b", _I)
+
+
+def vague_retention(data: DetectorInput) -> list[Finding]:
+    """Retention stated only as "as long as necessary" with no period or criteria in the sentence."""
+    found = []
+    for i in data.texts.all_of(_RETENTION_VERB, _VAGUE_PERIOD):
+        s: Sentence = data.sentences[i]
+        if s.is_heading or not _RETENTION_VERB.search(s.text) or CONCRETE_PERIOD.search(s.text):
+            continue
+        m = _VAGUE_PERIOD.search(s.text)
+        if m:
+            found.append(Finding("vague_retention", "medium",
+                                 "vague retention: no storage period or concrete criteria (GDPR Art. 13(2)(a))",
+                                 evidence(s, [(m.start(), m.end())])))
+    return found
