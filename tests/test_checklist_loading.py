@@ -26,6 +26,14 @@ GOOD_ITEM = """
 """
 
 
+WEIGHED = """    requires:
+      - name: period
+        reason: no period
+        patterns: ["30 days"]
+        outweighed_by: {reason: vague, patterns: ["as long as necessary"]}
+"""
+
+
 def write(tmp_path: Path, body: str) -> str:
     path = tmp_path / "mine.yaml"
     path.write_text("id: mine\ntitle: Mine\nversion: '1'\nrequirements:\n" + body)
@@ -58,6 +66,9 @@ def test_a_users_yaml_works_like_a_bundled_one(tmp_path: Path) -> None:
     (GOOD_ITEM + "    detector: crystal_ball\n", "unknown detector 'crystal_ball'"),
     (GOOD_ITEM + GOOD_ITEM, "defined twice"),
     (GOOD_ITEM.replace("title: Retention", "title: [Retention"), "invalid YAML"),
+    (GOOD_ITEM + WEIGHED.replace("reason: vague", "colour: red"), "outweighed_by: unknown key 'colour'"),
+    (GOOD_ITEM + WEIGHED.replace("patterns: [\"as long as necessary\"]", "patterns: [[{LEMA: x}]]"),
+     "outweighs:period pattern 1: invalid token pattern"),
 ])
 def test_bad_checklists_fail_with_file_line_item_and_problem(tmp_path: Path, body: str, message: str) -> None:
     path = write(tmp_path, body)
@@ -122,3 +133,19 @@ def test_the_detectors_a_checklist_may_name_are_the_ones_analysis_answers() -> N
     assert set(FACT_DETECTORS) == set(REQUIREMENT_DETECTORS)
 
 
+def test_a_qualifier_is_outweighed_only_by_at_least_as_many_statements_against_it(tmp_path: Path) -> None:
+    from checker.inputs.loader import load_bytes
+    from checker.pipeline import analyse, parse_document
+
+    compiled = load_checklists([write(tmp_path, GOOD_ITEM.replace('["retention period"]', '["retention period", "keep"]')
+                                      + WEIGHED)])
+
+    def status(text: str) -> tuple[str, str]:
+        parsed = parse_document(load_bytes(text.encode(), "p.md", "markdown"), compiled.model)
+        verdict = analyse(parsed, compiled).verdicts[0]
+        return verdict.status.value, verdict.reason
+
+    assert status("We keep data for 30 days.") == ("met", "disclosed (decided by line 1)")
+    state, reason = status("We keep data as long as necessary.\n\nWe keep logs for 30 days.")
+    assert state == "partial" and reason == "vague (decided by line 1)"
+    assert status("We keep data as long as necessary.\n\nWe keep logs for 30 days.\n\nWe keep mail for 30 days.")[0] == "met"

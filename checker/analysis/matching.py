@@ -27,6 +27,7 @@ from checker.analysis.placeholders import find_placeholders, has_placeholder
 from checker.analysis.requirement_detectors import REQUIREMENT_DETECTORS
 from checker.models import FRAME_OWNER, Evidence, Finding, Match, PatternKey, Sentence, Status, Verdict
 from checker.rules.checklist import CompiledChecklists, Requirement
+from checker.rules.schema import Qualifier
 
 QUALIFIER_WINDOW = 3
 """How many sentences away (inside the same section) a qualifier may stand from the evidence."""
@@ -225,6 +226,11 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
     core_chosen = [i for i in ranked[:MAX_EVIDENCE]]
     for q in req.requires:
         where = [i for i in h.qualifiers.get(q.name, {}) if q.anywhere or i in near]
+        against = _outweighing(req, q, sentences, h, usable, where)
+        if against and q.outweighed_by is not None:
+            reasons.append(f"{q.outweighed_by.reason} ({_where(sentences[against[0]], unit)})")
+            chosen.setdefault(against[0], []).extend(h.concept[f"outweighs:{q.name}"][against[0]])
+            continue
         if where:
             first = min(where)
             chosen.setdefault(first, []).extend(h.qualifiers[q.name][first])
@@ -245,6 +251,22 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
         return Verdict(req.id, Status.PARTIAL, "; ".join(reasons), evidence, req.checklist), findings
     return Verdict(req.id, Status.MET, f"{req.met_reason or 'disclosed'} ({_where(sentences[ranked[0]], unit)})", evidence,
                    req.checklist), findings
+
+
+def _outweighing(req: Requirement, q: Qualifier, sentences: Sequence[Sentence], h: _Hits,
+                 usable: Mapping[int, list[Match]], where: Sequence[int]) -> list[int]:
+    """The requirement's sentences that outweigh qualifier ``q`` (empty when the qualifier holds).
+
+    Counted among the requirement's own sentences (its evidence, or its section by heading), so a
+    "72 hours" in a breach notice near a retention sentence is not a retention period. A sentence
+    that gives the qualifier itself ("as long as necessary, and at most two years") is not against it.
+    """
+    if q.outweighed_by is None or not where:
+        return []
+    giving = {i for i in where if i in usable or heading_matches(sentences[i].heading, req.headings)}
+    against = sorted(i for i in h.concept.get(f"outweighs:{q.name}", {})
+                     if i in usable and i not in h.qualifiers.get(q.name, {}))
+    return against if against and len(against) >= len(giving) else []
 
 
 def _unless_not_applicable(req: Requirement, verdict: Verdict, sentences: Sequence[Sentence], h: _Hits) -> Verdict:

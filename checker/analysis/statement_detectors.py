@@ -15,7 +15,7 @@ import re
 
 from checker.analysis.detector_input import DetectorInput, evidence, regex_detector
 from checker.analysis.regex_screen import screened
-from checker.models import Finding, Sentence
+from checker.models import Finding, Sentence, Status
 
 _I = re.IGNORECASE
 _CLAUSE = r"(?:[^.;]|\.(?=\w))"
@@ -186,7 +186,15 @@ CONCRETE_PERIOD = screened(
 
 
 def vague_retention(data: DetectorInput) -> list[Finding]:
-    """Retention stated only as "as long as necessary" with no period or criteria in the sentence."""
+    """Retention stated only as "as long as necessary" with no period or criteria in the sentence.
+
+    Not where the policy's retention verdict is ``met``: it then gives periods or criteria more often
+    than it says "as long as necessary" (the checklist's ``outweighed_by``), and a general sentence
+    over a schedule of periods is the schedule's summary, not a vague rule (gold/README: "only").
+    """
+    retention = data.verdicts.get("retention")
+    if retention is not None and retention.status is Status.MET:
+        return []
     found = []
     for i in data.texts.all_of(_RETENTION_VERB, _VAGUE_PERIOD):
         s: Sentence = data.sentences[i]

@@ -44,6 +44,9 @@ def explain(req: Requirement, checklist: Checklist | None = None) -> list[str]:
             lines += _listed(f"  frame '{name}':", frames.get(name, ()))
     for q in req.requires:
         lines += ["", f"and near it: {q.description}; otherwise partial: \"{q.reason}\""]
+        if q.outweighed_by is not None:
+            lines += _listed(f"  unless at least as many of its sentences say this instead (then partial: "
+                             f"\"{q.outweighed_by.reason}\"):", q.outweighed_by.patterns)
     if req.partial_patterns:
         lines += [""] + _listed(f"partial when only these match: \"{req.partial_reason}\"", req.partial_patterns)
     if req.exclude:

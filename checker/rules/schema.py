@@ -19,6 +19,24 @@ from checker.rules.yaml_source import read_yaml
 
 
 @dataclass(frozen=True)
+class Applicability:
+    """When the law does not ask for a requirement: a sentence matching ``patterns`` shows the
+    condition (an EU establishment, a service closed to children), and a gap becomes
+    ``not_applicable`` with ``reason`` and that sentence as evidence."""
+
+    reason: str
+    patterns: tuple[Pattern, ...]
+
+
+@dataclass(frozen=True)
+class Counterweight:
+    """Statements that weigh against a qualifier (see :attr:`Qualifier.outweighed_by`)."""
+
+    reason: str
+    patterns: tuple[Pattern, ...]
+
+
+@dataclass(frozen=True)
 class Qualifier:
     """Something a disclosure must also contain to be ``met`` (a safeguard, a period, an age)."""
 
@@ -30,16 +48,12 @@ class Qualifier:
     anywhere: bool = False
     """Look for it in the whole policy, not only near the evidence: a contact channel may stand in
     the imprint at the top while "write to us" stands in the rights section."""
-
-
-@dataclass(frozen=True)
-class Applicability:
-    """When the law does not ask for a requirement: a sentence matching ``patterns`` shows the
-    condition (an EU establishment, a service closed to children), and a gap becomes
-    ``not_applicable`` with ``reason`` and that sentence as evidence."""
-
-    reason: str
-    patterns: tuple[Pattern, ...]
+    outweighed_by: Counterweight | None = None
+    """Statements that say the opposite ("as long as necessary" against a retention period): when the
+    requirement's own sentences hold at least as many of them as sentences that give the qualifier,
+    the qualifier counts as absent, with this reason. One concrete period for marketing data beside a
+    vague rule for everything else leaves most data's retention vague (gold/README); a schedule of
+    periods beside one general "as long as necessary" does not."""
 
 
 @dataclass(frozen=True)
@@ -140,7 +154,7 @@ _CONCEPT_KEYS: dict[str, type] = {"terms": list, "frames": list, "heading_terms"
                                    "context": list}
 _ITEM_REQUIRED = ("id", "title", "references", "severity", "description", "remediation")
 _QUALIFIER_KEYS: dict[str, type] = {"name": str, "description": str, "reason": str, "patterns": list, "anywhere": bool,
-                                    "finding": dict}
+                                    "finding": dict, "outweighed_by": dict}
 _FINDING_KEYS = {"kind": str, "severity": str, "message": str}
 _EXAMPLE_KEYS = ("match", "no_match", "partial", "not_applicable")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -248,10 +262,15 @@ def _requirement(path: str, checklist_id: str, data: Any, detectors: Iterable[st
             _check_keys(f"{qwhere} '{q['name']}' finding", finding, _FINDING_KEYS, ("kind", "severity"))
             if finding["severity"] not in SEVERITIES:
                 raise ChecklistError(f"{qwhere} '{q['name']}' finding: severity must be one of {', '.join(SEVERITIES)}")
+        against = q.get("outweighed_by")
+        if against is not None:
+            _check_keys(f"{qwhere} '{q['name']}' outweighed_by", against, _APPLICABILITY_KEYS, ("reason", "patterns"))
         qualifiers.append(Qualifier(name=q["name"], description=str(q.get("description", q["name"])), reason=q["reason"],
                                     patterns=_patterns(f"{qwhere} '{q['name']}'", q["patterns"]),
                                     finding=_plain(finding) if finding else None,
-                                    anywhere=bool(q.get("anywhere", False))))
+                                    anywhere=bool(q.get("anywhere", False)),
+                                    outweighed_by=Counterweight(against["reason"], _patterns(
+                                        f"{qwhere} '{q['name']}' outweighed_by", against["patterns"])) if against else None))
     examples = data.get("examples") or {}
     for key, value in examples.items():
         if key not in _EXAMPLE_KEYS or not isinstance(value, list) or not all(isinstance(v, str) for v in value):
