@@ -45,7 +45,9 @@ _HARM = (r"(?:damages?|loss(?:es)?|lost|harm|injur\w*|breach\w*|leak\w*|hack\w*|
          r"(?:security|safety|confidentiality)\s+of)")
 _DISCLAIMS_HARM = screened(r"(?:" + _DECLINES + r")\b" + _CLAUSE + r"{0,100}?\b" + _HARM + r"\b", _I)
 _DISCLAIMS_ALL = screened(r"\bin\s+no\s+event\s+(?:shall|will)\b.{0,80}\bliable\b|\bno\s+liability\s+(?:whatsoever|for\s+any)\b|"
-                          r"\b(?:assumes?|accepts?)\s+no\s+(?:\w+\s+)?(?:liability|responsibility)\b|"
+                          r"\b(?:assumes?|accepts?)\s+no\s+(?:\w+\s+)?(?:liability|responsibility)\b"
+                          # "... for these" points back at what the sentence before named (other sites)
+                          r"(?!" + _CLAUSE + r"{0,30}?\bfor\s+(?:these|those|them|such)\b)|"
                           r"\bdisclaims?\s+(?:any|all)\s+(?:\w+\s+){0,2}?" + _LIABILITY, _I)
 # the risk put on the reader: "any transmission is at your own risk"
 _OWN_RISK = screened(r"\b(?:transmission|transmit|transmitted|provide|send|sent|submit|use|disclose|share|shared)\w*\b"
