@@ -227,3 +227,25 @@ def test_a_long_numbered_line_taken_for_a_heading_is_joined_to_its_end() -> None
     blocks = load_bytes(text.encode(), "cut.md", "markdown").blocks
     assert blocks[0].kind.value == "paragraph" and blocks[0].text.endswith("for 1 year.")
     assert [b.kind.value for b in blocks[1:]] == ["heading", "paragraph"]
+
+
+def test_a_cut_before_a_capitalised_word_is_joined_when_the_first_part_is_long_prose() -> None:
+    from checker.inputs.loader import load_bytes
+
+    text = ("5.2 Your personal data may be transferred and stored within the countries of the European\n\n"
+            "Economic Area (the EEA), which have a comparable level of protection.\n\n"
+            "We share data with the payment processors and couriers who handle your order for us every\n\n"
+            "Monday and Thursday.\n\n"
+            "How we use the information we collect about you and the legal bases we rely on\n\n"
+            "We use it to run the service.\n\n"
+            "5.3 What rights you have and how you can use them when we process your data\n\n"
+            "You may object.\n\n"
+            "Contact\n\nWrite to us.\n")
+    blocks = load_bytes(text.encode(), "cut.md", "markdown").blocks
+    assert [b.text for b in blocks] == [
+        "5.2 Your personal data may be transferred and stored within the countries of the European Economic Area "
+        "(the EEA), which have a comparable level of protection.",
+        "We share data with the payment processors and couriers who handle your order for us every Monday and Thursday.",
+        "How we use the information we collect about you and the legal bases we rely on", "We use it to run the service.",
+        "5.3 What rights you have and how you can use them when we process your data", "You may object.",
+        "Contact", "Write to us."]
