@@ -24,13 +24,33 @@ _ALL = load_checklists(bundled_names())
 STATUSES = ("met", "partial", "missing", "not_applicable")
 
 
+class _UniqueKeys(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice: plain YAML keeps the last one and silently
+    drops every case written under the first."""
+
+
+def _unique_mapping(loader: _UniqueKeys, node: yaml.MappingNode) -> dict:  # type: ignore[type-arg]
+    keys = [loader.construct_object(k) for k, _ in node.value]
+    twice = {k for k in keys if keys.count(k) > 1}
+    if twice:
+        raise yaml.constructor.ConstructorError(None, None, f"key(s) given twice: {sorted(map(str, twice))}", node.start_mark)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeys.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+
+
+def load_suite(path: Path) -> dict:  # type: ignore[type-arg]
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeys)  # noqa: S506 (a SafeLoader)
+
+
 def _cases() -> list[tuple[str, str, str, str, str]]:
     """(file, requirement, class, expected status, text) of every case."""
     cases = []
     for path in sorted(HERE.glob("*.yaml")):
         if path.name == "findings.yaml":
             continue
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_suite(path)
         for requirement, classes in data.items():
             for klass, by_status in classes.items():
                 for status, texts in by_status.items():
@@ -73,7 +93,7 @@ def test_each_requirement_has_a_near_miss_or_a_negation() -> None:
 
 def _finding_cases() -> list[tuple[str, str, bool, str]]:
     """(kind, class, expected to be found, text) of every finding case in ``findings.yaml``."""
-    data = yaml.safe_load((HERE / "findings.yaml").read_text(encoding="utf-8"))
+    data = load_suite(HERE / "findings.yaml")
     cases = []
     for kind, classes in data.items():
         for klass, by_outcome in classes.items():
