@@ -171,3 +171,15 @@ def test_more_real_near_misses(sentence: str, analyse_text) -> None:  # type: ig
 def test_a_labelled_foreign_address_satisfies_address_below(analyse_text) -> None:  # type: ignore[no-untyped-def]
     text = "Contact us via the address below:\n\n**Address: 1 One-North Crescent, #06-01, Singapore (138538)**"
     assert [f for f in analyse_text(text).findings if f.kind == "dangling_reference"] == []
+
+
+def test_a_table_of_contents_entry_is_no_evidence(analyse_text) -> None:  # type: ignore[no-untyped-def]
+    text = ("# Privacy notice\n\n1. [International Data Transfers](#international-data-transfers)\n"
+            "2. [Your rights](#your-rights)\n\n## International Data Transfers\n\n"
+            "Your data is stored on servers located in the United States.\n")
+    result = analyse_text(text)
+    transfer = next(v for v in result.verdicts if v.requirement == "cross_border_transfer")
+    assert [e.text for e in transfer.evidence] == ["Your data is stored on servers located in the United States."]
+    assert kinds(result, "transfer_without_safeguards") == ["Your data is stored on servers located in the United States."]
+    toc_only = analyse_text("1. [International Data Transfers](#international-data-transfers)\n")
+    assert next(v for v in toc_only.verdicts if v.requirement == "cross_border_transfer").status.value == "missing"

@@ -183,7 +183,8 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
 
     ``members`` is :func:`section_members` of ``sentences``, passed in to work it out once per policy."""
     usable = {i: ms for i, ms in h.core.items()
-              if i not in h.exclude and (req.match_headings or not sentences[i].is_heading)}
+              if i not in h.exclude and (req.match_headings or not sentences[i].is_heading)
+              and not is_navigation(sentences[i])}
     for i, ms in composed(req, sentences, h, frames or {}).items():
         usable.setdefault(i, []).extend(ms)  # a concept's own guards have vetoed what they must
     for m in extra_core:
@@ -193,7 +194,8 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
             usable.setdefault(i, []).extend(ms)
     findings: list[Finding] = []
     if not usable:
-        weak = {i: ms for i, ms in h.partial.items() if i not in h.exclude and not sentences[i].is_heading}
+        weak = {i: ms for i, ms in h.partial.items()
+                if i not in h.exclude and not sentences[i].is_heading and not is_navigation(sentences[i])}
         if weak:
             ranked_weak = _rank(sentences, weak, req.headings)
             chosen = {i: weak[i] for i in ranked_weak[:MAX_EVIDENCE]}
@@ -251,6 +253,17 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
         return Verdict(req.id, Status.PARTIAL, "; ".join(reasons), evidence, req.checklist), findings
     return Verdict(req.id, Status.MET, f"{req.met_reason or 'disclosed'} ({_where(sentences[ranked[0]], unit)})", evidence,
                    req.checklist), findings
+
+
+def is_navigation(sentence: Sentence) -> bool:
+    """A table-of-contents entry: the sentence is (almost) all one link into the page itself
+    ("[International Data Transfers](#international-data-transfers)"). It names a section; it
+    discloses nothing, so it is no evidence for a verdict or a finding."""
+    links = sentence.links
+    if not links or not all(link.target.startswith("#") for link in links):
+        return False
+    linked = sum(link.end - link.start for link in links)
+    return linked >= 0.8 * len(sentence.text.strip(" .:;*-\u2022"))
 
 
 def _outweighing(req: Requirement, q: Qualifier, sentences: Sequence[Sentence], h: _Hits,
