@@ -195,7 +195,7 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
     findings: list[Finding] = []
     if not usable:
         weak = {i: ms for i, ms in h.partial.items()
-                if i not in h.exclude and not sentences[i].is_heading and not is_navigation(sentences[i])}
+                if i not in h.exclude and not sentences[i].is_heading and not is_navigation(sentences[i], False)}
         if weak:
             ranked_weak = _rank(sentences, weak, req.headings)
             chosen = {i: weak[i] for i in ranked_weak[:MAX_EVIDENCE]}
@@ -255,15 +255,27 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
                    req.checklist), findings
 
 
-def is_navigation(sentence: Sentence) -> bool:
-    """A table-of-contents entry: the sentence is (almost) all one link into the page itself
-    ("[International Data Transfers](#international-data-transfers)"). It names a section; it
-    discloses nothing, so it is no evidence for a verdict or a finding."""
+_DOCUMENT_WORDS = frozenset({"policy", "policies", "notice", "notices", "statement", "terms", "conditions",
+                             "agreement", "guidelines", "faq", "faqs"})
+
+
+def is_navigation(sentence: Sentence, other_documents: bool = True) -> bool:
+    """A sentence that only points somewhere: (almost) all one link into the page itself, a
+    table-of-contents entry ("[International Data Transfers](#international-data-transfers)"), or,
+    with ``other_documents``, to another document by its name ("[Cookie policy](https://...)").
+    It names a section or a document; it discloses nothing, so it is no evidence for a verdict or a
+    finding (a link to another document may still show that the topic is touched: ``partial``)."""
     links = sentence.links
-    if not links or not all(link.target.startswith("#") for link in links):
+    if not links:
         return False
     linked = sum(link.end - link.start for link in links)
-    return linked >= 0.8 * len(sentence.text.strip(" .:;*-\u2022"))
+    if linked < 0.8 * len(sentence.text.strip(" .:;*-\u2022")):
+        return False
+    if all(link.target.startswith("#") for link in links):
+        return True
+    return other_documents and all(
+        link.target.lower().startswith(("http://", "https://", "/")) and
+        sentence.text[link.start:link.end].lower().rstrip(" .").rsplit(" ", 1)[-1] in _DOCUMENT_WORDS for link in links)
 
 
 def _outweighing(req: Requirement, q: Qualifier, sentences: Sequence[Sentence], h: _Hits,
