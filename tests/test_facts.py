@@ -24,6 +24,13 @@ from checker.analysis.facts import find_ages, parse_date
     ("Visitors below 18 need a parent to agree.", [18]),
     ("Orders under 50 euros ship within three days.", []),
     ("Members under 30 get a discount on the annual plan.", []),  # not a threshold for children
+    # the number in brackets, the reader addressed by the threshold, "be N or older"
+    ("Our services are not directed at children under (13) years of age.", [13]),
+    ("If you are under 13, please don't sign up.", [13]),
+    ("If you\u2019re under 16, ask a parent first.", [16]),
+    ("You must be 13 or older (16 in the EEA) to use our services.", [13]),
+    ("Windows 10 or older is not supported.", []),
+    ("The app runs on Android 10 or older.", []),
 ])
 def test_age_thresholds(sentence: str, ages: list[int]) -> None:
     assert [a for a, _, _ in find_ages(sentence)] == ages

@@ -26,17 +26,22 @@ _NUM = r"(?P<num>\d{1,2}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True
 _AGE_PATTERNS = [  # screened: most sentences are not about age
     # under the age of 13 / below the age of eighteen (18) / younger than 16 / under 13 years of age
     screened(r"\b(?:under|below|beneath|younger\s+than|less\s+than)\s+(?:the\s+)?(?:(?:legal\s+|minimum\s+)?age\s+of\s+)?"
-               + _NUM + r"(?!\s*(?:%|percent|days?|hours?|months?|minutes?|weeks?)\b)", re.IGNORECASE),
+               r"(?:\(\s*)?" + _NUM + r"(?:\s*\))?(?!\s*(?:%|percent|days?|hours?|months?|minutes?|weeks?)\b)", re.IGNORECASE),
     # at least 13 years old / must be 16 or older / aged 13 or over
     screened(r"\b(?:at\s+least|over\s+the\s+age\s+of|aged?)\s+(?:the\s+age\s+of\s+)?" + _NUM
                + r"(?=\s*(?:years?|or\s+older|or\s+over|and\s+(?:older|over)|\+|\b))", re.IGNORECASE),
     screened(_NUM + r"\s+years?\s+(?:of\s+age|old)\s+or\s+(?:older|over)", re.IGNORECASE),
+    # "you must be 13 or older (16 in the EEA)": a person's age, not "Windows 10 or older"
+    screened(r"\bbe\s+" + _NUM + r"\s+or\s+(?:older|over)", re.IGNORECASE),
 ]
 _AGE_CONTEXT = screened(r"\b(?:child|children|childrens|minor|minors|kid|kids|teen|teens|teenagers?|parent|"
                           r"parents|parental|guardian|age|aged|years\s+old|coppa|young|knowingly)\b|"
                           # "anyone under 13", "users below 16": people named by the threshold alone
                           r"\b(?:anyone|anybody|individuals?|persons?|people|users?|visitors?|members?|customers?)\s+"
-                          r"(?:who\s+(?:is|are)\s+)?(?:under|below|younger\s+than)\s+\d", re.IGNORECASE)
+                          r"(?:who\s+(?:is|are)\s+)?(?:under|below|younger\s+than)\s+\d|"
+                          # the reader addressed by the threshold: "if you are under 13", "you must be 13 or older"
+                          r"\byou(?:'re|\u2019re|\s+are)\s+(?:under|below|younger\s+than)\s+\d|\bbe\s+\d{1,2}\s+or\s+(?:older|over)\b",
+                          re.IGNORECASE)
 _CONSENT_CONTEXT = screened(r"\b(?:parent|parents|parental|guardian|guardians|consent)\b", re.IGNORECASE)
 
 _MONTHS = {m: i for i, m in enumerate(
