@@ -9,6 +9,7 @@ predicted ``partial`` counts as disclosed. Requirements a gold entry leaves out 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -111,7 +112,11 @@ def load_gold(path: str | Path) -> dict[str, Any]:
 
 
 def normalise(text: str) -> str:
-    """Case-, whitespace- and quote-insensitive form used to look for gold quotes in evidence."""
+    """Case-, whitespace- and quote-insensitive form used to look for gold quotes in evidence.
+
+    Unicode is composed first (NFC): a PDF export may spell "á" as "a" + a combining accent while
+    the reviewer's quote has the one character, and the two are the same text."""
+    text = unicodedata.normalize("NFC", text)
     text = text.replace("\u201c", '"').replace("\u201d", '"').replace("\u2018", "'").replace("\u2019", "'")
     return re.sub(r"\s+", " ", text).strip().lower()
 

@@ -44,3 +44,12 @@ def test_presence_mode_counts_partial_as_disclosed() -> None:
     # gaps are only 'missing': a.security gold missing/pred partial -> fn; a.retention pred missing/gold partial -> fp;
     # b.retention gold missing/pred met -> fn
     assert (ev.overall.tp, ev.overall.fp, ev.overall.fn) == (0, 1, 2)
+
+
+def test_a_quote_matches_the_evidence_whatever_the_unicode_form_of_its_accents() -> None:
+    from checker.evaluate import normalise
+
+    decomposed = "Va\u0301clavske\u0301 na\u0301me\u030csti\u0301 813/57, Prague 1"  # as a PDF export spells it
+    composed = "V\u00e1clavsk\u00e9 n\u00e1m\u011bst\u00ed 813/57"  # as a reviewer types it
+    assert normalise(composed) in normalise(decomposed)
+    assert normalise("\u201cLast  Updated\u201d") == '"last updated"'
