@@ -122,13 +122,15 @@ def test_a_legal_citation_or_etc_does_not_end_a_sentence() -> None:
              "We rely on Arts. 44-49 and Regulation (EU) No. 2016/679 (see Reg. (EU) 2016/679, Art. [3]).",
              "This lies in Art. 6 Par. 1 lit. a GDPR and art. 9 sec. 2 of the law.",
              "We use cookies, pixels, etc. to measure visits for approx. 30 days.",
-             "This is defined in Penal Code § 1546 et. seq. of the state, within three sq. km of you."]
+             "This is defined in Penal Code § 1546 et. seq. of the state, within three sq. km of you.",
+             "Write to Acme GmbH, Tel. +49 30 1234 5678 or Fax. (030) 123 45."]
     for text in whole:
         assert [s.text for s in next(parse_texts([text + " We keep data."])).sentences] == [text, "We keep data."]
     split = {"We support modern art. We collect data.": ["We support modern art.", "We collect data."],
              "Do we sell data? No. We do not.": ["Do we sell data?", "No.", "We do not."],
              "This is set out in Art. Five rules apply.": ["This is set out in Art.", "Five rules apply."],
              "Read Art. 6": ["Read Art. 6"], "Read Art.": ["Read Art."],
-             "We use cookies, pixels, etc. We also keep logs.": ["We use cookies, pixels, etc.", "We also keep logs."]}
+             "We use cookies, pixels, etc. We also keep logs.": ["We use cookies, pixels, etc.", "We also keep logs."],
+             "Find our Tel. We answer.": ["Find our Tel.", "We answer."]}
     for text, sentences in split.items():
         assert [s.text for s in next(parse_texts([text])).sentences] == sentences

@@ -138,8 +138,14 @@ RUNNING_ABBREVIATIONS = frozenset("etc et seq al approx incl esp resp viz vs sq"
 "§ 1546 et. seq.", "three sq. km" go on; "... and so on, etc. We also ..." ends."""
 
 
+CONTACT_ABBREVIATIONS = frozenset("Tel tel TEL Fax fax FAX Ph ph Mob mob Tlf tlf".split())
+"""Words that, written with a period, introduce a number: "Tel. +49 30 1234 5678" is one line of an
+address, not a sentence that ends at "Tel." and a number standing alone."""
+
+
 _ABBREVIATION_IDS = numpy.asarray(
-    sorted(get_string_id(w) for w in CITATION_ABBREVIATIONS | RUNNING_ABBREVIATIONS), dtype="uint64")
+    sorted(get_string_id(w) for w in CITATION_ABBREVIATIONS | RUNNING_ABBREVIATIONS | CONTACT_ABBREVIATIONS),
+    dtype="uint64")
 _OPENERS = numpy.asarray(sorted(get_string_id(c) for c in ("(", "[")), dtype="uint64")
 _PERIOD = get_string_id(".")
 _CONTINUERS = numpy.asarray(sorted(get_string_id(c) for c in (",", ";")), dtype="uint64")
@@ -151,12 +157,15 @@ def continues_after_period(abbreviation: str, following: str) -> bool:
 
     After a citation word the next token must be a number or a bracket ("Art. 6", "Reg. (EU)") or
     a single lower-case letter ("lit. f"); "cf." never ends a sentence; after a running
-    abbreviation (etc., et seq., approx.) the next token must start in lower case or with a digit.
+    abbreviation (etc., et seq., approx.) the next token must start in lower case or with a digit;
+    after "Tel." or "Fax." with a digit, "+" or "(".
     """
     if not following:
         return False
     if abbreviation in RUNNING_ABBREVIATIONS:
         return following[0].islower() or following[0].isdigit()
+    if abbreviation in CONTACT_ABBREVIATIONS:
+        return following[0].isdigit() or following[0] in "+("
     if abbreviation not in CITATION_ABBREVIATIONS:
         return False
     if abbreviation in ("cf", "Cf"):
@@ -168,7 +177,7 @@ class ArraySentencizer(Sentencizer):
     """spaCy's rule-based sentencizer, same rule and punctuation, computed with numpy over the
     Doc's ORTH array and its words' punctuation flags (:class:`WordFlags`): the stock one builds a
     Token object per token, which cost a fifth of tokenising. One departure: no sentence starts
-    after the period of a legal citation or of "etc." and the like before a lower-case word
+    after the period of a legal citation, of "Tel." before a number, or of "etc." and the like before a lower-case word
     (:func:`continues_after_period`), nor after a period followed by a comma ("S.r.l., Via Roma")."""
 
     def predict(self, docs: Iterable[Doc]) -> list[numpy.ndarray]:
