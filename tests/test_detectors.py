@@ -183,3 +183,13 @@ def test_a_table_of_contents_entry_is_no_evidence(analyse_text) -> None:  # type
     assert kinds(result, "transfer_without_safeguards") == ["Your data is stored on servers located in the United States."]
     toc_only = analyse_text("1. [International Data Transfers](#international-data-transfers)\n")
     assert next(v for v in toc_only.verdicts if v.requirement == "cross_border_transfer").status.value == "missing"
+
+
+def test_a_transfer_without_safeguards_is_found_in_every_place_it_shows(analyse_text) -> None:  # type: ignore[no-untyped-def]
+    places = ["Our servers are located in the United States.", "Support staff in India may see your tickets.",
+              "Backups are stored in Singapore.", "Analytics data is processed in the United States.",
+              "Our payment provider is based in Canada."]
+    result = analyse_text("\n\n".join(places))
+    assert sorted(kinds(result, "transfer_without_safeguards")) == sorted(places)
+    transfer = next(v for v in result.verdicts if v.requirement == "cross_border_transfer")
+    assert len(transfer.evidence) == 3  # the verdict's evidence stays short

@@ -33,6 +33,9 @@ QUALIFIER_WINDOW = 3
 """How many sentences away (inside the same section) a qualifier may stand from the evidence."""
 
 MAX_EVIDENCE = 3
+MAX_QUALIFIER_FINDINGS = 8
+"""A qualifier's finding is raised on each sentence where the gap shows, up to this many (a policy that
+mentions transfers in six places without a safeguard has six places to fix); evidence stays at three."""
 
 
 @dataclass
@@ -225,7 +228,7 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
                     near.add(j)
             if heading_matches(sentences[i].heading, req.headings):
                 near.update(members[section])
-    core_chosen = [i for i in ranked[:MAX_EVIDENCE]]
+    core_chosen = [i for i in ranked[:MAX_QUALIFIER_FINDINGS]]
     for q in req.requires:
         where = [i for i in h.qualifiers.get(q.name, {}) if q.anywhere or i in near]
         against = _outweighing(req, q, sentences, h, usable, where)
