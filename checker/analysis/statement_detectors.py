@@ -37,7 +37,7 @@ _DECLINES = (
     + r"|\b(?:assumes?|accepts?|bears?|takes?|has|have)\s+no\s+(?:\w+\s+){0,2}?" + _LIABILITY
     # "we do not accept any responsibility", "we cannot accept liability"
     + r"|\b(?:do|does|will|shall|can|could)(?:\s+not|n't|not)\s+(?:accept|assume|bear|take)\s+(?:any\s+)?(?:\w+\s+){0,2}?" + _LIABILITY
-    + r"|\bno\s+liability\s+(?:whatsoever|of\s+any\s+kind)"
+    + r"|\bno\s+liability\s+of\s+any\s+kind"  # "no liability whatsoever" needs no harm: _DISCLAIMS_ALL
 )
 _HARM = (r"(?:damages?|loss(?:es)?|lost|harm|injur\w*|breach\w*|leak\w*|hack\w*|theft|stolen|costs?|claims?|"
          r"consequences?|(?<!\byour\s)(?<!\bthe\suser\s)misuse|intercept\w*|"

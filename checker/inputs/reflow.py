@@ -5,9 +5,9 @@ Text exported from PDFs and word processors often puts a blank line after every 
 half then becomes a paragraph of its own and no sentence holds the whole statement, so a contact,
 a right or an address split across the cut is never seen whole. Two consecutive paragraphs are
 one when the first stops where no sentence can end (a comma, a word with the next paragraph
-going on in lower case, or a word at the end of a paragraph of a dozen words or more). List items and table cells are never joined; a long "heading"
-that stops mid-sentence (a numbered line guessed to be a title) is joined to the paragraph that
-finishes it.
+going on in lower case, or a word at the end of a statement of a dozen words or more). List items
+and table cells are never joined; a long "heading" that stops mid-sentence (a numbered line guessed
+to be a title) is joined to the paragraph that finishes it.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def _continues(first: Block, second: Block) -> bool:
         # "5.2 Your personal data may be transferred and stored within the countries of the European"
         # / "Economic Area ...": a long line that states something (a verb such as "may", "is") is
         # a sentence, not a title; titles name a topic or ask ("How long do we keep your data")
-        return _STATES.search(first.text) is not None and _states_something(first.text, end, start)
+        return _states_something(first.text, end, start, by_subject=False)
     if first.kind is not BlockKind.PARAGRAPH:
         return False
     if end == "," or (end.isalpha() and start.islower()):
@@ -53,11 +53,13 @@ def _continues(first: Block, second: Block) -> bool:
     return _states_something(first.text, end, start)
 
 
-def _states_something(text: str, end: str, start: str) -> bool:
-    """A long line cut before a capitalised word: joined when it reads as a statement ("may", "is", or
-    "we ..."), not as a title ("How we use your data and the legal bases we rely on")."""
+def _states_something(text: str, end: str, start: str, by_subject: bool = True) -> bool:
+    """A long line cut before a capitalised word: joined when it reads as a statement ("may", "is",
+    or, with ``by_subject``, "we ..."), not as a title ("How we use your data and the legal bases we
+    rely on")."""
     return (len(text.split()) >= MIN_PROSE_WORDS_TO_JOIN and end.isalpha() and (start.isupper() or start.isdigit())
-            and (_STATES.search(text) is not None or _SUBJECT.match(text) is not None) and _ASKS.match(text) is None)
+            and (_STATES.search(text) is not None or (by_subject and _SUBJECT.match(text) is not None))
+            and _ASKS.match(text) is None)
 
 
 def _join(first: Block, second: Block) -> Block:

@@ -19,21 +19,23 @@ from checker.rules.yaml_source import read_yaml
 
 
 @dataclass(frozen=True)
-class Applicability:
-    """When the law does not ask for a requirement: a sentence matching ``patterns`` shows the
-    condition (an EU establishment, a service closed to children), and a gap becomes
-    ``not_applicable`` with ``reason`` and that sentence as evidence."""
+class _ReasonedPatterns:
+    """Sentences matching ``patterns`` show something about a requirement; ``reason`` says what."""
 
     reason: str
     patterns: tuple[Pattern, ...]
 
 
 @dataclass(frozen=True)
-class Counterweight:
-    """Statements that weigh against a qualifier (see :attr:`Qualifier.outweighed_by`)."""
+class Applicability(_ReasonedPatterns):
+    """When the law does not ask for a requirement: a sentence matching ``patterns`` shows the
+    condition (an EU establishment, a service closed to children), and a gap becomes
+    ``not_applicable`` with ``reason`` and that sentence as evidence."""
 
-    reason: str
-    patterns: tuple[Pattern, ...]
+
+@dataclass(frozen=True)
+class Counterweight(_ReasonedPatterns):
+    """Statements that weigh against a qualifier (see :attr:`Qualifier.outweighed_by`)."""
 
 
 @dataclass(frozen=True)
