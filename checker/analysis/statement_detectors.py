@@ -49,9 +49,12 @@ _DISCLAIMS_ALL = screened(r"\bin\s+no\s+event\s+(?:shall|will)\b.{0,80}\bliable\
                           # "... for these" points back at what the sentence before named (other sites)
                           r"(?!" + _CLAUSE + r"{0,30}?\bfor\s+(?:these|those|them|such)\b)|"
                           r"\bdisclaims?\s+(?:any|all)\s+(?:\w+\s+){0,2}?" + _LIABILITY, _I)
-# the risk put on the reader: "any transmission is at your own risk"
+# the risk put on the reader: "any transmission is at your own risk", "you assume the risk that your
+# data may be seen by others"
 _OWN_RISK = screened(r"\b(?:transmission|transmit|transmitted|provide|send|sent|submit|use|disclose|share|shared)\w*\b"
-                     r"[^.;]{0,80}\bat\s+(?:your|the\s+user's|their)\s+(?:own\s+)?(?:sole\s+)?risk\b", _I)
+                     r"[^.;]{0,80}\bat\s+(?:your|the\s+user's|their)\s+(?:own\s+)?(?:sole\s+)?risk\b|"
+                     r"\b(?:you|users?)\s+(?:hereby\s+|expressly\s+)?(?:assume|assumes|bear|bears|accept|accepts)\s+"
+                     r"(?:the|all|any|any\s+and\s+all|full|sole)\s+(?:\w+\s+)?risks?\b", _I)
 # the duty of care shifted onto the user: "you alone are responsible for keeping your content safe and backed up"
 _DUTY_ON_USER = screened(r"\b(?:you|users?)\s+(?:alone\s+)?(?:are|is|remain)\s+(?:solely\s+|alone\s+|entirely\s+|fully\s+|"
                          r"exclusively\s+)?responsible\s+for\s+(?:\w+\s+){0,3}?(?:back(?:ing)?[\s-]?up|backups?|"
@@ -88,7 +91,7 @@ rights_disclaimer = regex_detector(
               r"may|does)\s+)?" + _CREATE + r"\s+(?:\w+\s+){0,6}?rights?\b", _I),
      # the reader made to give rights up: "you waive any right to bring a claim"
      screened(r"\b(?:you|users?)\s+(?:hereby\s+|expressly\s+|irrevocably\s+|knowingly\s+)*(?:waive|waives|give\s+up|"
-              r"relinquish|relinquishes)\s+(?:any|all|your|each|the)\s+(?:\w+\s+){0,3}?rights?\b", _I)],
+              r"relinquish|relinquishes)\s+(?:any|all|your|each|the)\s+(?:\w+\s+){0,3}?(?:rights?|claims?)\b", _I)],
     "rights disclaimer: the policy says it creates no rights, which undercuts every commitment in it")
 
 # --- consent by use --------------------------------------------------------------------------
@@ -99,7 +102,9 @@ _DOING = (r"(?:using|use|accessing|visiting|browsing|continuing(?:\s+to\s+(?:use
 _USE_ACT = (r"(?:use|uses|using|access|accesses|accessing|visit|visits|visiting|browse|browses|browsing|navigate|navigating|"
             r"continue\s+(?:to\s+)?(?:use|using|access|accessing|browse|browsing|visit|visiting)|keep\s+(?:using|browsing)|"
             r"sign\s+up|signs\s+up|register|registers|download|downloads|install|installs|log\s+in|subscribe|create\s+an\s+account)")
-_AGREE = r"(?:agree|agrees|agreeing|consent|consents|consenting|accept|accepts|accepting|acknowledge|signify|deemed)"
+_AGREE = (r"(?:agree|agrees|agreeing|consent|consents|consenting|accept|accepts|accepting|acknowledge|signify|deemed|"
+          r"authori[sz]e|authori[sz]es|authori[sz]ing|confirm\s+that\s+you\s+have\s+(?:read|understood))")
+"""Verbs of the reader's agreement; 'authorize us to' and 'confirm that you have read' give it as well."""
 _ACCEPTANCE = r"(?:acceptance|agreement|consent|assent|approval)"
 _NOT_A_DUTY = (r"(?!\s+to\s+(?:act|comply|provide|abide|follow|keep|obey|respect|notify|inform|indemnify|refrain|update|"
                r"maintain|ensure|behave|pay|not)\b)")
@@ -126,15 +131,27 @@ _USE_SUBJECT = (
 _COUNTS_AS = (r"(?:constitutes?|signif(?:y|ies)|indicates?|means|implies|shows|confirms?|amounts?\s+to|counts?\s+as|"
               r"(?:will|shall|is|are)\s+(?:be\s+)?(?:deemed|regarded|considered|treated|taken|interpreted)(?:\s+to\s+(?:mean|constitute))?|"
               r"(?:deemed|regarded|considered|treated|taken)\s+(?:as|to\s+be))")
-_AS_AGREEMENT = (r"\s+(?:as\s+|to\s+be\s+|that\s+)?(?:your\s+)?(?:(?:an?\s+|full\s+|express\s+|unconditional\s+)?" + _ACCEPTANCE
-                 + r"|you\s+(?:accept|agree|consent|have\s+(?:read\s+and\s+)?(?:accepted|agreed|consented))|agreeing|accepting|consenting)\b")
+_AS_AGREEMENT = (r"\s+(?:as\s+|to\s+be\s+|that\s+)?(?:your\s+)?(?:(?:an?\s+|full\s+|express\s+|unconditional\s+|binding\s+|"
+                 r"informed\s+|explicit\s+|continued\s+)?" + _ACCEPTANCE
+                 + r"|you\s+(?:accept|agree|consent|acknowledge|have\s+(?:read\s+and\s+)?(?:accepted|agreed|consented))|"
+                   r"agreeing|accepting|consenting)\b")
+_BOUND_BY_UPDATE = (
+    # what continued use makes of a revised policy: "... is subject to the updated policy", "the new
+    # policy applies to you", "you will be bound by the revised notice"
+    r"(?:(?:is|are|will\s+be|shall\s+be)\s+(?:subject\s+to|governed\s+by|bound\s+by)\s+(?:the|this|these|such|any)\s+"
+    r"(?:updated|new|revised|amended|modified|changed)"
+    r"|\b(?:the|this|such)\s+(?:new|updated|revised|amended|modified|changed)\s+(?:\w+\s+)?(?:policy|notice|statement|"
+    r"version|terms)\s+(?:will\s+|shall\s+)?appl(?:y|ies)\s+to\s+you"
+    r"|\byou\s+(?:will|shall)\s+be\s+bound\s+by)\b")
+_CONTINUES_USE = r"\b(?:continue|continues|keep)\s+(?:to\s+)?(?:use|using|access|accessing|visit|visiting|browse|browsing)\b"
 
 consent_by_use = regex_detector(
     "consent_by_use", "medium",
     # "By using this site, you agree ...": the reader ("you") is the one said to agree, so "by
     # accessing the browser to accept cookies" is not it.
     [screened(r"\bby\s+(?:\w+\s+){0,2}?" + _DOING + r"\b" + _CLAUSE + r"{0,160}?\b(?:you|users?|visitors?)\s+"
-              r"(?:(?:hereby|expressly|thereby|also|are|have|will\s+be|automatically|further|each|give\s+us\s+your)\s+){0,2}"
+              r"(?:(?:hereby|expressly|thereby|also|are|have|will\s+be|automatically|further|each|give\s+us\s+your|\w+ly|and|"
+              r"\([a-z0-9]\))\s+){0,3}"
               + _AGREE + r"\b" + _NOT_A_DUTY, _I),
      # the same, agreement first: "you consent to its processing ... by providing it"
      screened(r"\b(?:you|users?|visitors?)\s+(?:(?:hereby|expressly|thereby|also|are)\s+)?" + _AGREE + r"\b"
@@ -148,6 +165,9 @@ consent_by_use = regex_detector(
               + _CLAUSE + r"{0,100}?\b" + _COUNTS_AS + _AS_AGREEMENT, _I),
      screened(r"\b(?:keep|continue)\s+(?:using|to\s+use)\b" + _CLAUSE + r"{0,80}?\byou\s+(?:are|will\s+be)\s+"
               r"(?:agreeing|accepting|consenting)\b", _I),
+     # continued use binds the reader to the revised policy: "if you keep using the service after the
+     # changes, the new policy applies to you"
+     screened(r"(?:" + _USE_SUBJECT + r"|" + _CONTINUES_USE + r")" + _CLAUSE + r"{0,120}?" + _BOUND_BY_UPDATE, _I),
      screened(r"\b(?:deem|deems|deemed)\s+(?:that\s+)?(?:you\s+)?(?:to\s+)?(?:have\s+)?(?:consent|agree|accept)", _I),
      # consent inferred rather than given: "we imply that you consent", "your consent is implied"
      screened(r"\b(?:imply|implies|infer|infers|presume|presumes|assume|assumes)\s+(?:that\s+)?(?:you\s+)?(?:have\s+)?"
@@ -159,22 +179,26 @@ consent_by_use = regex_detector(
 # --- retention without a period --------------------------------------------------------------
 
 _RETENTION_VERB = screened(r"\b(?:retain|retains|retained|retaining|retention|keep|keeps|kept|store|stores|stored|"
+                           r"maintain|maintains|maintained|"
                            r"hold|holds|held|preserve|preserved|delete|deletes|deleted|erase|erased|dispose|disposed|"
                            r"destroy|destroyed)\b", _I)
 _NEEDED = r"(?:necessary|needed|required|appropriate|permitted|useful|relevant)"
 _VAGUE_PERIOD = screened(
-    r"\b(?:as\s+long\s+as\s+(?:is\s+|it\s+is\s+|it's\s+|it\u2019s\s+|they\s+are\s+)?(?:reasonably\s+|strictly\s+|absolutely\s+)?"
+    r"\b(?:(?:as|so)\s+long\s+as\s+(?:is\s+|it\s+is\s+|it's\s+|it\u2019s\s+|they\s+are\s+)?(?:reasonably\s+|strictly\s+|absolutely\s+)?"
     + _NEEDED + r"|"
     # "for the period / time / duration (that is) necessary", "a reasonable period"
     r"(?:the|a|such)\s+(?:\w+\s+)?(?:period|time|duration|length\s+of\s+time)\s+(?:of\s+time\s+)?(?:that\s+is\s+|which\s+is\s+)?"
     r"(?:reasonably\s+|strictly\s+)?(?:necessary|needed|required)|"
-    r"(?:reasonable|adequate|appropriate)\s+(?:\w+\s+){0,2}?period|(?:no\s+)?longer\s+than\s+(?:is\s+)?(?:strictly\s+)?(?:necessary|needed)|"
-    r"as\s+long\s+as\s+we\s+(?:deem|consider|think)|"
-    r"as\s+long\s+as\s+(?:any\s+of\s+|one\s+of\s+)?(?:the|our|these|those|such|its)\s+(?:\w+\s+){0,2}?purposes?|"
+    r"(?:reasonable|adequate|appropriate|short|limited|brief)\s+(?:\w+\s+){0,2}?period|only\s+temporarily|"
+    # "no longer than the maximum period permitted by law"
+    r"longer\s+than\s+(?:the\s+)?(?:maximum\s+|longest\s+)?(?:period|time)\s+(?:\w+\s+)?(?:allowed|permitted|required)\s+by\s+"
+    r"(?:applicable\s+)?law|(?:no\s+)?longer\s+than\s+(?:is\s+)?(?:strictly\s+)?(?:necessary|needed)|"
+    r"(?:as|so)\s+long\s+as\s+we\s+(?:deem|consider|think)|"
+    r"(?:as|so)\s+long\s+as\s+(?:any\s+of\s+|one\s+of\s+)?(?:the|our|these|those|such|its)\s+(?:\w+\s+){0,2}?purposes?|"
     # "as long as we have a legitimate business need", "until it is no longer needed"
-    r"as\s+long\s+as\s+we\s+have\s+(?:a|an)\s+(?:\w+\s+){0,2}?(?:need|reason|purpose|interest)|"
+    r"(?:as|so)\s+long\s+as\s+we\s+have\s+(?:a|an)\s+(?:\w+\s+){0,2}?(?:need|reason|purpose|interest)|"
     # "for as long as we need it", "as long as we require your data for those purposes"
-    r"as\s+long\s+as\s+we\s+(?:need|require|use)\s+(?:it|them|this|that|(?:the|your|such)\s+(?:\w+\s+)?(?:data|information|details))|"
+    r"(?:as|so)\s+long\s+as\s+we\s+(?:need|require|use)\s+(?:it|them|this|that|(?:the|your|such)\s+(?:\w+\s+)?(?:data|information|details))|"
     r"(?:until|when|once)\s+(?:it\s+is|they\s+are|this\s+is|the\s+\w+\s+(?:is|are))?\s*no\s+longer\s+"
     r"(?:necessary|needed|required|relevant|useful)|"
     # "until the purpose of the processing has been fulfilled", "depending on the purpose"
