@@ -98,10 +98,12 @@ rights_disclaimer = regex_detector(
 
 _DOING = (r"(?:using|use|accessing|visiting|browsing|continuing(?:\s+to\s+(?:use|browse|access|visit))?|providing|submitting|"
           r"registering|navigating|signing\s+up|subscribing|creating\s+an\s+account|downloading|installing|"
-          r"logging\s+in|clicking|entering|purchasing|interacting)")
+          r"logging\s+in|clicking|entering|purchasing|interacting|sharing|uploading|sending|doing\s+so|"
+          r"(?:choosing|electing|deciding|opting)\s+to\s+(?:provide|submit|share|give|upload|send|use))")
 _USE_ACT = (r"(?:use|uses|using|access|accesses|accessing|visit|visits|visiting|browse|browses|browsing|navigate|navigating|"
             r"continue\s+(?:to\s+)?(?:use|using|access|accessing|browse|browsing|visit|visiting)|keep\s+(?:using|browsing)|"
-            r"sign\s+up|signs\s+up|register|registers|download|downloads|install|installs|log\s+in|subscribe|create\s+an\s+account)")
+            r"sign\s+up|signs\s+up|register|registers|download|downloads|install|installs|log\s+in|subscribe|create\s+an\s+account|"
+            r"(?:choose|chooses|elect|elects|decide|decides)\s+to\s+(?:provide|submit|share|give|upload|send))")
 _AGREE = (r"(?:agree|agrees|agreeing|consent|consents|consenting|accept|accepts|accepting|acknowledge|signify|deemed|"
           r"authori[sz]e|authori[sz]es|authori[sz]ing|confirm\s+that\s+you\s+have\s+(?:read|understood))")
 """Verbs of the reader's agreement; 'authorize us to' and 'confirm that you have read' give it as well."""
@@ -127,7 +129,7 @@ _USE_SUBJECT = (
     r"(?:data|information|cookies|details)\b)(?:this|our|the|these|any|such)\b"
     r"|\b(?:using|accessing|visiting|browsing|continuing\s+to\s+(?:use|access|browse|visit))\s+(?:this|our|the|these|any)\b"
     r"|\b(?:signing\s+up|registering|creating\s+an\s+account|downloading\s+(?:the|our)\s+app|installing\s+(?:the|our)\s+app)\b"
-    r"|\b(?:continued|continuing|further)\s+(?:use|usage|access)\b")
+    r"|\b(?:continued|continuing|further|ongoing)\s+(?:use|usage|access|engagement|interaction)\b")
 _COUNTS_AS = (r"(?:constitutes?|signif(?:y|ies)|indicates?|means|implies|shows|confirms?|amounts?\s+to|counts?\s+as|"
               r"(?:will|shall|is|are)\s+(?:be\s+)?(?:deemed|regarded|considered|treated|taken|interpreted)(?:\s+to\s+(?:mean|constitute))?|"
               r"(?:deemed|regarded|considered|treated|taken)\s+(?:as|to\s+be))")
@@ -152,7 +154,7 @@ consent_by_use = regex_detector(
     [screened(r"\bby\s+(?:\w+\s+){0,2}?" + _DOING + r"\b" + _CLAUSE + r"{0,160}?\b(?:you|users?|visitors?)\s+"
               r"(?:(?:hereby|expressly|thereby|also|are|have|will\s+be|automatically|further|each|give\s+us\s+your|\w+ly|and|"
               r"\([a-z0-9]\))\s+){0,3}"
-              + _AGREE + r"\b" + _NOT_A_DUTY, _I),
+              + r"(?:" + _AGREE + r"|understand\s+that)\b" + _NOT_A_DUTY, _I),
      # the same, agreement first: "you consent to its processing ... by providing it"
      screened(r"\b(?:you|users?|visitors?)\s+(?:(?:hereby|expressly|thereby|also|are)\s+)?" + _AGREE + r"\b"
               + _CLAUSE + r"{0,160}?\bby\s+(?:\w+\s+){0,1}?" + _DOING + r"\b", _I),
