@@ -58,6 +58,11 @@ _EFFECTIVE = screened(
     r"(?:applies|applicable|valid|in\s+(?:force|effect))\s+(?:from|since|as\s+of)|(?:came|comes)\s+into\s+(?:force|effect)|"
     r"(?:took|takes|take)\s+effect|(?:became|becomes)\s+effective)"
     r"(?:\s+(?:on|as\s+of|from|since|date|is|in))?\s*[:\-\u2013\u2014]?\s*(?:on\s+)?" + _DATE_RE, re.IGNORECASE)
+_DATED_LINE = screened(r"^\W*(?:formulated|enacted|established|adopted|issued|published)\s*(?:on|:)?\s*" + _DATE_RE + r"\W*$",
+                       re.IGNORECASE)
+"""A line that is only the date the notice was drawn up ("Formulated on October 1, 2023", common
+in policies translated from Japanese): the policy's own date. A company's founding comes in a
+sentence ("Our company was established on ..."), never as a line of its own."""
 _EFFECTIVE_LABEL = re.compile(r"^\W*(?:last\s+(?:updated|revised|modified|update|revision)|effective(?:\s+date)?|"
                               r"date\s+of\s+(?:last\s+)?(?:update|revision)|version\s+date)\W*$", re.IGNORECASE)
 """A label standing alone ("**Effective Date**"), its date in the next line."""
@@ -159,6 +164,27 @@ def _date_under_label(sentences: Sequence[Sentence], facts: Facts) -> None:
                 return
 
 
+_HISTORY_HEADING = re.compile(r"\b(?:revision|version|change|amendment|update)s?\s+(?:history|log)\b|\bchange\s?log\b|"
+                              r"\bhistory\s+of\s+(?:changes|revisions|amendments|updates)\b", re.IGNORECASE)
+_WHOLE_DATE = re.compile(r"^\W*" + _DATE_RE + r"\W*$", re.IGNORECASE)
+
+
+def _date_in_revision_history(sentences: Sequence[Sentence], facts: Facts) -> None:
+    """A "Revision History" (a table of dates and what changed, newest first or last): its latest
+    date is when the policy was last updated. Only dates standing alone in a cell count, so a
+    change described as "Updated the list of 2019 partners" gives none."""
+    latest: tuple[str, str, FactHit] | None = None
+    for sentence in sentences:
+        if sentence.heading and _HISTORY_HEADING.search(sentence.heading):
+            m = _WHOLE_DATE.match(sentence.text)
+            if m:
+                iso = parse_date(m.group("date")) or ""
+                if latest is None or iso > latest[0]:
+                    latest = (iso, m.group("date"), FactHit(sentence.number, m.start("date"), m.end("date")))
+    if latest is not None:
+        _record_effective_date(facts, latest[1], latest[2])
+
+
 def extract_facts(sentences: Sequence[Sentence], screen: SentenceScreen | None = None) -> Facts:
     """Read the facts of one policy from its sentences (headings included: "Last updated ...").
 
@@ -169,7 +195,7 @@ def extract_facts(sentences: Sequence[Sentence], screen: SentenceScreen | None =
     best_age: tuple[int, int, FactHit] | None = None  # (priority, age, where)
     emails: list[str] = []
     screen = screen or SentenceScreen([s.text for s in sentences])
-    readable = set(screen.any_of(_AGE_CONTEXT, _EFFECTIVE, _EMAIL))
+    readable = set(screen.any_of(_AGE_CONTEXT, _EFFECTIVE, _DATED_LINE, _EMAIL))
     readable.update(i for i, s in enumerate(sentences) if s.links)
     for sentence in (sentences[i] for i in sorted(readable)):
         text = sentence.text
@@ -181,7 +207,7 @@ def extract_facts(sentences: Sequence[Sentence], screen: SentenceScreen | None =
             if best_age is None or priority < best_age[0]:
                 best_age = (priority, age, FactHit(sentence.number, start, end))
         if facts.effective_date_text is None:
-            m = _EFFECTIVE.search(text)
+            m = _EFFECTIVE.search(text) or _DATED_LINE.search(text)
             if m:
                 _record_effective_date(facts, m.group("date"), FactHit(sentence.number, m.start(), m.end()))
         for m in _EMAIL.finditer(text):
@@ -191,6 +217,8 @@ def extract_facts(sentences: Sequence[Sentence], screen: SentenceScreen | None =
                 emails.append(link.target[7:].split("?")[0])
     if facts.effective_date_text is None:
         _date_under_label(sentences, facts)
+    if facts.effective_date_text is None:
+        _date_in_revision_history(sentences, facts)
     if best_age is not None:
         facts.children_age = best_age[1]
         facts.hits["children_age"] = best_age[2]
