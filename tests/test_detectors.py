@@ -98,6 +98,10 @@ def test_address_below_needs_an_address(analyse_text) -> None:  # type: ignore[n
     ("example.com", "https://help.example.com/", False),
     ("our privacy team", "mailto:privacy@example.com", False),
     ("click here", "https://tracker.example.net/", False),
+    # an address shown whole that opens a web page sends no mail
+    ("privacy@example.com", "http://mailto:privacy@example.com/", True),
+    ("privacy@example.com", "https://www.example.com/legal/privacy/privacy@example.com", True),
+    ("write to privacy@example.com or use our form", "https://www.example.com/contact", False),
 ])
 def test_link_mismatch(text: str, target: str, mismatch: bool) -> None:
     assert (link_mismatch(text, target) is not None) is mismatch

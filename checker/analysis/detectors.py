@@ -86,6 +86,10 @@ def link_mismatch(text: str, target: str) -> str | None:
         if real.lower() != email.group(0).lower():
             return f"the link text says {email.group(0)} but it sends mail to {real}"
         return None
+    # an address shown whole whose link opens a web page ("http://mailto:privacy@...", a relative link
+    # resolved to "https://example.com/privacy/privacy@example.com"): clicking it sends no mail
+    if email and email.group(0) == shown and target.lower().startswith(("http://", "https://")):
+        return f"the link text shows the address {email.group(0)} but it opens the web page {target}, not an e-mail to it"
     domain = _DOMAIN_TEXT.match(shown)
     if domain and " " not in shown and target.lower().startswith(("http://", "https://")):
         promised = domain.group(1).lower()
@@ -106,7 +110,7 @@ def contact_link_mismatch(data: DetectorInput) -> list[Finding]:
                 continue
             # Quote the sentence with the offending link written out, as in the source.
             shown = f"{s.text[:link.start]}[{s.text[link.start:link.end]}]({link.target}){s.text[link.end:]}"
-            severity = "high" if link.target.lower().startswith("mailto:") else "medium"
+            severity = "high" if link.target.lower().startswith("mailto:") or "@" in link.text else "medium"
             found.append(Finding("contact_link_mismatch", severity, f"contact link mismatch: {why}",
                                  evidence(s, [(link.start, link.end)], text=shown)))
     return found
