@@ -54,15 +54,23 @@ def regex_detector(kind: str, severity: str, patterns: Sequence[Screened], messa
     """
 
     def detect(data: DetectorInput) -> list[Finding]:
-        found = []
-        for sentence in data.could_match(*patterns):
-            if sentence.is_heading or not guard(sentence):
-                continue
-            text = sentence.text
-            spans = [(m.start(), m.end()) for p in patterns for m in p.finditer(text) if keep(text, m)]
-            if spans:
-                found.append(Finding(kind, severity, message, evidence(sentence, sorted(spans)[:1])))
-        return found
+        # each pattern runs only on the sentences its own screen lets through: running every
+        # pattern on every sentence any of them let through made consent_by_use (nine patterns)
+        # half again as slow when one of them gained a common needle
+        spans: dict[int, list[tuple[int, int]]] = {}
+        ruled_out: set[int] = set()
+        for pattern in patterns:
+            for i in data.texts.candidates(pattern):
+                if i in ruled_out:
+                    continue
+                sentence = data.sentences[i]
+                if sentence.is_heading or not guard(sentence):
+                    ruled_out.add(i)
+                    continue
+                text = sentence.text
+                spans.setdefault(i, []).extend((m.start(), m.end()) for m in pattern.finditer(text) if keep(text, m))
+        return [Finding(kind, severity, message, evidence(data.sentences[i], sorted(found)[:1]))
+                for i, found in sorted(spans.items()) if found]
 
     detect.__doc__ = message
     return detect

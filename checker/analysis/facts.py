@@ -174,8 +174,11 @@ def _date_in_revision_history(sentences: Sequence[Sentence], facts: Facts) -> No
     date is when the policy was last updated. Only dates standing alone in a cell count, so a
     change described as "Updated the list of 2019 partners" gives none."""
     latest: tuple[str, str, FactHit] | None = None
+    history = {h for h in {s.heading for s in sentences} if h and _HISTORY_HEADING.search(h)}
+    if not history:
+        return
     for sentence in sentences:
-        if sentence.heading and _HISTORY_HEADING.search(sentence.heading):
+        if sentence.heading in history:
             m = _WHOLE_DATE.match(sentence.text)
             if m:
                 iso = parse_date(m.group("date")) or ""
@@ -195,7 +198,7 @@ def extract_facts(sentences: Sequence[Sentence], screen: SentenceScreen | None =
     best_age: tuple[int, int, FactHit] | None = None  # (priority, age, where)
     emails: list[str] = []
     screen = screen or SentenceScreen([s.text for s in sentences])
-    readable = set(screen.any_of(_AGE_CONTEXT, _EFFECTIVE, _DATED_LINE, _EMAIL))
+    readable = set(screen.any_of(_AGE_CONTEXT, _EFFECTIVE, _EMAIL))
     readable.update(i for i, s in enumerate(sentences) if s.links)
     for sentence in (sentences[i] for i in sorted(readable)):
         text = sentence.text
@@ -207,7 +210,7 @@ def extract_facts(sentences: Sequence[Sentence], screen: SentenceScreen | None =
             if best_age is None or priority < best_age[0]:
                 best_age = (priority, age, FactHit(sentence.number, start, end))
         if facts.effective_date_text is None:
-            m = _EFFECTIVE.search(text) or _DATED_LINE.search(text)
+            m = _EFFECTIVE.search(text)
             if m:
                 _record_effective_date(facts, m.group("date"), FactHit(sentence.number, m.start(), m.end()))
         for m in _EMAIL.finditer(text):
@@ -217,6 +220,12 @@ def extract_facts(sentences: Sequence[Sentence], screen: SentenceScreen | None =
                 emails.append(link.target[7:].split("?")[0])
     if facts.effective_date_text is None:
         _date_under_label(sentences, facts)
+    if facts.effective_date_text is None:
+        for i in screen.candidates(_DATED_LINE):
+            m = _DATED_LINE.search(sentences[i].text) if len(sentences[i].text) <= 60 else None
+            if m:
+                _record_effective_date(facts, m.group("date"), FactHit(sentences[i].number, m.start("date"), m.end("date")))
+                break
     if facts.effective_date_text is None:
         _date_in_revision_history(sentences, facts)
     if best_age is not None:

@@ -16,7 +16,7 @@ from checker.analysis.regex_screen import screened
 _SQUARE = screened(r"\[(?P<body>[^\[\]\n]{2,120})\]")
 _CURLY = screened(r"\{\{\s*(?P<body>[^{}\n]{1,80}?)\s*\}\}|\{(?P<var>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_]+)*)\}")
 _ANGLE = screened(r"<(?P<body>[A-Z][A-Za-z ]{2,60})>|<<(?P<body2>[^<>\n]{2,60})>>|<(?P<low>[a-z][a-z _]{2,60})>")
-_UNDERSCORES = screened(r"(?<![\w.-])(?:_{5,}|X{3,}|x{3,})(?![\w-])(?!\.\w)")
+_UNDERSCORES = screened(r"(?<![\w.-])(?:_{5,}|XXX+|xxx+)(?![\w-])(?!\.\w)")
 # a template's optional section left in: "Email marketing (if applicable): With your permission, ..."
 _OPTIONAL_LABEL = screened(r"(?:^|(?<=[.:;]\s))[A-Z][\w ,/&-]{2,60}\s\((?:if|where|when)\s+(?:applicable|relevant|any)\)\s*:")
 # a date format where a date should be ("last updated DD/MM/YYYY"), a template's own domain

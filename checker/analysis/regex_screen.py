@@ -39,13 +39,19 @@ def _share(char: str) -> float:
     return 0.17 if char == " " else 0.01 if char in ".,0123456789" else 0.002
 
 
+_POLICY_WORDS = frozenset({"policy", "privacy", "notice", "statement", "terms", "information", "data", "personal",
+                           "service", "services", "site", "website", "access", "use", "process", "collect", "share"})
+"""Words a privacy policy holds in most of its sentences, whatever their letters say: a needle set
+of them screens nothing out ("policy" ranked above "updated" / "revised" by its letters)."""
+
+
 def _expected_hits(needles: frozenset[str]) -> float:
     """How often one of ``needles`` would turn up per character of English text, if characters
     were independent: a rough price of testing the set (each text holding one is read further)."""
     total = 0.0
     for needle in needles:
-        chance = 1.0
-        for char in needle:
+        chance = 0.005 if needle.lower() in _POLICY_WORDS else 1.0
+        for char in needle if chance == 1.0 else "":
             chance *= _share(char)
         total += chance
     return total
@@ -235,6 +241,7 @@ class SentenceScreen:
         self._texts = texts
         self._joined: dict[bool, tuple[str, list[int]]] = {}
         self._found: dict[int, list[int]] = {}
+        self._needle_hits: dict[tuple[bool, str], set[int]] = {}  # patterns share needles ("consent", "agree")
 
     def _text(self, lowered: bool) -> tuple[str, list[int]]:
         """The texts joined (and folded if ``lowered``: :func:`fold` keeps lengths), and where each
@@ -265,18 +272,30 @@ class SentenceScreen:
             text, starts = self._text(pattern.ignores_case)
             hits: set[int] = set()
             for needle in groups[0]:
-                at = text.find(needle)
-                while at >= 0:
-                    k = bisect.bisect_right(starts, at) - 1
-                    hits.add(k)
-                    if k + 1 >= len(starts):
-                        break
-                    at = text.find(needle, starts[k + 1])
+                hits |= self._texts_with(needle, pattern.ignores_case)
             if len(groups) > 1 and hits:  # the other needle sets: tested in the few texts left
                 ends = starts[1:] + [len(text) + 1]
                 hits = {k for k in hits if all(any(n in text[starts[k]:ends[k] - 1] for n in g) for g in groups[1:])}
             found = sorted(hits)
         self._found[key] = found
+        return found
+
+    def _texts_with(self, needle: str, lowered: bool) -> set[int]:
+        """Indices of the texts holding ``needle``: one pass over the joined texts per needle and
+        document, however many patterns test for it."""
+        key = (lowered, needle)
+        found = self._needle_hits.get(key)
+        if found is None:
+            text, starts = self._text(lowered)
+            found = set()
+            at = text.find(needle)
+            while at >= 0:
+                k = bisect.bisect_right(starts, at) - 1
+                found.add(k)
+                if k + 1 >= len(starts):
+                    break
+                at = text.find(needle, starts[k + 1])
+            self._needle_hits[key] = found
         return found
 
     def any_of(self, *patterns: Screened) -> list[int]:

@@ -143,8 +143,9 @@ _BOUND_BY_UPDATE = (
     r"(?:(?:is|are|will\s+be|shall\s+be)\s+(?:subject\s+to|governed\s+by|bound\s+by)\s+(?:the|this|these|such|any)\s+"
     r"(?:updated|new|revised|amended|modified|changed)"
     r"|\b(?:the|this|such)\s+(?:new|updated|revised|amended|modified|changed)\s+(?:\w+\s+)?(?:policy|notice|statement|"
-    r"version|terms)\s+(?:will\s+|shall\s+)?appl(?:y|ies)\s+to\s+you"
-    r"|\byou\s+(?:will|shall)\s+be\s+bound\s+by)\b")
+    r"version|terms)\s+(?:will\s+|shall\s+)?(?:apply|applies)\s+to\s+you"
+    r"|\byou\s+(?:will|shall)\s+be\s+bound\s+by\s+(?:the|this|these|such|any)\s+(?:updated|new|revised|amended|modified|changed))\b")
+"""Each form names the revision, so the regex screen tests for those words first, not for "policy"."""
 _CONTINUES_USE = r"\b(?:continue|continues|keep)\s+(?:to\s+)?(?:use|using|access|accessing|visit|visiting|browse|browsing)\b"
 
 consent_by_use = regex_detector(
