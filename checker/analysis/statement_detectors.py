@@ -129,14 +129,15 @@ _USE_SUBJECT = (
     r"(?:data|information|cookies|details)\b)(?:this|our|the|these|any|such)\b"
     r"|\b(?:using|accessing|visiting|browsing|continuing\s+to\s+(?:use|access|browse|visit))\s+(?:this|our|the|these|any)\b"
     r"|\b(?:signing\s+up|registering|creating\s+an\s+account|downloading\s+(?:the|our)\s+app|installing\s+(?:the|our)\s+app)\b"
+    r"|\byour\s+(?:registration|sign-?up|subscription|installation\s+of)\b"
     r"|\b(?:continued|continuing|further|ongoing)\s+(?:use|usage|access|engagement|interaction)\b")
-_COUNTS_AS = (r"(?:constitutes?|signif(?:y|ies)|indicates?|means|implies|shows|confirms?|amounts?\s+to|counts?\s+as|"
+_COUNTS_AS = (r"(?:constitutes?|signif(?:y|ies)|signals?|represents?|indicates?|means|implies|shows|confirms?|amounts?\s+to|counts?\s+as|"
               r"(?:will|shall|is|are)\s+(?:be\s+)?(?:deemed|regarded|considered|treated|taken|interpreted)(?:\s+to\s+(?:mean|constitute))?|"
               r"(?:deemed|regarded|considered|treated|taken)\s+(?:as|to\s+be))")
 _AS_AGREEMENT = (r"\s+(?:as\s+|to\s+be\s+|that\s+)?(?:your\s+)?(?:(?:an?\s+|full\s+|express\s+|unconditional\s+|binding\s+|"
                  r"informed\s+|explicit\s+|continued\s+)?" + _ACCEPTANCE
                  + r"|you\s+(?:accept|agree|consent|acknowledge|have\s+(?:read\s+and\s+)?(?:accepted|agreed|consented))|"
-                   r"agreeing|accepting|consenting)\b")
+                   r"you\s+(?:are|will\s+be|shall\s+be)\s+bound\s+by|agreeing|accepting|consenting)\b")
 _BOUND_BY_UPDATE = (
     # what continued use makes of a revised policy: "... is subject to the updated policy", "the new
     # policy applies to you", "you will be bound by the revised notice"
@@ -173,7 +174,7 @@ consent_by_use = regex_detector(
      screened(r"(?:" + _USE_SUBJECT + r"|" + _CONTINUES_USE + r")" + _CLAUSE + r"{0,120}?" + _BOUND_BY_UPDATE, _I),
      screened(r"\b(?:deem|deems|deemed)\s+(?:that\s+)?(?:you\s+)?(?:to\s+)?(?:have\s+)?(?:consent|agree|accept)", _I),
      # consent inferred rather than given: "we imply that you consent", "your consent is implied"
-     screened(r"\b(?:imply|implies|infer|infers|presume|presumes|assume|assumes)\s+(?:that\s+)?(?:you\s+)?(?:have\s+)?"
+     screened(r"\b(?:imply|implies|infer|infers|presume|presumes|assume|assumes|take\s+it)\s+(?:that\s+)?(?:you\s+)?(?:have\s+)?"
               r"(?:consent|agree|accept)", _I),
      screened(r"\b(?:consent|agreement)\s+(?:is|will\s+be|shall\s+be)\s+(?:deemed\s+|considered\s+)?(?:implied|inferred|presumed)\b|"
               r"\bimplied\s+consent\b", _I)],
@@ -201,7 +202,7 @@ _VAGUE_PERIOD = screened(
     # "as long as we have a legitimate business need", "until it is no longer needed"
     r"(?:as|so)\s+long\s+as\s+we\s+have\s+(?:a|an)\s+(?:\w+\s+){0,2}?(?:need|reason|purpose|interest)|"
     # "for as long as we need it", "as long as we require your data for those purposes"
-    r"(?:as|so)\s+long\s+as\s+we\s+(?:need|require|use)\s+(?:it|them|this|that|(?:the|your|such)\s+(?:\w+\s+)?(?:data|information|details))|"
+    r"(?:as|so)\s+long\s+as\s+we\s+(?:reasonably\s+|really\s+|genuinely\s+|still\s+)?(?:need|require|use)\s+(?:it|them|this|that|(?:the|your|such)\s+(?:\w+\s+)?(?:data|information|details))|"
     r"(?:until|when|once)\s+(?:it\s+is|they\s+are|this\s+is|the\s+\w+\s+(?:is|are))?\s*no\s+longer\s+"
     r"(?:necessary|needed|required|relevant|useful)|"
     # "until the purpose of the processing has been fulfilled", "depending on the purpose"
