@@ -52,6 +52,8 @@ _DISCLAIMS_ALL = screened(r"\bin\s+no\s+event\s+(?:shall|will)\b.{0,80}\bliable\
 # the risk put on the reader: "any transmission is at your own risk", "you assume the risk that your
 # data may be seen by others"
 _OWN_RISK = screened(r"\b(?:transmission|transmit|transmitted|provide|send|sent|submit|use|disclose|share|shared)\w*\b"
+                     # "(information you share) with them / with such sites": the third parties' handling, not ours
+                     r"(?![^.;]{0,30}?\bwith\s+(?:them|those|these|such)\b)"
                      r"[^.;]{0,80}\bat\s+(?:your|the\s+user's|their)\s+(?:own\s+)?(?:sole\s+)?risk\b|"
                      r"\b(?:you|users?)\s+(?:hereby\s+|expressly\s+)?(?:assume|assumes|bear|bears|accept|accepts)\s+"
                      r"(?:the|all|any|any\s+and\s+all|full|sole)\s+(?:\w+\s+)?risks?\b", _I)
@@ -109,7 +111,9 @@ _AGREE = (r"(?:agree|agrees|agreeing|consent|consents|consenting|accept|accepts|
 """Verbs of the reader's agreement; 'authorize us to' and 'confirm that you have read' give it as well."""
 _ACCEPTANCE = r"(?:acceptance|agreement|consent|assent|approval)"
 _NOT_A_DUTY = (r"(?!\s+to\s+(?:act|comply|provide|abide|follow|keep|obey|respect|notify|inform|indemnify|refrain|update|"
-               r"maintain|ensure|behave|pay|not)\b)")
+               r"maintain|ensure|behave|pay|not)\b"
+               # another company's terms, named ("to be bound by the YouTube terms of service"): not this policy
+               r"|\s+to\s+be\s+bound\s+by\s+(?:the\s+)?(?!(?:Our|This|These|Such)\b)(?-i:[A-Z])\w*(?:['\u2019]s)?\s+(?:terms|policies|rules|guidelines)\b)")
 """'you agree to provide accurate information', 'to act in accordance with our Code of Conduct': a duty the
 reader takes on, not consent to how their data is handled ('you agree to receive e-mails' is)."""
 _READER_AGREES = (
@@ -215,6 +219,19 @@ CONCRETE_PERIOD = screened(
     r"sixty|ninety)(?:\s*\(\d+\))?[\s-]*(?:calendar\s+|business\s+)?(?:days?|weeks?|months?|years?)\b", _I)
 
 
+_DEADLINE_BEFORE = re.compile(r"\bwithin\s+(?:a|an)\s+$", _I)
+_DELETING = re.compile(r"^(?:delete|deletes|deleted|erase|erased|destroy|destroyed|dispose|disposed)$", _I)
+
+
+def _is_deadline(text: str, at: int) -> bool:
+    """'we will delete your information within a reasonable time period': how soon a deletion is
+    done, not how long data is kept ('we retain it within a reasonable period' is a storage period)."""
+    if not _DEADLINE_BEFORE.search(text, 0, at):
+        return False
+    verbs = [m.group(0) for m in _RETENTION_VERB.finditer(text, 0, at)]
+    return bool(verbs) and bool(_DELETING.match(verbs[-1]))
+
+
 def vague_retention(data: DetectorInput) -> list[Finding]:
     """Retention stated only as "as long as necessary" with no period or criteria in the sentence.
 
@@ -230,7 +247,7 @@ def vague_retention(data: DetectorInput) -> list[Finding]:
         s: Sentence = data.sentences[i]
         if s.is_heading or not _RETENTION_VERB.search(s.text) or CONCRETE_PERIOD.search(s.text):
             continue
-        m = _VAGUE_PERIOD.search(s.text)
+        m = next((m for m in _VAGUE_PERIOD.finditer(s.text) if not _is_deadline(s.text, m.start())), None)
         if m:
             found.append(Finding("vague_retention", "medium",
                                  "vague retention: no storage period or concrete criteria (GDPR Art. 13(2)(a))",
