@@ -24,18 +24,38 @@ from checker.analysis.statement_detectors import (
     rights_disclaimer,
     vague_retention,
 )
-from checker.models import BlockKind, Finding
+from checker.models import BlockKind, Finding, Sentence
 
 _I = re.IGNORECASE
 
 
+MAX_ENCODING_FINDINGS = 3
+"""Findings per policy for an artifact of how the file was saved (mojibake, hidden addresses)."""
+
+_HIDDEN_ADDRESS = screened(r"\[\s*\\?\[?\s*email(?:\s|\xa0)+protected\s*\\?\]?\s*\]", re.IGNORECASE)
+"""'[email protected]': the address a saved web page's e-mail protection replaced; not a template slot,
+but the reader is left with a blank where the address should be (the reviewers label it a placeholder)."""
+
+
 def placeholder(data: DetectorInput) -> list[Finding]:
-    """Unfilled template slots ("[List of countries]") left in the published policy."""
+    """Unfilled template slots ("[List of countries]") left in the published policy, and addresses
+    hidden by a web page's e-mail protection."""
     found = []
-    for s in data.could_match(*SLOT_PATTERNS):
+    hidden: list[tuple[Sentence, re.Match[str]]] = []
+    for s in data.could_match(*SLOT_PATTERNS, _HIDDEN_ADDRESS):
         for start, end in find_placeholders(s.text):
             found.append(Finding("placeholder", "high", f"unfilled template placeholder {s.text[start:end]}",
                                  evidence(s, [(start, end)])))
+        m = _HIDDEN_ADDRESS.search(s.text)
+        if m:
+            hidden.append((s, m))
+    # one saving hides every address alike: the first few, the last saying how many more (as mojibake)
+    for n, (s, m) in enumerate(hidden[:MAX_ENCODING_FINDINGS], start=1):
+        more = len(hidden) - MAX_ENCODING_FINDINGS
+        tail = f" ({more} more sentence(s) affected)" if n == MAX_ENCODING_FINDINGS and more > 0 else ""
+        found.append(Finding("placeholder", "medium",
+                             "an e-mail address hidden by the saved page's e-mail protection ([email protected]): "
+                             f"the address the reader needs is missing{tail}", evidence(s, [(m.start(), m.end())])))
     return found
 
 
@@ -46,8 +66,6 @@ _MOJIBAKE = screened(r"ï¿½|\ufffd|Ã[\u0080-\u00bf]|â€[\u0080-\u00bf\u2018
                        # so the screen can test for each before the regex runs
                        "[" + "".join(chr(c) for c in range(0x80, 0xA0)) + "]+")
 
-
-MAX_ENCODING_FINDINGS = 3
 
 
 def encoding_artifact(data: DetectorInput) -> list[Finding]:

@@ -41,7 +41,7 @@ _DECLINES = (
 )
 _HARM = (r"(?:damages?|loss(?:es)?|lost|harm|injur\w*|breach\w*|leak\w*|hack\w*|theft|stolen|costs?|claims?|"
          r"consequences?|(?<!\byour\s)(?<!\bthe\suser\s)misuse|intercept\w*|"
-         r"unauthori[sz]ed\s+(?:\w+\s+)?(?:access|use|disclosure|parties|persons|people)|"
+         r"unauthori[sz]ed\s+(?:\w+\s+)?(?:access|use|disclosure|parties|persons|people)|circumvent\w*|"
          r"(?:security|safety|confidentiality)\s+of)")
 _DISCLAIMS_HARM = screened(r"(?:" + _DECLINES + r")\b" + _CLAUSE + r"{0,100}?\b" + _HARM + r"\b", _I)
 _DISCLAIMS_ALL = screened(r"\bin\s+no\s+event\s+(?:shall|will)\b.{0,80}\bliable\b|\bno\s+liability\s+(?:whatsoever|for\s+any)\b|"
@@ -68,14 +68,31 @@ proves that it is not responsible for the event giving rise to the damage' (the 
 own terms) keeps the liability: nothing is disclaimed."""
 
 
+_TO_THIRD_PARTIES = re.compile(r"\b(?:to|with)\s+(?:any\s+|other\s+)?third[- ]part", _I)
+
+
 def _operator_declines(text: str, match: re.Match[str]) -> bool:
+    if match.re is _NO_GUARANTEE.pattern:
+        # "we cannot guarantee the safety of data you provide to any third parties": their handling, not ours
+        return not _TO_THIRD_PARTIES.search(text, match.start(), match.end() + 60)
     if match.re is not _DISCLAIMS_HARM.pattern:
         return True
     return not _NOT_DISCLAIMED_BEFORE.search(text[max(0, match.start() - 40):match.start()])
 
 
+# the safety of the data itself not guaranteed: "we cannot guarantee the security of your information",
+# "cannot guarantee that hackers will not gain access", "no transmission can be guaranteed to be 100% secure",
+# "makes no guarantee as to the reliability or security" (the reviewers' labels count these as disclaimers)
+_AT_STAKE = (r"(?:secur\w*|safe\w*|hack\w*|breach\w*|unauthori[sz]ed|only\s+authori[sz]ed|intrusion|intercept\w*|"
+             r"disclosures?\s+will\s+not|leak\w*|theft|stolen|impenetrable|circumvent\w*|100\s*%)")
+_NO_GUARANTEE = screened(
+    r"\b(?:cannot|can\s+not|can['\u2019]t|do(?:es)?\s+not|don['\u2019]t|doesn['\u2019]t|unable\s+to|not\s+able\s+to)\s+"
+    r"(?:\w+\s+){0,2}?(?:guarantee|ensure|warrant|promise)\b" + _CLAUSE + r"{0,120}?\b" + _AT_STAKE
+    + r"|\bmakes?\s+no\s+(?:guarantees?|warrant(?:y|ies)|promises?|representations?)\b" + _CLAUSE + r"{0,80}?\b" + _AT_STAKE
+    + r"|\bno\s+(?:\w+\s+){1,9}?(?:can|could|will|is)\s+(?:ever\s+)?(?:be\s+)?(?:guaranteed|fully\s+secure|100\s*%\s+secure)", _I)
+
 liability_disclaimer = regex_detector(
-    "liability_disclaimer", "medium", [_DISCLAIMS_HARM, _DISCLAIMS_ALL, _OWN_RISK, _DUTY_ON_USER],
+    "liability_disclaimer", "medium", [_DISCLAIMS_HARM, _DISCLAIMS_ALL, _OWN_RISK, _DUTY_ON_USER, _NO_GUARANTEE],
     "liability disclaimer: the policy disclaims responsibility for harm to the people whose data it holds",
     # not answering for other companies' websites is ordinary; disclaiming one's own duty is the problem
     guard=lambda s: not _THIRD_PARTY_SITES.search(s.text), keep=_operator_declines)
