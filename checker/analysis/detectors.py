@@ -12,7 +12,7 @@ finding of the ``safeguards`` qualifier of ``cross_border_transfer``, because it
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import unquote, urlparse
 
 from checker.analysis.detector_input import Detector, DetectorInput, evidence
@@ -29,8 +29,21 @@ from checker.models import BlockKind, Finding, Sentence
 _I = re.IGNORECASE
 
 
-MAX_ENCODING_FINDINGS = 3
-"""Findings per policy for an artifact of how the file was saved (mojibake, hidden addresses)."""
+MAX_ARTIFACT_FINDINGS = 3
+"""Findings per policy for an artifact of how the file was saved or decoded (mojibake, hidden
+addresses): one such error repeats in every sentence it touches."""
+
+
+def _first_few(hits: list[tuple[Sentence, re.Match[str]]], kind: str, severity: str,
+               message: Callable[[re.Match[str]], str]) -> list[Finding]:
+    """The first few of ``hits``, the last saying how many more sentences are affected, so the
+    report stays readable."""
+    more = len(hits) - MAX_ARTIFACT_FINDINGS
+    return [Finding(kind, severity,
+                    message(m) + (f" ({more} more sentence(s) affected)" if n == MAX_ARTIFACT_FINDINGS and more > 0 else ""),
+                    evidence(s, [(m.start(), m.end())]))
+            for n, (s, m) in enumerate(hits[:MAX_ARTIFACT_FINDINGS], start=1)]
+
 
 _HIDDEN_ADDRESS = screened(r"\[\s*\\?\[?\s*email(?:\s|\xa0)+protected\s*\\?\]?\s*\]", re.IGNORECASE)
 """'[email protected]': the address a saved web page's e-mail protection replaced; not a template slot,
@@ -49,14 +62,9 @@ def placeholder(data: DetectorInput) -> list[Finding]:
         m = _HIDDEN_ADDRESS.search(s.text)
         if m:
             hidden.append((s, m))
-    # one saving hides every address alike: the first few, the last saying how many more (as mojibake)
-    for n, (s, m) in enumerate(hidden[:MAX_ENCODING_FINDINGS], start=1):
-        more = len(hidden) - MAX_ENCODING_FINDINGS
-        tail = f" ({more} more sentence(s) affected)" if n == MAX_ENCODING_FINDINGS and more > 0 else ""
-        found.append(Finding("placeholder", "medium",
-                             "an e-mail address hidden by the saved page's e-mail protection ([email protected]): "
-                             f"the address the reader needs is missing{tail}", evidence(s, [(m.start(), m.end())])))
-    return found
+    return found + _first_few(hidden, "placeholder", "medium", lambda m: (
+        "an e-mail address hidden by the saved page's e-mail protection ([email protected]): "
+        "the address the reader needs is missing"))
 
 
 _MOJIBAKE = screened(r"ï¿½|\ufffd|Ã[\u0080-\u00bf]|â€[\u0080-\u00bf\u2018-\u201e\u2122\u0153\u02dc\u0161\u017e\u201d]|"
@@ -67,22 +75,11 @@ _MOJIBAKE = screened(r"ï¿½|\ufffd|Ã[\u0080-\u00bf]|â€[\u0080-\u00bf\u2018
                        "[" + "".join(chr(c) for c in range(0x80, 0xA0)) + "]+")
 
 
-
 def encoding_artifact(data: DetectorInput) -> list[Finding]:
-    """Mojibake ("usersï¿½ profile"): text that was decoded with the wrong character set.
-
-    One broken file produces the same artifact in every sentence; the first few are reported and
-    the last one says how many more sentences are affected, so the report stays readable.
-    """
+    """Mojibake ("usersï¿½ profile"): text that was decoded with the wrong character set."""
     hits = [(s, m) for s in data.could_match(_MOJIBAKE) for m in [_MOJIBAKE.search(s.text)] if m]
-    found = []
-    for n, (s, m) in enumerate(hits[:MAX_ENCODING_FINDINGS], start=1):
-        more = len(hits) - MAX_ENCODING_FINDINGS
-        tail = f" ({more} more sentence(s) affected)" if n == MAX_ENCODING_FINDINGS and more > 0 else ""
-        found.append(Finding("encoding_artifact", "low",
-                             f"encoding artifact {m.group(0)!r}: text was saved or decoded with the wrong character set{tail}",
-                             evidence(s, [(m.start(), m.end())])))
-    return found
+    return _first_few(hits, "encoding_artifact", "low", lambda m: (
+        f"encoding artifact {m.group(0)!r}: text was saved or decoded with the wrong character set"))
 
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")

@@ -222,6 +222,7 @@ def extract_facts(sentences: Sequence[Sentence], screen: SentenceScreen | None =
         _date_under_label(sentences, facts)
     if facts.effective_date_text is None:
         for i in screen.candidates(_DATED_LINE):
+            # a line of its own: a date and a word or two, never a sentence about something else
             m = _DATED_LINE.search(sentences[i].text) if len(sentences[i].text) <= 60 else None
             if m:
                 _record_effective_date(facts, m.group("date"), FactHit(sentences[i].number, m.start("date"), m.end("date")))

@@ -3,7 +3,8 @@
 Shared by the ``placeholder`` detector and by matching (a disclosure whose only evidence is a
 template slot is not a disclosure). Markdown links are gone by the time text gets here; what
 remains in brackets is either a slot, a citation ("[1]"), an editorial mark ("[sic]") or an
-obfuscated address ("[email protected]"), and only the first is reported.
+obfuscated address ("[email protected]"), and only the first is a slot (the ``placeholder``
+detector reports a hidden address on its own, with its own message).
 """
 
 from __future__ import annotations

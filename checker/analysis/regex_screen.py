@@ -50,8 +50,11 @@ def _expected_hits(needles: frozenset[str]) -> float:
     were independent: a rough price of testing the set (each text holding one is read further)."""
     total = 0.0
     for needle in needles:
-        chance = 0.005 if needle.lower() in _POLICY_WORDS else 1.0
-        for char in needle if chance == 1.0 else "":
+        if needle.lower() in _POLICY_WORDS:
+            total += 0.005
+            continue
+        chance = 1.0
+        for char in needle:
             chance *= _share(char)
         total += chance
     return total
