@@ -69,6 +69,8 @@ def test_a_users_yaml_works_like_a_bundled_one(tmp_path: Path) -> None:
     (GOOD_ITEM + WEIGHED.replace("reason: vague", "colour: red"), "outweighed_by: unknown key 'colour'"),
     (GOOD_ITEM + WEIGHED.replace("patterns: [\"as long as necessary\"]", "patterns: [[{LEMA: x}]]"),
      "outweighs:period pattern 1: invalid token pattern"),
+    (GOOD_ITEM + "    not_applicable_when: {reason: not owed, patterns: [\"legal basis\"], unless_mentioned: sometimes}\n",
+     "unless_mentioned"),
 ])
 def test_bad_checklists_fail_with_file_line_item_and_problem(tmp_path: Path, body: str, message: str) -> None:
     path = write(tmp_path, body)

@@ -303,7 +303,8 @@ def _unless_not_applicable(req: Requirement, verdict: Verdict, sentences: Sequen
     if not verdict.status.is_gap:
         return verdict
     condition = h.concept.get("not_applicable", {})
-    if req.not_applicable_when is not None and condition:
+    if req.not_applicable_when is not None and condition and (
+            not req.not_applicable_when.unless_mentioned or verdict.status is Status.MISSING):
         first = min(condition)
         return Verdict(req.id, Status.NOT_APPLICABLE, req.not_applicable_when.reason,
                        _evidence(sentences, {first: condition[first]}), req.checklist)

@@ -52,7 +52,8 @@ def explain(req: Requirement, checklist: Checklist | None = None) -> list[str]:
     if req.exclude:
         lines += [""] + _listed("sentences matching these do not count:", req.exclude)
     if req.not_applicable_when is not None:
-        lines += [""] + _listed(f"not applicable (instead of a gap) when a sentence shows: "
+        unless = " (only if the policy never mentions it)" if req.not_applicable_when.unless_mentioned else ""
+        lines += [""] + _listed(f"not applicable (instead of a gap){unless} when a sentence shows: "
                                 f"\"{req.not_applicable_when.reason}\"", req.not_applicable_when.patterns)
     if req.applies_only_when is not None:
         lines += [""] + _listed(f"applies only when a sentence shows (otherwise not applicable: "

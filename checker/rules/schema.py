@@ -30,7 +30,12 @@ class _ReasonedPatterns:
 class Applicability(_ReasonedPatterns):
     """When the law does not ask for a requirement: a sentence matching ``patterns`` shows the
     condition (an EU establishment, a service closed to children), and a gap becomes
-    ``not_applicable`` with ``reason`` and that sentence as evidence."""
+    ``not_applicable`` with ``reason`` and that sentence as evidence.
+
+    ``unless_mentioned``: only a ``missing`` verdict turns; a policy that names the thing at all
+    (invokes legitimate interests somewhere) owes it whatever else it says."""
+
+    unless_mentioned: bool = False
 
 
 @dataclass(frozen=True)
@@ -151,7 +156,7 @@ _ITEM_KEYS: dict[str, type | tuple[type, ...]] = {
     "met_reason": str, "examples": dict, "concept": dict, "not_applicable_when": dict,
     "applies_only_when": dict,
 }
-_APPLICABILITY_KEYS: dict[str, type] = {"reason": str, "patterns": list}
+_APPLICABILITY_KEYS: dict[str, type] = {"reason": str, "patterns": list, "unless_mentioned": bool}
 _CONCEPT_KEYS: dict[str, type] = {"terms": list, "frames": list, "heading_terms": list, "guards": list,
                                    "context": list}
 _ITEM_REQUIRED = ("id", "title", "references", "severity", "description", "remediation")
@@ -215,7 +220,8 @@ def _applicability(where: str, key: str, data: Any) -> Applicability | None:
     if not isinstance(data, dict):
         raise ChecklistError(f"{where}: '{key}' must be a mapping with reason and patterns")
     _check_keys(f"{where} {key}", data, _APPLICABILITY_KEYS, ("reason", "patterns"))
-    return Applicability(" ".join(data["reason"].split()), _patterns(f"{where} {key}", data["patterns"]))
+    return Applicability(" ".join(data["reason"].split()), _patterns(f"{where} {key}", data["patterns"]),
+                         bool(data.get("unless_mentioned", False)))
 
 
 def _frames(path: str, data: Any) -> dict[str, tuple[Pattern, ...]]:
