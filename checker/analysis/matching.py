@@ -228,7 +228,7 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
                     near.add(j)
             if heading_matches(sentences[i].heading, req.headings):
                 near.update(members[section])
-    core_chosen = [i for i in ranked[:MAX_QUALIFIER_FINDINGS]]
+    core_chosen = ranked[:MAX_QUALIFIER_FINDINGS]
     for q in req.requires:
         where = [i for i in h.qualifiers.get(q.name, {}) if q.anywhere or i in near]
         against = _outweighing(req, q, sentences, h, usable, where)
