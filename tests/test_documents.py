@@ -70,6 +70,17 @@ def test_markdown_headings_bold_lines_lists_and_links_keep_their_lines() -> None
     assert [(link.text, link.target) for link in link_block.links] == [("privacy@example.com", "mailto:privacy@other.com")]
 
 
+def test_a_bold_sentence_wrapped_over_lines_stays_one_sentence() -> None:
+    # hard-wrapped Markdown: every line of the bold sentence is bold, but none is a heading
+    text = ("Please read this policy.\n**By using or accessing\nour Services in any manner, you accept the practices\n"
+            "outlined below.**\n\n**Cookies and\ntracking**\nWe use cookies.\n")
+    blocks = load_bytes(text.encode(), "p.md", "markdown").blocks
+    kinds = [(b.kind, b.text) for b in blocks]
+    assert kinds[0] == (BlockKind.PARAGRAPH, "Please read this policy. By using or accessing our Services in any manner, "
+                                             "you accept the practices outlined below.")
+    assert (BlockKind.HEADING, "Cookies and") in kinds and (BlockKind.HEADING, "tracking") in kinds  # a short bold title
+
+
 def test_tight_list_items_and_windows_line_endings_keep_their_lines() -> None:
     # (the parser's own span of a bold run in a later item can point past the end of the file)
     text = ("Intro.\r\n\r\n*   **Payment**: Your card number.\r\n    - Nested item.\r\n    continued lazily.\r\n"

@@ -161,6 +161,7 @@ _LINK_BELOW = screened(r"\b(?:link|links|url|button)\s+(?:listed\s+|shown\s+|pro
                        r"\bbelow\s+(?:link|links|url)\b", _I)
 _CONTACT_BELOW = screened(r"\b(?:contact\s+(?:details|information|info)|e-?mail\s+address)\s+(?:are\s+|is\s+)?"
                           r"(?:listed\s+|shown\s+|provided\s+|given\s+|set\s+out\s+)?below\b", _I)
+_WEB_ADDRESS = re.compile(r"https?://|www\.")
 _CHANNEL = screened(r"@|https?://|www\.|\+?\d[\d ()./-]{6,}\d", 0)
 _ADDRESS_REF = screened(r"\b(?:mailing|postal|physical)?\s*address\s+(?:listed\s+|shown\s+|provided\s+|given\s+)?below\b", _I)
 _POSTAL = screened(r"\b\d{1,6}\s+(?:[A-Z][\w.]*\s+){1,4}(?:Street|St\.?|Avenue|Ave\.?|Boulevard|Blvd\.?|Road|Rd\.?|"
@@ -248,6 +249,8 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
             if s.is_heading or not text[:m.start()].strip(" #*([") or \
                     _LEGAL_PART_NEAR.search(text[max(0, m.start() - 60):m.end() + 60]):
                 continue
+            if s.links or _WEB_ADDRESS.search(text, m.end()):
+                continue  # "view Annex 1 at https://...": the reader is told where the annex is
             label = _norm(m.group(0))
             if not any(t.number != s.number and _norm(t.text).startswith(label) for t in sentences):
                 found.append(Finding("dangling_reference", "low",

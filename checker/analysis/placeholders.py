@@ -23,7 +23,9 @@ _OPTIONAL_LABEL = screened(r"(?:^|(?<=[.:;]\s))[A-Z][\w ,/&-]{2,60}\s\((?:if|whe
 # a date format where a date should be ("last updated DD/MM/YYYY"), a template's own domain
 # ("privacy@yourdomain.com") and a template's name for the operator left unbracketed ("Company Name Ltd")
 _FORMAT_MASK = screened(r"(?<![\w/-])(?:DD|MM)[/.-](?:MM|DD)[/.-](?:YYYY|YY)(?![\w/-])|(?<![\w-])YYYY-MM-DD(?![\w-])|"
-                        r"(?<![\w/])_{1,4}\s?[/.-]\s?_{1,4}\s?[/.-]\s?_{2,4}(?![\w/])")
+                        r"(?<![\w/])_{1,4}\s?[/.-]\s?_{1,4}\s?[/.-]\s?_{2,4}(?![\w/])|"
+                        # the same in words: "Effective Month, Day, Year", "Last updated: Month DD, YYYY"
+                        r"\bMonth,?\s(?:Day|DD),?\s(?:Year|YYYY)\b")
 _FORMAT_ASKED = re.compile(r"\b(?:format(?:ted)?|in\s+the\s+form|such\s+as|e\.g\.|like|as)\s*(?:of\s+)?[\"'\u201c(]?\s*$",
                            re.IGNORECASE)
 """Words before a date mask that ask the reader for that format ("in the format DD/MM/YYYY"): not a slot."""

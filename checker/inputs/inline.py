@@ -79,17 +79,24 @@ def _strong_lines(run: InlineText) -> list[bool]:
     for k in range(len(run.line_starts)):
         start, end = bounds[k], bounds[k + 1] - 1
         line = run.text[start:end]
-        stripped = line.strip()
-        words = stripped.split()
-        if not words or len(words) > HEADING_MAX_WORDS or (stripped.endswith((".", "!")) and len(words) > 6):
+        spans = [(s, e) for s, e in run.strong if s < end and e > start]
+        # a bold sentence wrapped over several source lines makes each line bold, none a heading
+        if not _heading_like(line.strip()) or any(
+                (s < start or e > end) and not _heading_like(run.text[s:e]) for s, e in spans):
             result.append(False)
             continue
         covered = [False] * len(line)
-        for s, e in run.strong:
+        for s, e in spans:
             for i in range(max(start, s), min(e, end)):
                 covered[i - start] = True
         result.append(any(covered) and all(c or ch.isspace() for c, ch in zip(covered, line)))
     return result
+
+
+def _heading_like(text: str) -> bool:
+    """Whether bold ``text`` is short enough to be a heading (and not a sentence)."""
+    words = text.split()
+    return 0 < len(words) <= HEADING_MAX_WORDS and not (text.rstrip().endswith((".", "!")) and len(words) > 6)
 
 
 RUN_KINDS = {"heading": BlockKind.HEADING, "list_item": BlockKind.LIST_ITEM, "table_cell": BlockKind.TABLE_CELL}
