@@ -27,7 +27,7 @@ from checker.analysis.placeholders import find_placeholders, has_placeholder
 from checker.analysis.requirement_detectors import REQUIREMENT_DETECTORS
 from checker.models import FRAME_OWNER, Evidence, Finding, Match, PatternKey, Sentence, Status, Verdict
 from checker.rules.checklist import CompiledChecklists, Requirement
-from checker.rules.schema import Qualifier
+from checker.rules.schema import Applicability, Qualifier
 
 QUALIFIER_WINDOW = 3
 """How many sentences away (inside the same section) a qualifier may stand from the evidence."""
@@ -302,12 +302,13 @@ def _unless_not_applicable(req: Requirement, verdict: Verdict, sentences: Sequen
     shows why (a disclosure that is there stays ``met``: it is never hidden)."""
     if not verdict.status.is_gap:
         return verdict
-    condition = h.concept.get("not_applicable", {})
-    if req.not_applicable_when is not None and condition and (
-            not req.not_applicable_when.unless_mentioned or verdict.status is Status.MISSING):
-        first = min(condition)
-        return Verdict(req.id, Status.NOT_APPLICABLE, req.not_applicable_when.reason,
-                       _evidence(sentences, {first: condition[first]}), req.checklist)
+    for k, condition in enumerate(req.not_applicable_when):
+        shown = h.concept.get(Applicability.role(k), {})
+        if shown and not h.concept.get(Applicability.contra_role(k)) and (
+                not condition.unless_mentioned or verdict.status is Status.MISSING):
+            first = min(shown)
+            return Verdict(req.id, Status.NOT_APPLICABLE, condition.reason,
+                           _evidence(sentences, {first: shown[first]}), req.checklist)
     if req.applies_only_when is not None and not h.concept.get("applies"):
         return Verdict(req.id, Status.NOT_APPLICABLE, req.applies_only_when.reason, (), req.checklist)
     return verdict

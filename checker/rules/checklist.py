@@ -182,8 +182,8 @@ def _compile_patterns(checklists: list[Checklist], requirements: list[Requiremen
         if req.concept is not None:
             roles += [("term", req.concept.terms), ("heading_term", req.concept.heading_terms),
                       ("guard", req.concept.guards), ("context", req.concept.context)]
-        if req.not_applicable_when is not None:
-            roles.append(("not_applicable", req.not_applicable_when.patterns))
+        for k, condition in enumerate(req.not_applicable_when):
+            roles += [(Applicability.role(k), condition.patterns), (Applicability.contra_role(k), condition.contradicted_by)]
         if req.applies_only_when is not None:
             roles.append(("applies", req.applies_only_when.patterns))
         for role, items in roles:

@@ -51,10 +51,12 @@ def explain(req: Requirement, checklist: Checklist | None = None) -> list[str]:
         lines += [""] + _listed(f"partial when only these match: \"{req.partial_reason}\"", req.partial_patterns)
     if req.exclude:
         lines += [""] + _listed("sentences matching these do not count:", req.exclude)
-    if req.not_applicable_when is not None:
-        unless = " (only if the policy never mentions it)" if req.not_applicable_when.unless_mentioned else ""
+    for condition in req.not_applicable_when:
+        unless = " (only if the policy never mentions it)" if condition.unless_mentioned else ""
         lines += [""] + _listed(f"not applicable (instead of a gap){unless} when a sentence shows: "
-                                f"\"{req.not_applicable_when.reason}\"", req.not_applicable_when.patterns)
+                                f"\"{condition.reason}\"", condition.patterns)
+        if condition.contradicted_by:
+            lines += _listed("  unless a sentence anywhere shows otherwise:", condition.contradicted_by)
     if req.applies_only_when is not None:
         lines += [""] + _listed(f"applies only when a sentence shows (otherwise not applicable: "
                                 f"\"{req.applies_only_when.reason}\"):", req.applies_only_when.patterns)

@@ -36,6 +36,20 @@ class Applicability(_ReasonedPatterns):
     (invokes legitimate interests somewhere) owes it whatever else it says."""
 
     unless_mentioned: bool = False
+    contradicted_by: tuple[Pattern, ...] = ()
+    """Sentences that show the condition does not hold after all, anywhere in the policy: a notice
+    that says it collects no personal data and then names the legal basis of its processing."""
+
+    @staticmethod
+    def role(k: int) -> str:
+        """The pattern role of a requirement's ``k``-th condition (``not_applicable``, then
+        ``not_applicable:2`` ...): the first keeps the plain name, so its pattern ids stay as they were."""
+        return "not_applicable" if k == 0 else f"not_applicable:{k + 1}"
+
+    @staticmethod
+    def contra_role(k: int) -> str:
+        """The pattern role of the ``k``-th condition's ``contradicted_by`` patterns."""
+        return Applicability.role(k) + ":unless"
 
 
 @dataclass(frozen=True)
@@ -110,7 +124,9 @@ class Requirement:
     examples: dict[str, tuple[str, ...]] = field(default_factory=dict)
     line: int = 0
     concept: Concept | None = None
-    not_applicable_when: Applicability | None = None
+    not_applicable_when: tuple[Applicability, ...] = ()
+    """Conditions under which the law does not ask for the item (the first whose sentence is there
+    decides): a controller established in the EU, a policy that says it collects no personal data."""
     applies_only_when: Applicability | None = None
     """The item binds only policies where a sentence matches these patterns (COPPA's notice items:
     services directed to children or that knowingly serve them); elsewhere a gap is ``not_applicable``."""
@@ -153,10 +169,11 @@ _ITEM_KEYS: dict[str, type | tuple[type, ...]] = {
     "id": str, "title": str, "references": list, "severity": str, "description": str, "remediation": str,
     "patterns": list, "partial_patterns": list, "partial_reason": str, "section_patterns": list,
     "exclude": list, "headings": list, "requires": list, "detector": str, "match_headings": bool,
-    "met_reason": str, "examples": dict, "concept": dict, "not_applicable_when": dict,
+    "met_reason": str, "examples": dict, "concept": dict, "not_applicable_when": (dict, list),
     "applies_only_when": dict,
 }
-_APPLICABILITY_KEYS: dict[str, type] = {"reason": str, "patterns": list, "unless_mentioned": bool}
+_APPLICABILITY_KEYS: dict[str, type] = {"reason": str, "patterns": list, "unless_mentioned": bool, "contradicted_by": list}
+_APPLIES_KEYS: dict[str, type] = {"reason": str, "patterns": list}
 _CONCEPT_KEYS: dict[str, type] = {"terms": list, "frames": list, "heading_terms": list, "guards": list,
                                    "context": list}
 _ITEM_REQUIRED = ("id", "title", "references", "severity", "description", "remediation")
@@ -215,13 +232,29 @@ def _concept(where: str, data: Any, frames: dict[str, tuple[Pattern, ...]]) -> C
 
 
 def _applicability(where: str, key: str, data: Any) -> Applicability | None:
+    """``applies_only_when``: one condition (``unless_mentioned`` has no meaning there)."""
     if data is None:
         return None
     if not isinstance(data, dict):
         raise ChecklistError(f"{where}: '{key}' must be a mapping with reason and patterns")
-    _check_keys(f"{where} {key}", data, _APPLICABILITY_KEYS, ("reason", "patterns"))
-    return Applicability(" ".join(data["reason"].split()), _patterns(f"{where} {key}", data["patterns"]),
-                         bool(data.get("unless_mentioned", False)))
+    _check_keys(f"{where} {key}", data, _APPLIES_KEYS, ("reason", "patterns"))
+    return Applicability(" ".join(data["reason"].split()), _patterns(f"{where} {key}", data["patterns"]))
+
+
+def _conditions(where: str, key: str, data: Any) -> tuple[Applicability, ...]:
+    """``not_applicable_when``: one condition (a mapping) or several (a list of mappings)."""
+    if data is None:
+        return ()
+    items = data if isinstance(data, list) else [data]
+    if not items or not all(isinstance(item, dict) for item in items):
+        raise ChecklistError(f"{where}: '{key}' must be a mapping with reason and patterns, or a list of them")
+    conditions = []
+    for item in items:
+        _check_keys(f"{where} {key}", item, _APPLICABILITY_KEYS, ("reason", "patterns"))
+        conditions.append(Applicability(" ".join(item["reason"].split()), _patterns(f"{where} {key}", item["patterns"]),
+                                        bool(item.get("unless_mentioned", False)),
+                                        _patterns(f"{where} {key} contradicted_by", item.get("contradicted_by") or [])))
+    return tuple(conditions)
 
 
 def _frames(path: str, data: Any) -> dict[str, tuple[Pattern, ...]]:
@@ -257,7 +290,7 @@ def _requirement(path: str, checklist_id: str, data: Any, detectors: Iterable[st
     if not data.get("patterns") and not data.get("concept") and detector is None:
         raise ChecklistError(f"{where}: needs 'patterns', a 'concept' or a 'detector'")
     concept = _concept(where, data["concept"], frames or {}) if data.get("concept") is not None else None
-    applicability = _applicability(where, "not_applicable_when", data.get("not_applicable_when"))
+    applicability = _conditions(where, "not_applicable_when", data.get("not_applicable_when"))
     applies_only = _applicability(where, "applies_only_when", data.get("applies_only_when"))
     qualifiers: list[Qualifier] = []
     for q in data.get("requires") or []:
