@@ -1,6 +1,7 @@
 """The array sentencizer puts sentence starts exactly where spaCy's rule-based one does, except after the
 period of a legal citation ("Art. 6(1)(a)") or of "etc." and the like before a lower-case word, and
-where a comma or semicolon follows the period ("Acme S.r.l., Via Roma 10": the sentence goes on)."""
+where a comma or semicolon follows the period ("Acme S.r.l., Via Roma 10": the sentence goes on), and
+at a domain's capitalised ending ("Example.Com")."""
 
 from __future__ import annotations
 
@@ -27,13 +28,20 @@ def _starts(nlp: spacy.Language, text: str) -> list[int]:
 
 
 def _reference_starts(text: str) -> list[int]:
-    """spaCy's starts, with the one departure written out: no start right after a comma or semicolon."""
+    """spaCy's starts, with two departures written out: no start right after a comma or semicolon,
+    nor at a domain's capitalised ending glued to a period ("Example.Com")."""
     doc = REFERENCE(text)
     starts = numpy.asarray(doc.to_array([SENT_START])).tolist()
     for i in range(1, len(doc)):
         if starts[i] == 1 and doc[i - 1].text in (",", ";"):
             starts[i] = -1
+        elif (starts[i] == 1 and i >= 2 and doc[i - 1].text == "." and not doc[i - 1].whitespace_
+              and not doc[i - 2].whitespace_ and doc[i].text.lower() in DOMAIN_ENDINGS and not doc[i].text.islower()):
+            starts[i] = -1
     return starts
+
+
+DOMAIN_ENDINGS = {"com", "net", "org", "info", "biz", "io", "co", "us", "uk", "de", "eu", "fr", "tv", "me", "app", "ca", "au"}
 
 
 def test_a_comma_after_a_period_continues_the_sentence() -> None:
@@ -47,6 +55,17 @@ def test_a_comma_after_a_period_continues_the_sentence() -> None:
 def test_same_sentence_starts_as_spacy(pieces: list[str], glue: str) -> None:
     text = glue.join(pieces)
     assert _starts(get_pipeline(), text) == _reference_starts(text), text
+
+
+def test_a_capitalised_domain_ending_starts_no_sentence() -> None:
+    """Older policies write their domain as a name ("000webhost.Com is committed to ..."); spaCy
+    splits the period between a lower-case letter and a capital, and its sentencizer cut there."""
+    from checker.nlp.sentences import parse_texts
+
+    text = "Your privacy matters to Example.Com. Example.Com keeps it safe. It ended here.Then another began."
+    assert [s.text for s in next(parse_texts([text])).sentences] == [
+        "Your privacy matters to Example.Com.", "Example.Com keeps it safe.", "It ended here.", "Then another began."]
+    assert _starts(REFERENCE, "Visit Example.Com today.").count(1) == 2  # spaCy cuts inside the name
 
 
 def test_policy_text_splits_where_spacy_splits() -> None:

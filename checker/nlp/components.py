@@ -146,6 +146,11 @@ address, not a sentence that ends at "Tel." and a number standing alone."""
 _ABBREVIATION_IDS = numpy.asarray(
     sorted(get_string_id(w) for w in CITATION_ABBREVIATIONS | RUNNING_ABBREVIATIONS | CONTACT_ABBREVIATIONS),
     dtype="uint64")
+_DOMAIN_ENDINGS = numpy.asarray(sorted(get_string_id(w) for ending in (
+    "com", "net", "org", "info", "biz", "io", "co", "us", "uk", "de", "eu", "fr", "tv", "me", "app", "ca", "au")
+    for w in (ending.capitalize(), ending.upper())), dtype="uint64")
+"""Domain endings as written with a capital ("Example.Com", "EXAMPLE.COM"): after a period glued
+to the word before them they end a domain name, not a sentence."""
 _OPENERS = numpy.asarray(sorted(get_string_id(c) for c in ("(", "[")), dtype="uint64")
 _PERIOD = get_string_id(".")
 _CONTINUERS = numpy.asarray(sorted(get_string_id(c) for c in (",", ";")), dtype="uint64")
@@ -178,7 +183,8 @@ class ArraySentencizer(Sentencizer):
     Doc's ORTH array and its words' punctuation flags (:class:`WordFlags`): the stock one builds a
     Token object per token, which cost a fifth of tokenising. One departure: no sentence starts
     after the period of a legal citation, of "Tel." before a number, or of "etc." and the like before a lower-case word
-    (:func:`continues_after_period`), nor after a period followed by a comma ("S.r.l., Via Roma")."""
+    (:func:`continues_after_period`), nor after a period followed by a comma ("S.r.l., Via Roma"),
+    nor at a domain's capitalised ending glued to its period ("Example.Com")."""
 
     def predict(self, docs: Iterable[Doc]) -> list[numpy.ndarray]:
         """The stock rule, vectorised: a sentence starts at every word (a token neither punctuation
@@ -222,6 +228,12 @@ class ArraySentencizer(Sentencizer):
         cited = member_of(orth[period - 1], _ABBREVIATION_IDS)
         for at, dot in zip(starts[cited].tolist(), period[cited].tolist()):
             if continues_after_period(strings[orth[dot - 1]], strings[orth[dot + 1]]):
+                marks[at] = False
+        # "000webhost.Com", "Example.Net": spaCy splits a period between a lower-case and a capital
+        # letter ("end.Start"), but a domain's capitalised ending starts no sentence
+        domains = member_of(orth[starts], _DOMAIN_ENDINGS) & (period == starts - 1)
+        for at, dot in zip(starts[domains].tolist(), period[domains].tolist()):
+            if not doc[dot].whitespace_ and not doc[dot - 1].whitespace_:
                 marks[at] = False
 
     def set_annotations(self, docs: Iterable[Doc], batch_tag_ids: list[numpy.ndarray]) -> None:
