@@ -81,6 +81,15 @@ def test_a_bold_sentence_wrapped_over_lines_stays_one_sentence() -> None:
     assert (BlockKind.HEADING, "Cookies and") in kinds and (BlockKind.HEADING, "tracking") in kinds  # a short bold title
 
 
+def test_a_link_target_left_to_the_site_generator_keeps_the_links_words() -> None:
+    # Hugo / Jekyll sources: the target is filled in at build time, the reader sees "generator";
+    # a template variable in the text itself stays (it is an unfilled slot for the reader)
+    text = 'Use our [generator]({{< ref "generator" >}}) to write requests. Write to {{ site.email }}.\n'
+    block, = load_bytes(text.encode(), "p.md", "markdown").blocks
+    assert block.text == "Use our generator to write requests. Write to {{ site.email }}."
+    assert [(link.text, link.target) for link in block.links] == [("generator", "")]
+
+
 def test_tight_list_items_and_windows_line_endings_keep_their_lines() -> None:
     # (the parser's own span of a bold run in a later item can point past the end of the file)
     text = ("Intro.\r\n\r\n*   **Payment**: Your card number.\r\n    - Nested item.\r\n    continued lazily.\r\n"

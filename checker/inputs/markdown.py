@@ -160,8 +160,16 @@ _MARKER_RUN = b"\x01" * 100
 file), the regex, which tries every line start, need not run (it was a twentieth of reading a file)."""
 
 
+_TEMPLATE_TARGET = re.compile(r"\]\(\s*\{\{[^{}\n]*\}\}\s*\)")
+"""A link whose target a site generator fills in when it builds the page ("[generator]({{< ref
+"generator" >}})"): CommonMark refuses the spaces in it, so the whole link would stay as text and
+its template expression read as an unfilled slot. The reader sees the link's words only."""
+
+
 def _load_markdown_structure(text: str) -> tuple[list[Block], dict[str, Any]]:
     """Markdown -> blocks. Headings stay headings (also ``**Bold**`` lines), links keep targets."""
+    if "]({{" in text or "]( {{" in text:
+        text = _TEMPLATE_TARGET.sub("]()", text)
     return _MarkdownWalk(text).blocks_and_metadata()
 
 
