@@ -304,6 +304,8 @@ def _unless_not_applicable(req: Requirement, verdict: Verdict, sentences: Sequen
         return verdict
     for k, condition in enumerate(req.not_applicable_when):
         shown = h.concept.get(Applicability.role(k), {})
+        if condition.headings:
+            shown = {i: m for i, m in shown.items() if heading_matches(sentences[i].heading, condition.headings)}
         if shown and not h.concept.get(Applicability.contra_role(k)) and (
                 not condition.unless_mentioned or verdict.status is Status.MISSING):
             first = min(shown)

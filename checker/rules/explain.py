@@ -53,7 +53,8 @@ def explain(req: Requirement, checklist: Checklist | None = None) -> list[str]:
         lines += [""] + _listed("sentences matching these do not count:", req.exclude)
     for condition in req.not_applicable_when:
         unless = " (only if the policy never mentions it)" if condition.unless_mentioned else ""
-        lines += [""] + _listed(f"not applicable (instead of a gap){unless} when a sentence shows: "
+        under = f" under a heading with {', '.join(repr(h) for h in condition.headings)}" if condition.headings else ""
+        lines += [""] + _listed(f"not applicable (instead of a gap){unless} when a sentence{under} shows: "
                                 f"\"{condition.reason}\"", condition.patterns)
         if condition.contradicted_by:
             lines += _listed("  unless a sentence anywhere shows otherwise:", condition.contradicted_by)

@@ -39,6 +39,9 @@ class Applicability(_ReasonedPatterns):
     contradicted_by: tuple[Pattern, ...] = ()
     """Sentences that show the condition does not hold after all, anywhere in the policy: a notice
     that says it collects no personal data and then names the legal basis of its processing."""
+    headings: tuple[str, ...] = ()
+    """When given, the condition's sentences count only under a heading holding one of these
+    words: an EU postal address shows where the controller is only in the contact details."""
 
     @staticmethod
     def role(k: int) -> str:
@@ -172,7 +175,8 @@ _ITEM_KEYS: dict[str, type | tuple[type, ...]] = {
     "met_reason": str, "examples": dict, "concept": dict, "not_applicable_when": (dict, list),
     "applies_only_when": dict,
 }
-_APPLICABILITY_KEYS: dict[str, type] = {"reason": str, "patterns": list, "unless_mentioned": bool, "contradicted_by": list}
+_APPLICABILITY_KEYS: dict[str, type] = {"reason": str, "patterns": list, "unless_mentioned": bool, "contradicted_by": list,
+                                         "headings": list}
 _APPLIES_KEYS: dict[str, type] = {"reason": str, "patterns": list}
 _CONCEPT_KEYS: dict[str, type] = {"terms": list, "frames": list, "heading_terms": list, "guards": list,
                                    "context": list}
@@ -253,7 +257,8 @@ def _conditions(where: str, key: str, data: Any) -> tuple[Applicability, ...]:
         _check_keys(f"{where} {key}", item, _APPLICABILITY_KEYS, ("reason", "patterns"))
         conditions.append(Applicability(" ".join(item["reason"].split()), _patterns(f"{where} {key}", item["patterns"]),
                                         bool(item.get("unless_mentioned", False)),
-                                        _patterns(f"{where} {key} contradicted_by", item.get("contradicted_by") or [])))
+                                        _patterns(f"{where} {key} contradicted_by", item.get("contradicted_by") or []),
+                                        tuple(str(h).lower() for h in item.get("headings") or [])))
     return tuple(conditions)
 
 
