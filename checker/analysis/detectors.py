@@ -186,6 +186,60 @@ def _norm(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
 
 
+_GENERIC_LINK_TEXT = frozenset(("table of contents", "back to top", "click here", "read more", "learn more", "this section",
+                                "this page", "skip to content", "go to top", "scroll to top"))
+_SELF_ANCHORS = frozenset(("toc", "top", "contents", "content", "main", "maincontent", "tableofcontents"))
+
+
+def _slug(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+_LINK_STOP_WORDS = frozenset("the a an and or of to we our you your us how what do does is are with for in on can about this "
+                             "that why who when where which it its my me see section sections below above part page".split())
+
+
+def _stems(text: str) -> set[str]:
+    """A link's or a title's words, stop words out, each cut to five letters ("technologies" and
+    "technology" agree): a table of contents and the headings it points to rarely match word for word."""
+    return {w[:4] for w in _norm(text).split() if w not in _LINK_STOP_WORDS}
+
+
+def dangling_anchor_links(sentences: Sequence[Sentence]) -> list[Finding]:
+    """Links to a part of the page ("#infocollect") whose words name no heading of the policy: the
+    table of contents of a policy whose sections were cut off ("1. WHAT INFORMATION DO WE COLLECT?"
+    with no such section below). A link counts when its words (two or more, not "back to top") share
+    under 60% of their stems with every heading and short line that is not itself a link to the page,
+    and its anchor is no heading's slug. Reported only where most such links miss (at least three):
+    a cut-off policy misses them all, while a table of contents worded apart from its headings
+    ("How We Use Data" for "4. Why and How We Use Your Data") misses a few; the first few are shown."""
+    linked = [(s, link) for s in sentences for link in s.links
+              if link.target.startswith("#") and _slug(link.target) not in _SELF_ANCHORS]
+    if not linked:
+        return []
+    slugs = {_slug(t.text) for t in sentences if t.is_heading}
+    # titles: headings, and short lines (bold titles the parser kept as text) that are not table-of-contents entries
+    titles = [_stems(t.text) for t in sentences
+              if (t.is_heading or len(t.text.split()) <= 12) and not any(k.target.startswith("#") for k in t.links)]
+    missing, considered = [], 0
+    for s, link in linked:
+        words = _SECTION_WORD.sub("", _norm(link.text))
+        wanted = _stems(link.text)
+        if len(words.split()) < 2 or words in _GENERIC_LINK_TEXT or not wanted:
+            continue
+        considered += 1
+        if _slug(link.target) not in slugs and not any(len(wanted & title) >= 0.6 * len(wanted) for title in titles):
+            missing.append((s, link))
+    if len(missing) < 3 or len(missing) < 0.5 * considered:
+        return []
+    more = len(missing) - MAX_ARTIFACT_FINDINGS
+    return [Finding("dangling_reference", "medium",
+                    f"dangling reference: the link '{link.text}' points to a section the policy does not contain"
+                    + (f" ({more} more link(s) like it)" if n == MAX_ARTIFACT_FINDINGS and more > 0 else ""),
+                    evidence(s, [(link.start, link.end)]))
+            for n, (s, link) in enumerate(missing[:MAX_ARTIFACT_FINDINGS], start=1)]
+
+
 def dangling_reference(data: DetectorInput) -> list[Finding]:
     """The policy points at something it does not contain: a date, a section, an address below."""
     sentences = data.sentences
@@ -281,7 +335,7 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
             found.append(Finding("dangling_reference", "medium",
                                  "dangling reference: an address 'below' is promised but none follows",
                                  evidence(s, [(m.start(), m.end())])))
-    return found
+    return found + dangling_anchor_links(sentences)
 
 
 DETECTORS: dict[str, Detector] = {
