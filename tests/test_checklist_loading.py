@@ -75,7 +75,8 @@ def test_a_users_yaml_works_like_a_bundled_one(tmp_path: Path) -> None:
     (GOOD_ITEM + "    applies_only_when: {reason: owed, patterns: [\"children\"], unless_mentioned: true}\n",
      "applies_only_when: unknown key 'unless_mentioned'"),
     (GOOD_ITEM + "    not_applicable_when: [{reason: not owed, patterns: [\"no data\"]}, 7]\n", "or a list of them"),
-    (GOOD_ITEM + "    not_applicable_when: [{reason: not owed}]\n", "missing required key 'patterns'"),
+    (GOOD_ITEM + "    not_applicable_when: [{reason: not owed}]\n", "needs 'patterns' or 'frames'"),
+    (GOOD_ITEM + "    not_applicable_when: {reason: not owed, frames: [nowhere]}\n", "unknown frame 'nowhere'"),
 ])
 def test_bad_checklists_fail_with_file_line_item_and_problem(tmp_path: Path, body: str, message: str) -> None:
     path = write(tmp_path, body)

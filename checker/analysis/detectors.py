@@ -213,25 +213,31 @@ def dangling_anchor_links(sentences: Sequence[Sentence]) -> list[Finding]:
     and its anchor is no heading's slug. Reported only where most such links miss (at least three):
     a cut-off policy misses them all, while a table of contents worded apart from its headings
     ("How We Use Data" for "4. Why and How We Use Your Data") misses a few; the first few are shown."""
-    linked = [(s, link) for s in sentences for link in s.links
-              if link.target.startswith("#") and _slug(link.target) not in _SELF_ANCHORS]
-    if not linked:
+    candidates = []  # (sentence, link, its stems): links to the page worded like a title
+    for s in sentences:
+        for link in s.links:
+            if not link.target.startswith("#") or _slug(link.target) in _SELF_ANCHORS:
+                continue
+            words = _SECTION_WORD.sub("", _norm(link.text))
+            wanted = _stems(link.text)
+            if len(words.split()) >= 2 and words not in _GENERIC_LINK_TEXT and wanted:
+                candidates.append((s, link, wanted))
+    if len(candidates) < 3:
         return []
     slugs = {_slug(t.text) for t in sentences if t.is_heading}
-    # titles: headings, and short lines (bold titles the parser kept as text) that are not table-of-contents entries
-    titles = [_stems(t.text) for t in sentences
-              if (t.is_heading or len(t.text.split()) <= 12) and not any(k.target.startswith("#") for k in t.links)]
-    missing, considered = [], 0
-    for s, link in linked:
-        words = _SECTION_WORD.sub("", _norm(link.text))
-        wanted = _stems(link.text)
-        if len(words.split()) < 2 or words in _GENERIC_LINK_TEXT or not wanted:
-            continue
-        considered += 1
-        if _slug(link.target) not in slugs and not any(len(wanted & title) >= 0.6 * len(wanted) for title in titles):
-            missing.append((s, link))
-    if len(missing) < 3 or len(missing) < 0.5 * considered:
+    unmatched = [c for c in candidates if _slug(c[1].target) not in slugs]
+    if len(unmatched) < max(3, 0.5 * len(candidates)):
         return []
+    # titles: the headings, then (only if links still miss) short lines the parser kept as text,
+    # such as bold titles; never the table-of-contents entries themselves
+    for titles in ([_stems(t.text) for t in sentences if t.is_heading],
+                   [_stems(t.text) for t in sentences if not t.is_heading and len(t.text.split()) <= 12
+                    and not any(k.target.startswith("#") for k in t.links)]):
+        unmatched = [(s, link, wanted) for s, link, wanted in unmatched
+                     if not any(len(wanted & title) >= 0.6 * len(wanted) for title in titles)]
+        if len(unmatched) < max(3, 0.5 * len(candidates)):
+            return []
+    missing = [(s, link) for s, link, _ in unmatched]
     more = len(missing) - MAX_ARTIFACT_FINDINGS
     return [Finding("dangling_reference", "medium",
                     f"dangling reference: the link '{link.text}' points to a section the policy does not contain"

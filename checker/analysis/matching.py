@@ -297,16 +297,40 @@ def _outweighing(req: Requirement, q: Qualifier, sentences: Sequence[Sentence], 
     return against if against and len(against) >= len(giving) else []
 
 
-def _unless_not_applicable(req: Requirement, verdict: Verdict, sentences: Sequence[Sentence], h: _Hits) -> Verdict:
+FramesByName = dict[str, dict[int, list[Match]]]
+"""The frames' sentences by frame role ("gdpr.no_personal_data"): the same matches as :data:`Frames`."""
+
+
+def _by_name(frames: Frames) -> FramesByName:
+    by_name: FramesByName = {}
+    for i, by_frame in frames.items():
+        for name, found in by_frame.items():
+            by_name.setdefault(name, {})[i] = found
+    return by_name
+
+
+def _framed(frames: FramesByName, checklist: str, names: Sequence[str]) -> dict[int, list[Match]]:
+    """The sentences where one of the checklist's frames ``names`` fired, with those matches."""
+    out: dict[int, list[Match]] = {}
+    for name in names:
+        for i, found in frames.get(f"{checklist}.{name}", {}).items():
+            out.setdefault(i, []).extend(found)
+    return out
+
+
+def _unless_not_applicable(req: Requirement, verdict: Verdict, sentences: Sequence[Sentence], h: _Hits,
+                           frames: FramesByName) -> Verdict:
     """A gap the law does not ask for here becomes ``not_applicable``, with the sentence that
     shows why (a disclosure that is there stays ``met``: it is never hidden)."""
     if not verdict.status.is_gap:
         return verdict
     for k, condition in enumerate(req.not_applicable_when):
-        shown = h.concept.get(Applicability.role(k), {})
+        shown = {**h.concept.get(Applicability.role(k), {}), **_framed(frames, req.checklist, condition.frames)}
         if condition.headings:
             shown = {i: m for i, m in shown.items() if heading_matches(sentences[i].heading, condition.headings)}
-        if shown and not h.concept.get(Applicability.contra_role(k)) and (
+        contradicted = h.concept.get(Applicability.contra_role(k)) or _framed(frames, req.checklist,
+                                                                               condition.contradicted_by_frames)
+        if shown and not contradicted and (
                 not condition.unless_mentioned or verdict.status is Status.MISSING):
             first = min(shown)
             return Verdict(req.id, Status.NOT_APPLICABLE, condition.reason,
@@ -324,11 +348,14 @@ def match_requirements(compiled: CompiledChecklists, sentences: Sequence[Sentenc
     members = section_members(sentences)
     verdicts: list[Verdict] = []
     findings: list[Finding] = []
+    by_name: FramesByName | None = None  # built for the first requirement with a condition
     for req in compiled.requirements:
         extra = REQUIREMENT_DETECTORS[req.detector](sentences, facts) if req.detector else []
         hits = grouped.get(req.id, _NO_HITS)
         verdict, found = judge(req, sentences, hits, extra, members, frames, unit)
-        verdict = _unless_not_applicable(req, verdict, sentences, hits)
+        if req.not_applicable_when and by_name is None:
+            by_name = _by_name(frames)
+        verdict = _unless_not_applicable(req, verdict, sentences, hits, by_name or {})
         verdicts.append(verdict)
         findings.extend(found)
     return verdicts, findings

@@ -170,6 +170,9 @@ _BOUND_BY_UPDATE = (
 """Each form names the revision, so the regex screen tests for those words first, not for "policy"."""
 _CONTINUES_USE = r"\b(?:continue|continues|keep)\s+(?:to\s+)?(?:use|using|access|accessing|visit|visiting|browse|browsing)\b"
 
+_READER_GIVES = (r"\b(?:you|users?|visitors?)\s+(?:(?:hereby|expressly|thereby|also|are|have|will\s+be|automatically|further|"
+                 r"each|give\s+us\s+your|\w+ly|and|\([a-z0-9]\))\s+){0,3}(?:" + _AGREE + r"|understand\s+that)\b")
+"""'you hereby agree', 'users (a) acknowledge', 'you are deemed ...': the reader said to give agreement."""
 _SUBSCRIBED_THING = (r"(?!\s+to\s+(?:(?:the|our|your)\s+)?(?:sending|receiving|receipt|delivery|dispatch|receive|get)\b"
                      r"[^.;]{0,40}?\b(?:newsletters?|e-?mails?|updates|messages|communications|notifications|alerts)\b)")
 """'By subscribing, you consent to the sending of the newsletter': the subscription is the opt-in to
@@ -179,11 +182,9 @@ consent_by_use = regex_detector(
     "consent_by_use", "medium",
     # "By using this site, you agree ...": the reader ("you") is the one said to agree, so "by
     # accessing the browser to accept cookies" is not it.
-    [screened(r"\bby\s+(?:\w+\s+){0,2}?(?:" + _DOING + r"|(?P<subscribing>subscribing))\b" + _CLAUSE
-              + r"{0,160}?\b(?:you|users?|visitors?)\s+"
-              r"(?:(?:hereby|expressly|thereby|also|are|have|will\s+be|automatically|further|each|give\s+us\s+your|\w+ly|and|"
-              r"\([a-z0-9]\))\s+){0,3}"
-              + r"(?:" + _AGREE + r"|understand\s+that)\b" + r"(?(subscribing)" + _SUBSCRIBED_THING + r")" + _NOT_A_DUTY, _I),
+    [screened(r"\bby\s+(?:\w+\s+){0,2}?" + _DOING + r"\b" + _CLAUSE + r"{0,160}?" + _READER_GIVES + _NOT_A_DUTY, _I),
+     screened(r"\bby\s+(?:\w+\s+){0,2}?subscribing\b" + _CLAUSE + r"{0,160}?" + _READER_GIVES + _SUBSCRIBED_THING
+              + _NOT_A_DUTY, _I),
      # the same, agreement first: "you consent to its processing ... by providing it"
      screened(r"\b(?:you|users?|visitors?)\s+(?:(?:hereby|expressly|thereby|also|are)\s+)?" + _AGREE + r"\b"
               + _CLAUSE + r"{0,160}?\bby\s+(?:\w+\s+){0,1}?" + _DOING + r"\b", _I),

@@ -32,8 +32,8 @@ def explain(req: Requirement, checklist: Checklist | None = None) -> list[str]:
     lines += [f"  - {pattern_text(p)}" for p in req.patterns]
     if req.headings:
         lines.append(f"  section headings that put a sentence on topic: {', '.join(req.headings)}")
+    frames = checklist.frames if checklist is not None else {}
     if req.concept is not None:
-        frames = checklist.frames if checklist is not None else {}
         lines += ["", f"or when a term of the concept stands in a sentence with one of the frames "
                       f"{', '.join(req.concept.frames)} (or a framed sentence sits under a heading naming it):"]
         lines += _listed("  terms:", req.concept.terms)
@@ -54,10 +54,13 @@ def explain(req: Requirement, checklist: Checklist | None = None) -> list[str]:
     for condition in req.not_applicable_when:
         unless = " (only if the policy never mentions it)" if condition.unless_mentioned else ""
         under = f" under a heading with {', '.join(repr(h) for h in condition.headings)}" if condition.headings else ""
-        lines += [""] + _listed(f"not applicable (instead of a gap){unless} when a sentence{under} shows: "
-                                f"\"{condition.reason}\"", condition.patterns)
-        if condition.contradicted_by:
-            lines += _listed("  unless a sentence anywhere shows otherwise:", condition.contradicted_by)
+        lines += ["", f"not applicable (instead of a gap){unless} when a sentence{under} shows: \"{condition.reason}\""]
+        lines += [f"  - {pattern_text(p)}" for p in condition.patterns]
+        for name in condition.frames:
+            lines += _listed(f"  or holds the frame '{name}':", frames.get(name, ()))
+        lines += _listed("  unless a sentence anywhere shows otherwise:", condition.contradicted_by)
+        for name in condition.contradicted_by_frames:
+            lines += _listed(f"  unless a sentence anywhere holds the frame '{name}':", frames.get(name, ()))
     if req.applies_only_when is not None:
         lines += [""] + _listed(f"applies only when a sentence shows (otherwise not applicable: "
                                 f"\"{req.applies_only_when.reason}\"):", req.applies_only_when.patterns)

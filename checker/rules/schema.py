@@ -42,6 +42,12 @@ class Applicability(_ReasonedPatterns):
     headings: tuple[str, ...] = ()
     """When given, the condition's sentences count only under a heading holding one of these
     words: an EU postal address shows where the controller is only in the contact details."""
+    frames: tuple[str, ...] = ()
+    """Checklist frames whose sentences show the condition too: a condition that many requirements
+    share ("no personal data is collected") is matched once per policy as a frame, not once per
+    requirement (its patterns would run, and their matches be kept, for each of them)."""
+    contradicted_by_frames: tuple[str, ...] = ()
+    """Frames whose sentences contradict the condition, like :attr:`contradicted_by`."""
 
     @staticmethod
     def role(k: int) -> str:
@@ -176,7 +182,7 @@ _ITEM_KEYS: dict[str, type | tuple[type, ...]] = {
     "applies_only_when": dict,
 }
 _APPLICABILITY_KEYS: dict[str, type] = {"reason": str, "patterns": list, "unless_mentioned": bool, "contradicted_by": list,
-                                         "headings": list}
+                                         "headings": list, "frames": list, "contradicted_by_frames": list}
 _APPLIES_KEYS: dict[str, type] = {"reason": str, "patterns": list}
 _CONCEPT_KEYS: dict[str, type] = {"terms": list, "frames": list, "heading_terms": list, "guards": list,
                                    "context": list}
@@ -245,8 +251,9 @@ def _applicability(where: str, key: str, data: Any) -> Applicability | None:
     return Applicability(" ".join(data["reason"].split()), _patterns(f"{where} {key}", data["patterns"]))
 
 
-def _conditions(where: str, key: str, data: Any) -> tuple[Applicability, ...]:
-    """``not_applicable_when``: one condition (a mapping) or several (a list of mappings)."""
+def _conditions(where: str, key: str, data: Any, frames: dict[str, tuple[Pattern, ...]]) -> tuple[Applicability, ...]:
+    """``not_applicable_when``: one condition (a mapping) or several (a list of mappings), shown by
+    its ``patterns``, its ``frames`` or both."""
     if data is None:
         return ()
     items = data if isinstance(data, list) else [data]
@@ -254,11 +261,19 @@ def _conditions(where: str, key: str, data: Any) -> tuple[Applicability, ...]:
         raise ChecklistError(f"{where}: '{key}' must be a mapping with reason and patterns, or a list of them")
     conditions = []
     for item in items:
-        _check_keys(f"{where} {key}", item, _APPLICABILITY_KEYS, ("reason", "patterns"))
-        conditions.append(Applicability(" ".join(item["reason"].split()), _patterns(f"{where} {key}", item["patterns"]),
+        _check_keys(f"{where} {key}", item, _APPLICABILITY_KEYS, ("reason",))
+        if not item.get("patterns") and not item.get("frames"):
+            raise ChecklistError(f"{where} {key}: needs 'patterns' or 'frames'")
+        named = [*(item.get("frames") or []), *(item.get("contradicted_by_frames") or [])]
+        for name in named:
+            if not isinstance(name, str) or name not in frames:
+                known = ", ".join(sorted(frames)) or "none defined"
+                raise ChecklistError(f"{where} {key}: unknown frame {name!r} (the checklist's frames: {known})")
+        conditions.append(Applicability(" ".join(item["reason"].split()), _patterns(f"{where} {key}", item.get("patterns") or []),
                                         bool(item.get("unless_mentioned", False)),
                                         _patterns(f"{where} {key} contradicted_by", item.get("contradicted_by") or []),
-                                        tuple(str(h).lower() for h in item.get("headings") or [])))
+                                        tuple(str(h).lower() for h in item.get("headings") or []),
+                                        tuple(item.get("frames") or ()), tuple(item.get("contradicted_by_frames") or ())))
     return tuple(conditions)
 
 
@@ -295,7 +310,7 @@ def _requirement(path: str, checklist_id: str, data: Any, detectors: Iterable[st
     if not data.get("patterns") and not data.get("concept") and detector is None:
         raise ChecklistError(f"{where}: needs 'patterns', a 'concept' or a 'detector'")
     concept = _concept(where, data["concept"], frames or {}) if data.get("concept") is not None else None
-    applicability = _conditions(where, "not_applicable_when", data.get("not_applicable_when"))
+    applicability = _conditions(where, "not_applicable_when", data.get("not_applicable_when"), frames or {})
     applies_only = _applicability(where, "applies_only_when", data.get("applies_only_when"))
     qualifiers: list[Qualifier] = []
     for q in data.get("requires") or []:
