@@ -67,7 +67,7 @@ def placeholder(data: DetectorInput) -> list[Finding]:
         "the address the reader needs is missing"))
 
 
-_MOJIBAKE = screened(r"ï¿½|\ufffd|Ã[\u0080-\u00bf]|â€[\u0080-\u00bf\u2018-\u201e\u2122\u0153\u02dc\u0161\u017e\u201d]|"
+_MOJIBAKE = screened(r"ï¿½|\ufffd|¡[¯°±]|Ã[\u0080-\u00bf]|â€[\u0080-\u00bf\u2018-\u201e\u2122\u0153\u02dc\u0161\u017e\u201d]|"
                        r"Â[\u00a0-\u00bf]|(?<!\w)[ÂÃ](?=\s)|"
                        # C1 control characters: what is left of a UTF-8 curly quote whose first byte was lost
                        # ("opportunity\u0080\u009d)"); no text means them. Spelled one by one, not as a range,

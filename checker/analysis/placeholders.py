@@ -43,6 +43,8 @@ _CROSS_REFERENCE = re.compile(r"^(?:re:|see\b|(?:section|article|part|chapter|cl
 _KEY_NAME = re.compile(r"<(?:Enter|Return|Tab|Esc|Escape|Shift|Ctrl|Control|Alt|Option|Cmd|Command|Space|Delete|Del|"
                        r"Backspace|Home|End|Insert|Page ?Up|Page ?Down)>")
 _UI_PATH = re.compile(r"[\u2192>]\s*$|^\s*[\u2192>]")
+_ILLUSTRATION = re.compile(r"\((?:e\.\s?g\.|for\s+example|for\s+instance|such\s+as)[^()]*$", re.IGNORECASE)
+"""An open parenthesis that gives an example, before a bracketed field: the example's field names."""
 _NOT_SLOTS = re.compile(r"^(?:\d+(?:[,\-\u2013]\s*\d+)*|[ivx]+|sic|emphasis added|email\s+protected|"
                         r"at|dot|\.\.\.|\u2026|redacted|link|pdf|here|x|\s*)$", re.IGNORECASE)
 _SLOT_WORDS = re.compile(r"\b(?:insert|enter|list|name|company|address|date|country|countries|email|e-mail|"
@@ -59,6 +61,9 @@ def find_placeholders(text: str) -> list[tuple[int, int]]:
             continue
         # "Settings -> Apps -> [App Name] -> Permissions": a generic UI label, not a template slot
         if _UI_PATH.search(text[max(0, m.start() - 3):m.start()]) or _UI_PATH.search(text[m.end():m.end() + 3]):
+            continue
+        # "(e.g., [username] deleted [title of post] at [time/date])": the fields of an illustration
+        if _ILLUSTRATION.search(text, max(0, m.start() - 80), m.start()):
             continue
         words = body.split()
         capitalised = body[:1].isupper() or body.isupper()
