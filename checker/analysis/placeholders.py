@@ -62,6 +62,9 @@ def find_placeholders(text: str) -> list[tuple[int, int]]:
         # "Settings -> Apps -> [App Name] -> Permissions": a generic UI label, not a template slot
         if _UI_PATH.search(text[max(0, m.start() - 3):m.start()]) or _UI_PATH.search(text[m.end():m.end() + 3]):
             continue
+        # "*[IP]: Internet Protocol": Markdown's definition of an abbreviation, not a slot
+        if text[m.start() - 1:m.start()] == "*" and text[m.end():m.end() + 1] == ":":
+            continue
         # "(e.g., [username] deleted [title of post] at [time/date])": the fields of an illustration
         if _ILLUSTRATION.search(text, max(0, m.start() - 80), m.start()):
             continue
