@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from checker.analysis.regex_screen import SentenceScreen, screened
-from checker.models import Sentence
+from checker.models import BlockKind, Sentence
 
 NUMBER_WORDS: dict[str, int] = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -188,6 +188,16 @@ def _date_in_revision_history(sentences: Sequence[Sentence], facts: Facts) -> No
         _record_effective_date(facts, latest[1], latest[2])
 
 
+def _date_under_title(sentences: Sequence[Sentence], facts: Facts) -> None:
+    """A date standing alone among the first lines, without a label ("# Browser Privacy Notice" then
+    "March 19, 2014"): the notice's own date. Later in the text a lone date may date anything."""
+    for sentence in sentences[:4]:
+        m = _WHOLE_DATE.match(sentence.text)
+        if m and sentence.kind is BlockKind.PARAGRAPH:
+            _record_effective_date(facts, m.group("date"), FactHit(sentence.number, m.start("date"), m.end("date")))
+            return
+
+
 def extract_facts(sentences: Sequence[Sentence], screen: SentenceScreen | None = None) -> Facts:
     """Read the facts of one policy from its sentences (headings included: "Last updated ...").
 
@@ -229,6 +239,8 @@ def extract_facts(sentences: Sequence[Sentence], screen: SentenceScreen | None =
                 break
     if facts.effective_date_text is None:
         _date_in_revision_history(sentences, facts)
+    if facts.effective_date_text is None:
+        _date_under_title(sentences, facts)
     if best_age is not None:
         facts.children_age = best_age[1]
         facts.hits["children_age"] = best_age[2]
