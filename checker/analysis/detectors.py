@@ -200,7 +200,7 @@ _LINK_STOP_WORDS = frozenset("the a an and or of to we our you your us how what 
 
 
 def _stems(text: str) -> set[str]:
-    """A link's or a title's words, stop words out, each cut to five letters ("technologies" and
+    """A link's or a title's words, stop words out, each cut to its first four letters ("technologies" and
     "technology" agree): a table of contents and the headings it points to rarely match word for word."""
     return {w[:4] for w in _norm(text).split() if w not in _LINK_STOP_WORDS}
 

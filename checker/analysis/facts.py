@@ -169,6 +169,16 @@ _HISTORY_HEADING = re.compile(r"\b(?:revision|version|change|amendment|update)s?
 _WHOLE_DATE = re.compile(r"^\W*" + _DATE_RE + r"\W*$", re.IGNORECASE)
 
 
+def _dated_line(sentences: Sequence[Sentence], facts: Facts, screen: SentenceScreen) -> None:
+    """"Formulated on October 1, 2023" as a line of its own (:data:`_DATED_LINE`): a date and a word
+    or two, never a sentence about something else."""
+    for i in screen.candidates(_DATED_LINE):
+        m = _DATED_LINE.search(sentences[i].text) if len(sentences[i].text) <= 60 else None
+        if m:
+            _record_effective_date(facts, m.group("date"), FactHit(sentences[i].number, m.start("date"), m.end("date")))
+            return
+
+
 def _date_in_revision_history(sentences: Sequence[Sentence], facts: Facts) -> None:
     """A "Revision History" (a table of dates and what changed, newest first or last): its latest
     date is when the policy was last updated. Only dates standing alone in a cell count, so a
@@ -231,12 +241,7 @@ def extract_facts(sentences: Sequence[Sentence], screen: SentenceScreen | None =
     if facts.effective_date_text is None:
         _date_under_label(sentences, facts)
     if facts.effective_date_text is None:
-        for i in screen.candidates(_DATED_LINE):
-            # a line of its own: a date and a word or two, never a sentence about something else
-            m = _DATED_LINE.search(sentences[i].text) if len(sentences[i].text) <= 60 else None
-            if m:
-                _record_effective_date(facts, m.group("date"), FactHit(sentences[i].number, m.start("date"), m.end("date")))
-                break
+        _dated_line(sentences, facts, screen)
     if facts.effective_date_text is None:
         _date_in_revision_history(sentences, facts)
     if facts.effective_date_text is None:
