@@ -240,22 +240,40 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
             first = min(where)
             chosen.setdefault(first, []).extend(h.qualifiers[q.name][first])
             continue
+        lapsed = _lapsed_only(q, sentences, h, near)
+        if lapsed is not None:
+            chosen.setdefault(lapsed.sentence, []).append(lapsed)
+            if q.lapsed is not None and q.lapsed.finding:
+                findings.append(_finding(q.lapsed.finding, q.lapsed.reason, sentences[lapsed.sentence],
+                                         h.concept[f"lapsed:{q.name}"][lapsed.sentence]))
+            continue
         reasons.append(q.reason)
         if q.finding:
             # one finding per evidence sentence: each is a place where the gap shows
-            for i in sorted(core_chosen):
-                s = sentences[i]
-                findings.append(Finding(
-                    kind=q.finding["kind"], severity=q.finding["severity"],
-                    message=q.finding.get("message") or q.reason,
-                    evidence=Evidence(text=s.text, line=s.line, heading=s.heading, page=s.page,
-                                      highlights=tuple(sorted({(m.start, m.end) for m in usable[i]})))))
+            findings += [_finding(q.finding, q.reason, sentences[i], usable[i]) for i in sorted(core_chosen)]
     # keep the evidence short: the best core sentences plus the qualifier sentences
     evidence = _evidence(sentences, chosen)
     if reasons:
         return Verdict(req.id, Status.PARTIAL, "; ".join(reasons), evidence, req.checklist), findings
     return Verdict(req.id, Status.MET, f"{req.met_reason or 'disclosed'} ({_where(sentences[ranked[0]], unit)})", evidence,
                    req.checklist), findings
+
+
+def _lapsed_only(q: Qualifier, sentences: Sequence[Sentence], h: _Hits, near: set[int]) -> Match | None:
+    """The first match of ``q``'s lapsed names where the qualifier is looked for, if the policy names
+    nothing in force anywhere (a Privacy Shield sentence beside SCCs in another section is no lapse)."""
+    if q.lapsed is None or h.qualifiers.get(q.name):
+        return None
+    found = h.concept.get(f"lapsed:{q.name}", {})
+    where = sorted(i for i in found if (q.anywhere or i in near) and not sentences[i].is_heading)
+    return found[where[0]][0] if where else None
+
+
+def _finding(spec: Mapping[str, str], reason: str, s: Sentence, matches: Sequence[Match]) -> Finding:
+    """A qualifier's finding (``spec``: kind, severity, message) shown in sentence ``s``."""
+    return Finding(kind=spec["kind"], severity=spec["severity"], message=spec.get("message") or reason,
+                   evidence=Evidence(text=s.text, line=s.line, heading=s.heading, page=s.page,
+                                     highlights=tuple(sorted({(m.start, m.end) for m in matches}))))
 
 
 _DOCUMENT_WORDS = frozenset({"policy", "policies", "notice", "notices", "statement", "terms", "conditions",

@@ -70,6 +70,7 @@ own terms) keeps the liability: nothing is disclaimed."""
 
 # the safety of the data itself not guaranteed: "we cannot guarantee the security of your information",
 # "cannot guarantee that hackers will not gain access", "no transmission can be guaranteed to be 100% secure",
+# "no system is ever completely secure",
 # "makes no guarantee as to the reliability or security" (the reviewers' labels count these as disclaimers)
 _AT_STAKE = (r"(?:secur\w*|safe\w*|hack\w*|breach\w*|unauthori[sz]ed|only\s+authori[sz]ed|intrusion|intercept\w*|"
              r"disclosures?\s+will\s+not|leak\w*|theft|stolen|impenetrable|circumvent\w*|100\s*%)")
@@ -77,7 +78,8 @@ _NO_GUARANTEE = screened(
     r"\b(?:cannot|can\s+not|can['\u2019]t|do(?:es)?\s+not|don['\u2019]t|doesn['\u2019]t|unable\s+to|not\s+able\s+to)\s+"
     r"(?:\w+\s+){0,2}?(?:guarantee|ensure|warrant|promise)\b" + _CLAUSE + r"{0,120}?\b" + _AT_STAKE
     + r"|\bmakes?\s+no\s+(?:guarantees?|warrant(?:y|ies)|promises?|representations?)\b" + _CLAUSE + r"{0,80}?\b" + _AT_STAKE
-    + r"|\bno\s+(?:\w+\s+){1,9}?(?:can|could|will|is)\s+(?:ever\s+)?(?:be\s+)?(?:guaranteed|fully\s+secure|100\s*%\s+secure)", _I)
+    + r"|\bno\s+(?:\w+\s+){1,9}?(?:can|could|will|is)\s+(?:ever\s+)?(?:be\s+)?(?:guaranteed|"
+    r"(?:fully|completely|entirely|perfectly|totally|absolutely|100\s*%)\s+secure)", _I)
 
 _TO_THIRD_PARTIES = re.compile(r"\b(?:to|with)\s+(?:any\s+|other\s+)?third[- ]part", _I)
 

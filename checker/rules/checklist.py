@@ -179,6 +179,7 @@ def _compile_patterns(checklists: list[Checklist], requirements: list[Requiremen
             ("core", req.patterns), ("partial", req.partial_patterns), ("section", req.section_patterns),
             ("exclude", req.exclude)] + [(f"requires:{q.name}", q.patterns) for q in req.requires]
         roles += [(f"outweighs:{q.name}", q.outweighed_by.patterns) for q in req.requires if q.outweighed_by is not None]
+        roles += [(f"lapsed:{q.name}", q.lapsed.patterns) for q in req.requires if q.lapsed is not None]
         if req.concept is not None:
             roles += [("term", req.concept.terms), ("heading_term", req.concept.heading_terms),
                       ("guard", req.concept.guards), ("context", req.concept.context)]

@@ -67,6 +67,14 @@ class Counterweight(_ReasonedPatterns):
 
 
 @dataclass(frozen=True)
+class Lapsed(_ReasonedPatterns):
+    """Names of a qualifier that are no longer in force (see :attr:`Qualifier.lapsed`); ``finding``
+    (kind, severity, message) is reported where only these are named."""
+
+    finding: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
 class Qualifier:
     """Something a disclosure must also contain to be ``met`` (a safeguard, a period, an age)."""
 
@@ -84,6 +92,12 @@ class Qualifier:
     the qualifier counts as absent, with this reason. One concrete period for marketing data beside a
     vague rule for everything else leaves most data's retention vague (gold/README); a schedule of
     periods beside one general "as long as necessary" does not."""
+    lapsed: Lapsed | None = None
+    """Ways of naming the qualifier that are no longer in force: the EU-US Safe Harbor (struck down by
+    the CJEU in 2015) and Privacy Shield (2020) are transfer mechanisms a notice names, so the
+    disclosure is made (the reviewers' labels call it ``met``), but no safeguard today. Where the
+    policy names nothing else of the qualifier, the lapsed name counts for the verdict and the
+    ``finding`` says that it has lapsed."""
 
 
 @dataclass(frozen=True)
@@ -188,7 +202,8 @@ _CONCEPT_KEYS: dict[str, type] = {"terms": list, "frames": list, "heading_terms"
                                    "context": list}
 _ITEM_REQUIRED = ("id", "title", "references", "severity", "description", "remediation")
 _QUALIFIER_KEYS: dict[str, type] = {"name": str, "description": str, "reason": str, "patterns": list, "anywhere": bool,
-                                    "finding": dict, "outweighed_by": dict}
+                                    "finding": dict, "outweighed_by": dict, "lapsed": dict}
+_LAPSED_KEYS: dict[str, type] = {"reason": str, "patterns": list, "finding": dict}
 _FINDING_KEYS = {"kind": str, "severity": str, "message": str}
 _EXAMPLE_KEYS = ("match", "no_match", "partial", "not_applicable")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -326,12 +341,22 @@ def _requirement(path: str, checklist_id: str, data: Any, detectors: Iterable[st
         against = q.get("outweighed_by")
         if against is not None:
             _check_keys(f"{qwhere} '{q['name']}' outweighed_by", against, _APPLICABILITY_KEYS, ("reason", "patterns"))
+        lapsed = q.get("lapsed")
+        if lapsed is not None:
+            _check_keys(f"{qwhere} '{q['name']}' lapsed", lapsed, _LAPSED_KEYS, ("reason", "patterns"))
+            if lapsed.get("finding") is not None:
+                _check_keys(f"{qwhere} '{q['name']}' lapsed finding", lapsed["finding"], _FINDING_KEYS, ("kind", "severity"))
+                if lapsed["finding"]["severity"] not in SEVERITIES:
+                    raise ChecklistError(f"{qwhere} '{q['name']}' lapsed finding: severity must be one of {', '.join(SEVERITIES)}")
         qualifiers.append(Qualifier(name=q["name"], description=str(q.get("description", q["name"])), reason=q["reason"],
                                     patterns=_patterns(f"{qwhere} '{q['name']}'", q["patterns"]),
                                     finding=_plain(finding) if finding else None,
                                     anywhere=bool(q.get("anywhere", False)),
                                     outweighed_by=Counterweight(against["reason"], _patterns(
-                                        f"{qwhere} '{q['name']}' outweighed_by", against["patterns"])) if against else None))
+                                        f"{qwhere} '{q['name']}' outweighed_by", against["patterns"])) if against else None,
+                                    lapsed=Lapsed(lapsed["reason"], _patterns(f"{qwhere} '{q['name']}' lapsed", lapsed["patterns"]),
+                                                  _plain(lapsed["finding"]) if lapsed.get("finding") else None)
+                                    if lapsed else None))
     examples = data.get("examples") or {}
     for key, value in examples.items():
         if key not in _EXAMPLE_KEYS or not isinstance(value, list) or not all(isinstance(v, str) for v in value):
