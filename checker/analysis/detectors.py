@@ -110,6 +110,9 @@ def link_mismatch(text: str, target: str) -> str | None:
         promised = domain.group(1).lower()
         promised = promised[4:] if promised.startswith("www.") else promised
         real = _host(target)
+        # a copy saved by the Wayback Machine: the archive rewrote the page's links to itself
+        if real == "web.archive.org":
+            return None
         if real and promised != real and not real.endswith("." + promised) and not promised.endswith("." + real):
             return f"the link text says {shown} but it opens {real}"
     return None
@@ -131,8 +134,11 @@ def contact_link_mismatch(data: DetectorInput) -> list[Finding]:
     return found
 
 
+# "the effective date", "the date these terms were last revised" (with a place for it: _LOCATION)
 _DATE_REFERENCE = screened(r"\b(?:updated\s+time|(?:last\s+)?updated\s+date|effective\s+date|revision\s+date|"
-                             r"date\s+of\s+(?:the\s+)?last\s+(?:update|revision)|[\"\u201c]last\s+(?:updated|modified|revised)[\"\u201d])", _I)
+                             r"date\s+of\s+(?:the\s+)?last\s+(?:update|revision)|[\"\u201c]last\s+(?:updated|modified|revised)[\"\u201d]|"
+                             r"date\s+(?:on\s+which\s+)?(?:\w+\s+){1,3}?(?:was|were|is|are|has\s+been|have\s+been)\s+last\s+"
+                             r"(?:updated|modified|revised|changed|amended))", _I)
 _LOCATION = screened(r"\b(?:at|on|to|in)\s+the\s+(?:very\s+)?(?:bottom|top|end|beginning|foot)\b|\b(?:below|above)\b", _I)
 _REFERRING = screened(r"\b(?:refer\s+to|see|under|described\s+in|set\s+out\s+in|explained\s+in)\b", _I)
 # "see Annex 2", "set out in Appendix A": a part of the document that must then be in it
