@@ -240,10 +240,12 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
             first = min(where)
             chosen.setdefault(first, []).extend(h.qualifiers[q.name][first])
             continue
-        lapsed = _lapsed_only(q, sentences, h, near)
+        lapsed = _lapsed_near(q, sentences, h, near)
         if lapsed is not None:
+            # named, by a mechanism no longer in force: disclosed all the same; a finding unless the
+            # policy names one in force somewhere else (an adequacy decision for onward transfers)
             chosen.setdefault(lapsed.sentence, []).append(lapsed)
-            if q.lapsed is not None and q.lapsed.finding:
+            if q.lapsed is not None and q.lapsed.finding and not h.qualifiers.get(q.name):
                 findings.append(_finding(q.lapsed.finding, q.lapsed.reason, sentences[lapsed.sentence],
                                          h.concept[f"lapsed:{q.name}"][lapsed.sentence]))
             continue
@@ -259,10 +261,9 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
                    req.checklist), findings
 
 
-def _lapsed_only(q: Qualifier, sentences: Sequence[Sentence], h: _Hits, near: set[int]) -> Match | None:
-    """The first match of ``q``'s lapsed names where the qualifier is looked for, if the policy names
-    nothing in force anywhere (a Privacy Shield sentence beside SCCs in another section is no lapse)."""
-    if q.lapsed is None or h.qualifiers.get(q.name):
+def _lapsed_near(q: Qualifier, sentences: Sequence[Sentence], h: _Hits, near: set[int]) -> Match | None:
+    """The first match of ``q``'s lapsed names where the qualifier is looked for (headings aside)."""
+    if q.lapsed is None:
         return None
     found = h.concept.get(f"lapsed:{q.name}", {})
     where = sorted(i for i in found if (q.anywhere or i in near) and not sentences[i].is_heading)
