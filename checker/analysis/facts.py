@@ -63,7 +63,8 @@ _DATED_LINE = screened(r"^\W*(?:formulated|enacted|established|adopted|issued|pu
 """A line that is only the date the notice was drawn up ("Formulated on October 1, 2023", common
 in policies translated from Japanese): the policy's own date. A company's founding comes in a
 sentence ("Our company was established on ..."), never as a line of its own."""
-_EFFECTIVE_LABEL = re.compile(r"^\W*(?:last\s+(?:updated|revised|modified|update|revision)|effective(?:\s+date)?|"
+_EFFECTIVE_LABEL = re.compile(r"^\W*(?:last\s+(?:updated|revised|modified|amended|changed|reviewed|update|revision|amendment)|"
+                              r"effective(?:\s+date)?|"
                               r"date\s+of\s+(?:last\s+)?(?:update|revision)|version\s+date)\W*$", re.IGNORECASE)
 """A label standing alone ("**Effective Date**"), its date in the next line."""
 _LEADING_DATE = re.compile(r"^\W*" + _DATE_RE, re.IGNORECASE)

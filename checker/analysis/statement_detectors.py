@@ -126,8 +126,9 @@ _USE_ACT = (r"(?:use|uses|using|access|accesses|accessing|visit|visits|visiting|
             r"sign\s+up|signs\s+up|register|registers|download|downloads|install|installs|log\s+in|subscribe|create\s+an\s+account|"
             r"(?:choose|chooses|elect|elects|decide|decides)\s+to\s+(?:provide|submit|share|give|upload|send))")
 _AGREE = (r"(?:agree|agrees|agreeing|consent|consents|consenting|accept|accepts|accepting|acknowledge|signify|deemed|"
-          r"authori[sz]e|authori[sz]es|authori[sz]ing|confirm\s+that\s+you\s+have\s+(?:read|understood))")
-"""Verbs of the reader's agreement; 'authorize us to' and 'confirm that you have read' give it as well."""
+          r"authori[sz]e|authori[sz]es|authori[sz]ing|permits?\s+(?:us\s+to|the\s+(?:collection|use|processing|sharing|disclosure))|confirm\s+that\s+you\s+have\s+(?:read|understood))")
+"""Verbs of the reader's agreement; 'authorize us to', 'you permit the collection' and 'confirm that you
+have read' give it as well."""
 _ACCEPTANCE = r"(?:acceptance|agreement|consent|assent|approval)"
 _NOT_A_DUTY = (r"(?!\s+to\s+(?:act|comply|provide|abide|follow|keep|obey|respect|notify|inform|indemnify|refrain|update|"
                r"maintain|ensure|behave|pay|not)\b"
