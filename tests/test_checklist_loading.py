@@ -34,6 +34,14 @@ WEIGHED = """    requires:
 """
 
 
+LAPSED = """    requires:
+      - name: safeguard
+        reason: no safeguard
+        patterns: ["standard contractual clauses"]
+        lapsed: {reason: struck down, patterns: ["privacy shield"], finding: {kind: lapsed_mechanism, severity: medium}}
+"""
+
+
 def write(tmp_path: Path, body: str) -> str:
     path = tmp_path / "mine.yaml"
     path.write_text("id: mine\ntitle: Mine\nversion: '1'\nrequirements:\n" + body)
@@ -67,6 +75,10 @@ def test_a_users_yaml_works_like_a_bundled_one(tmp_path: Path) -> None:
     (GOOD_ITEM + GOOD_ITEM, "defined twice"),
     (GOOD_ITEM.replace("title: Retention", "title: [Retention"), "invalid YAML"),
     (GOOD_ITEM + WEIGHED.replace("reason: vague", "colour: red"), "outweighed_by: unknown key 'colour'"),
+    (GOOD_ITEM + LAPSED.replace("reason: struck down", "colour: red"), "lapsed: unknown key 'colour'"),
+    (GOOD_ITEM + LAPSED.replace("severity: medium", "severity: dire"), "lapsed finding: severity must be one of"),
+    (GOOD_ITEM + LAPSED.replace('patterns: ["privacy shield"]', "patterns: [[{LEMA: x}]]"),
+     "lapsed:safeguard pattern 1: invalid token pattern"),
     (GOOD_ITEM + WEIGHED.replace("patterns: [\"as long as necessary\"]", "patterns: [[{LEMA: x}]]"),
      "outweighs:period pattern 1: invalid token pattern"),
     (GOOD_ITEM + "    not_applicable_when: {reason: not owed, patterns: [\"legal basis\"], unless_mentioned: sometimes}\n",

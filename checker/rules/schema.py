@@ -305,6 +305,17 @@ def _frames(path: str, data: Any) -> dict[str, tuple[Pattern, ...]]:
     return frames
 
 
+def _finding_spec(where: str, data: Any) -> dict[str, str] | None:
+    """A qualifier's finding (kind, severity, message), checked: a misspelt key or severity is an
+    error, not a finding that silently never shows."""
+    if data is None:
+        return None
+    _check_keys(where, data, _FINDING_KEYS, ("kind", "severity"))
+    if data["severity"] not in SEVERITIES:
+        raise ChecklistError(f"{where}: severity must be one of {', '.join(SEVERITIES)}")
+    return _plain(data)
+
+
 def _requirement(path: str, checklist_id: str, data: Any, detectors: Iterable[str],
                  frames: dict[str, tuple[Pattern, ...]] | None = None) -> Requirement:
     if not isinstance(data, dict):
@@ -333,29 +344,21 @@ def _requirement(path: str, checklist_id: str, data: Any, detectors: Iterable[st
         if not isinstance(q, dict):
             raise ChecklistError(f"{qwhere}: each entry must be a mapping")
         _check_keys(qwhere, q, _QUALIFIER_KEYS, ("name", "reason", "patterns"))
-        finding = q.get("finding")
-        if finding is not None:
-            _check_keys(f"{qwhere} '{q['name']}' finding", finding, _FINDING_KEYS, ("kind", "severity"))
-            if finding["severity"] not in SEVERITIES:
-                raise ChecklistError(f"{qwhere} '{q['name']}' finding: severity must be one of {', '.join(SEVERITIES)}")
+        finding = _finding_spec(f"{qwhere} '{q['name']}' finding", q.get("finding"))
         against = q.get("outweighed_by")
         if against is not None:
             _check_keys(f"{qwhere} '{q['name']}' outweighed_by", against, _APPLICABILITY_KEYS, ("reason", "patterns"))
         lapsed = q.get("lapsed")
         if lapsed is not None:
             _check_keys(f"{qwhere} '{q['name']}' lapsed", lapsed, _LAPSED_KEYS, ("reason", "patterns"))
-            if lapsed.get("finding") is not None:
-                _check_keys(f"{qwhere} '{q['name']}' lapsed finding", lapsed["finding"], _FINDING_KEYS, ("kind", "severity"))
-                if lapsed["finding"]["severity"] not in SEVERITIES:
-                    raise ChecklistError(f"{qwhere} '{q['name']}' lapsed finding: severity must be one of {', '.join(SEVERITIES)}")
         qualifiers.append(Qualifier(name=q["name"], description=str(q.get("description", q["name"])), reason=q["reason"],
                                     patterns=_patterns(f"{qwhere} '{q['name']}'", q["patterns"]),
-                                    finding=_plain(finding) if finding else None,
+                                    finding=finding,
                                     anywhere=bool(q.get("anywhere", False)),
                                     outweighed_by=Counterweight(against["reason"], _patterns(
                                         f"{qwhere} '{q['name']}' outweighed_by", against["patterns"])) if against else None,
                                     lapsed=Lapsed(lapsed["reason"], _patterns(f"{qwhere} '{q['name']}' lapsed", lapsed["patterns"]),
-                                                  _plain(lapsed["finding"]) if lapsed.get("finding") else None)
+                                                  _finding_spec(f"{qwhere} '{q['name']}' lapsed finding", lapsed.get("finding")))
                                     if lapsed else None))
     examples = data.get("examples") or {}
     for key, value in examples.items():
