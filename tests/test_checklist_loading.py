@@ -76,6 +76,8 @@ def test_a_users_yaml_works_like_a_bundled_one(tmp_path: Path) -> None:
     (GOOD_ITEM.replace("title: Retention", "title: [Retention"), "invalid YAML"),
     (GOOD_ITEM + WEIGHED.replace("reason: vague", "colour: red"), "outweighed_by: unknown key 'colour'"),
     (GOOD_ITEM + LAPSED.replace("reason: struck down", "colour: red"), "lapsed: unknown key 'colour'"),
+    (GOOD_ITEM + LAPSED.replace("        lapsed:", "        link_targets: ['(unclosed']\n        lapsed:"),
+     "link_targets: '(unclosed' is no regular expression"),
     (GOOD_ITEM + LAPSED.replace("severity: medium", "severity: dire"), "lapsed finding: severity must be one of"),
     (GOOD_ITEM + LAPSED.replace('patterns: ["privacy shield"]', "patterns: [[{LEMA: x}]]"),
      "lapsed:safeguard pattern 1: invalid token pattern"),

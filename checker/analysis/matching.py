@@ -16,10 +16,11 @@ The rules are generic; what a requirement means lives in its checklist entry:
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from checker.analysis.facts import Facts
@@ -240,6 +241,10 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
             first = min(where)
             chosen.setdefault(first, []).extend(h.qualifiers[q.name][first])
             continue
+        linked = _linked(req, q, sentences, near)
+        if linked is not None:
+            chosen.setdefault(linked.sentence, []).append(linked)
+            continue
         lapsed = _lapsed_near(q, sentences, h, near)
         if lapsed is not None:
             # named, by a mechanism no longer in force: disclosed all the same; a finding unless the
@@ -259,6 +264,24 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
         return Verdict(req.id, Status.PARTIAL, "; ".join(reasons), evidence, req.checklist), findings
     return Verdict(req.id, Status.MET, f"{req.met_reason or 'disclosed'} ({_where(sentences[ranked[0]], unit)})", evidence,
                    req.checklist), findings
+
+
+@cache
+def _link_regex(targets: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{t})" for t in targets), re.IGNORECASE)
+
+
+def _linked(req: Requirement, q: Qualifier, sentences: Sequence[Sentence], near: set[int]) -> Match | None:
+    """The first link near the disclosure whose target gives qualifier ``q`` (its ``link_targets``).
+    Only near it, even for a qualifier looked for anywhere: a policy links to help pages throughout."""
+    if not q.link_targets:
+        return None
+    regex = _link_regex(q.link_targets)
+    for i in sorted(near):
+        for link in sentences[i].links:
+            if regex.search(link.target):
+                return Match(f"{req.id}/requires:{q.name}/link", i, link.start, link.end)
+    return None
 
 
 def _lapsed_near(q: Qualifier, sentences: Sequence[Sentence], h: _Hits, near: set[int]) -> Match | None:

@@ -47,6 +47,8 @@ def explain(req: Requirement, checklist: Checklist | None = None) -> list[str]:
         if q.outweighed_by is not None:
             lines += _listed(f"  unless at least as many of its sentences say this instead (then partial: "
                              f"\"{q.outweighed_by.reason}\"):", q.outweighed_by.patterns)
+        if q.link_targets:
+            lines += [f"  or a link near it whose target matches: {', '.join(q.link_targets)}"]
         if q.lapsed is not None:
             kind = f" (finding {q.lapsed.finding['kind']})" if q.lapsed.finding else ""
             lines += _listed(f"  these name it too, but have lapsed: the verdict stands and, where nothing in force is "

@@ -92,6 +92,10 @@ class Qualifier:
     the qualifier counts as absent, with this reason. One concrete period for marketing data beside a
     vague rule for everything else leaves most data's retention vague (gold/README); a schedule of
     periods beside one general "as long as necessary" does not."""
+    link_targets: tuple[str, ...] = ()
+    """Regexes over the targets of links near the disclosure that also give the qualifier: a form or
+    an address behind a link's words ("please submit feedback" linking to a feedback form, "e-mail
+    us" linking to mailto:) is a channel the reader can use, though no address is written out."""
     lapsed: Lapsed | None = None
     """Ways of naming the qualifier that are no longer in force: the EU-US Safe Harbor (struck down by
     the CJEU in 2015) and Privacy Shield (2020) are transfer mechanisms a notice names, so the
@@ -202,7 +206,7 @@ _CONCEPT_KEYS: dict[str, type] = {"terms": list, "frames": list, "heading_terms"
                                    "context": list}
 _ITEM_REQUIRED = ("id", "title", "references", "severity", "description", "remediation")
 _QUALIFIER_KEYS: dict[str, type] = {"name": str, "description": str, "reason": str, "patterns": list, "anywhere": bool,
-                                    "finding": dict, "outweighed_by": dict, "lapsed": dict}
+                                    "finding": dict, "outweighed_by": dict, "lapsed": dict, "link_targets": list}
 _LAPSED_KEYS: dict[str, type] = {"reason": str, "patterns": list, "finding": dict}
 _FINDING_KEYS = {"kind": str, "severity": str, "message": str}
 _EXAMPLE_KEYS = ("match", "no_match", "partial", "not_applicable")
@@ -351,10 +355,16 @@ def _requirement(path: str, checklist_id: str, data: Any, detectors: Iterable[st
         lapsed = q.get("lapsed")
         if lapsed is not None:
             _check_keys(f"{qwhere} '{q['name']}' lapsed", lapsed, _LAPSED_KEYS, ("reason", "patterns"))
+        targets = q.get("link_targets") or []
+        for target in targets:
+            try:
+                re.compile(target)
+            except (re.error, TypeError) as exc:
+                raise ChecklistError(f"{qwhere} '{q['name']}' link_targets: {target!r} is no regular expression ({exc})") from None
         qualifiers.append(Qualifier(name=q["name"], description=str(q.get("description", q["name"])), reason=q["reason"],
                                     patterns=_patterns(f"{qwhere} '{q['name']}'", q["patterns"]),
                                     finding=finding,
-                                    anywhere=bool(q.get("anywhere", False)),
+                                    anywhere=bool(q.get("anywhere", False)), link_targets=tuple(targets),
                                     outweighed_by=Counterweight(against["reason"], _patterns(
                                         f"{qwhere} '{q['name']}' outweighed_by", against["patterns"])) if against else None,
                                     lapsed=Lapsed(lapsed["reason"], _patterns(f"{qwhere} '{q['name']}' lapsed", lapsed["patterns"]),
