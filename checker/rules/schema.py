@@ -201,7 +201,9 @@ _ITEM_KEYS: dict[str, type | tuple[type, ...]] = {
 }
 _APPLICABILITY_KEYS: dict[str, type] = {"reason": str, "patterns": list, "unless_mentioned": bool, "contradicted_by": list,
                                          "headings": list, "frames": list, "contradicted_by_frames": list}
-_APPLIES_KEYS: dict[str, type] = {"reason": str, "patterns": list}
+_REASONED_KEYS: dict[str, type] = {"reason": str, "patterns": list}
+"""A reason and its patterns, nothing more: ``applies_only_when`` and ``outweighed_by`` (the keys of
+``not_applicable_when`` would be accepted there and silently do nothing)."""
 _CONCEPT_KEYS: dict[str, type] = {"terms": list, "frames": list, "heading_terms": list, "guards": list,
                                    "context": list}
 _ITEM_REQUIRED = ("id", "title", "references", "severity", "description", "remediation")
@@ -266,7 +268,7 @@ def _applicability(where: str, key: str, data: Any) -> Applicability | None:
         return None
     if not isinstance(data, dict):
         raise ChecklistError(f"{where}: '{key}' must be a mapping with reason and patterns")
-    _check_keys(f"{where} {key}", data, _APPLIES_KEYS, ("reason", "patterns"))
+    _check_keys(f"{where} {key}", data, _REASONED_KEYS, ("reason", "patterns"))
     return Applicability(" ".join(data["reason"].split()), _patterns(f"{where} {key}", data["patterns"]))
 
 
@@ -351,7 +353,7 @@ def _requirement(path: str, checklist_id: str, data: Any, detectors: Iterable[st
         finding = _finding_spec(f"{qwhere} '{q['name']}' finding", q.get("finding"))
         against = q.get("outweighed_by")
         if against is not None:
-            _check_keys(f"{qwhere} '{q['name']}' outweighed_by", against, _APPLICABILITY_KEYS, ("reason", "patterns"))
+            _check_keys(f"{qwhere} '{q['name']}' outweighed_by", against, _REASONED_KEYS, ("reason", "patterns"))
         lapsed = q.get("lapsed")
         if lapsed is not None:
             _check_keys(f"{qwhere} '{q['name']}' lapsed", lapsed, _LAPSED_KEYS, ("reason", "patterns"))
