@@ -16,8 +16,8 @@ from checker.nlp.sentences import parse_texts
 
 from .conftest import SEEDS
 
-WORDS = ["we", "you", "keep", "kept", "data", "your", "personal", "for", "30", "days", "the", "not", "delete",
-         "Access", "Privacy", "Policy", "Inc", ".", ",", ":", "-", "NY", "10001", "a@b.co", "http://x.io"]
+WORDS = ["we", "We", "you", "keep", "kept", "data", "your", "personal", "for", "30", "days", "the", "not", "delete",
+         "Access", "access", "ny", "Privacy", "Policy", "Inc", ".", ",", ":", "-", "NY", "10001", "a@b.co", "http://x.io"]
 
 _specs = st.one_of(
     st.builds(lambda w: {"LOWER": {"IN": w}}, st.lists(st.sampled_from([w.lower() for w in WORDS]), min_size=1, max_size=3)),
@@ -26,6 +26,10 @@ _specs = st.one_of(
     st.just({"IS_PUNCT": True}), st.just({"LIKE_NUM": True}), st.just({"IS_TITLE": True}), st.just({}),
     st.just({"TEXT": {"REGEX": "^[A-Z]"}}), st.just({"LENGTH": {">=": 4}}), st.just({"IS_SENT_START": True}),
     st.just({"LIKE_EMAIL": True}),
+    # exact case, listed through the lowercased words: "Access" but not "access", "NY" but not "ny"
+    st.builds(lambda w: {"TEXT": w}, st.sampled_from(["Access", "access", "NY", "Policy", "data"])),
+    st.builds(lambda w: {"ORTH": {"IN": w}}, st.lists(st.sampled_from(["Access", "NY", "Inc", "we", "We"]), min_size=1, max_size=2)),
+    st.just({"LOWER": "ny", "TEXT": "NY"}),
 )
 _ops = st.sampled_from([None, None, "?", "{,2}", "{,4}", "{1,2}", "{2}"])
 

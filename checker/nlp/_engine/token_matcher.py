@@ -56,6 +56,11 @@ class Condition:
     column: str
     kind: str  # "eq", "in", "not_in", "cmp", "test"
     value: Any
+    lowered: frozenset[int] | None = None
+    """For an ``ORTH`` eq/in: the words lowercased, as ``LOWER`` values. Every token passing the
+    condition has one of them, so its candidates can be listed from the ``LOWER`` positions the
+    anchor sieve already holds (the anchors read TEXT as LOWER) instead of an index of the ``ORTH``
+    column built for one pattern (a pattern on "US" spent 28 ms of 0.46 s on 97 policies so)."""
 
     @property
     def tier(self) -> int | None:
@@ -156,11 +161,12 @@ def _condition(key: str, value: Any) -> Condition | None:
     if key in _STRING_KEYS:
         column = _STRING_KEYS[key]
         if isinstance(value, str):
-            return Condition(column, "eq", get_string_id(value))
+            return Condition(column, "eq", get_string_id(value), _lowered(column, [value]))
         if isinstance(value, dict) and len(value) == 1:
             (op, operand), = value.items()
             if op in ("IN", "NOT_IN") and isinstance(operand, list) and all(isinstance(v, str) for v in operand):
-                return Condition(column, op.lower(), frozenset(get_string_id(v) for v in operand))
+                return Condition(column, op.lower(), frozenset(get_string_id(v) for v in operand),
+                                 _lowered(column, operand) if op == "IN" else None)
             if op == "REGEX" and isinstance(operand, str):
                 return Condition(column, "test", _regex_test(re.compile(operand)))
         return None
@@ -177,6 +183,11 @@ def _condition(key: str, value: Any) -> Condition | None:
     if key in _FLAG_KEYS and isinstance(value, bool):  # a lexeme flag: a question about the word
         return Condition("ORTH", "test", flag_test(key, value))
     return None
+
+
+def _lowered(column: str, words: list[str]) -> frozenset[int] | None:
+    """``words`` lowercased as ``LOWER`` values, for a condition on ``ORTH`` (see :attr:`Condition.lowered`)."""
+    return frozenset(get_string_id(word.lower()) for word in words) if column == "ORTH" else None
 
 
 def _bounds(op: Any) -> tuple[int, int] | None:
@@ -224,7 +235,9 @@ class CompiledPattern:
         # Pivots with a condition on a word column: a word index (or the anchor sieve) counts and
         # lists their tokens. Worked out here as (item, column, words, the only condition?), so
         # choosing a pivot per document is a few counts, not a walk through items and conditions.
-        self._word_pivots = [(k, c.column, c.value if c.kind == "in" else frozenset((c.value,)),
+        # An ORTH word is listed from its lowercased LOWER positions and the item's test run on them.
+        self._word_pivots = [(k, "LOWER", c.lowered, False) if c.lowered is not None else
+                             (k, c.column, c.value if c.kind == "in" else frozenset((c.value,)),
                               len(items[k].conditions) == 1)
                              for k in self.pivots for c in items[k].conditions if c.tier == 0]
 
