@@ -101,6 +101,7 @@ liability_disclaimer = regex_detector(
 
 # --- rights disclaimers ----------------------------------------------------------------------
 
+_FOR_THIRD_PARTIES = re.compile(r"\s+(?:enforceable\s+by|for|on|upon|in\s+favou?r\s+of|to)\s+(?:any\s+)?third[\s-]+part(?:y|ies)\b", _I)
 _CREATE = r"(?:create|creates|confer|confers|grant|grants|give|gives|establish|establishes|extend|extends)"
 rights_disclaimer = regex_detector(
     "rights_disclaimer", "medium",
@@ -113,7 +114,10 @@ rights_disclaimer = regex_detector(
      # the reader made to give rights up: "you waive any right to bring a claim"
      screened(r"\b(?:you|users?)\s+(?:hereby\s+|expressly\s+|irrevocably\s+|knowingly\s+)*(?:waive|waives|give\s+up|"
               r"relinquish|relinquishes)\s+(?:any|all|your|each|the)\s+(?:\w+\s+){0,3}?(?:rights?|claims?)\b", _I)],
-    "rights disclaimer: the policy says it creates no rights, which undercuts every commitment in it")
+    "rights disclaimer: the policy says it creates no rights, which undercuts every commitment in it",
+    # "does not create rights enforceable by third parties": the usual no-third-party-beneficiary
+    # clause denies rights to others, not the reader's own
+    keep=lambda text, m: not _FOR_THIRD_PARTIES.match(text, m.end()))
 
 # --- consent by use --------------------------------------------------------------------------
 
