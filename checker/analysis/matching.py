@@ -119,13 +119,22 @@ def composed(req: Requirement, sentences: Sequence[Sentence], h: _Hits, frames: 
         if not framing or sentences[i].is_heading:
             continue
         found = _unguarded(terms.get(i, []), guards.get(i, []))
-        if found and context is not None and i not in context:
+        if found and context is not None and not _in_context(i, context, sentences):
             found = []
         if found:
             out[i] = found + framing
         elif sentences[i].section in named_sections:
             out[i] = framing
     return out
+
+
+def _in_context(i: int, context: dict[int, list[Match]], sentences: Sequence[Sentence]) -> bool:
+    """Does sentence ``i``, or the sentence before it in the same paragraph, name the context?
+    "We will ask permission to read your contacts. You can stop sharing them at any time." names
+    the consent one sentence before the withdrawal; a new paragraph is another subject."""
+    if i in context:
+        return True
+    return i > 0 and i - 1 in context and sentences[i - 1].line == sentences[i].line and not sentences[i - 1].is_heading
 
 
 @lru_cache(maxsize=8_192)  # one entry per checklist pattern; a policy has thousands of matches
