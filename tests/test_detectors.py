@@ -45,7 +45,9 @@ def test_markdown_link_is_not_a_placeholder(analyse_text) -> None:  # type: igno
     ("liability_disclaimer", "We are not responsible for the privacy practices of other websites.", False),
     ("liability_disclaimer", "You are responsible for keeping your password confidential.", False),
     ("rights_disclaimer", "This Privacy Policy is not intended to and does not create any contractual or other legal rights.", True),
-    ("rights_disclaimer", "This notice confers no rights on any third party.", True),
+    ("rights_disclaimer", "This notice confers no rights on you or on any other person.", True),
+    # a no-third-party-beneficiary clause denies others rights, not the reader's (held-out set 12)
+    ("rights_disclaimer", "This notice confers no rights on any third party.", False),
     ("rights_disclaimer", "You have the right to access your personal data.", False),
     ("consent_by_use", "By using this site, you agree with the terms of this Privacy Policy.", True),
     ("consent_by_use", "By providing Example your Personal Information you expressly agree to the terms of this policy.", True),
