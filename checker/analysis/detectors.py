@@ -169,7 +169,9 @@ _CONTACT_BELOW = screened(r"\b(?:contact\s+(?:details|information|info)|e-?mail\
                           r"(?:listed\s+|shown\s+|provided\s+|given\s+|set\s+out\s+)?below\b", _I)
 _WEB_ADDRESS = re.compile(r"https?://|www\.")
 _CHANNEL = screened(r"@|https?://|www\.|\+?\d[\d ()./-]{6,}\d", 0)
-_ADDRESS_REF = screened(r"\b(?:mailing|postal|physical)?\s*address\s+(?:listed\s+|shown\s+|provided\s+|given\s+)?below\b", _I)
+# a postal address promised below ("the e-mail address below" is _CONTACT_BELOW's: a channel answers it)
+_ADDRESS_REF = screened(r"\b(?:(?:mailing|postal|physical)\s+)?(?<!mail\s)(?<!mail-)address\s+"
+                        r"(?:listed\s+|shown\s+|provided\s+|given\s+)?below\b", _I)
 _POSTAL = screened(r"\b\d{1,6}\s+(?:[A-Z][\w.]*\s+){1,4}(?:Street|St\.?|Avenue|Ave\.?|Boulevard|Blvd\.?|Road|Rd\.?|"
                      r"Drive|Dr\.?|Lane|Ln\.?|Way|Court|Ct\.?|Place|Pl\.?|Parkway|Pkwy\.?|Square|Plaza|Crescent|"
                      r"Strasse|Straße|Rue|Via|Calle|Building|Tower|Floor)\b|^\s*(?:Postal\s+|Mailing\s+)?Address\s*:|"
