@@ -51,7 +51,8 @@ _MONTH_ABBR = {m[:3]: i for m, i in _MONTHS.items()}
 _MONTH_RE = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 _DATE_RE = (r"(?P<date>" + _MONTH_RE + r",?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
             r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r",?\s+\d{4}"
-            r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4}|\d{1,2}/\d{1,2}/\d{2}(?![\d/])|" + _MONTH_RE + r",?\s+\d{4})")
+            r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4}|\d{1,2}-\d{1,2}-\d{4}(?![\d-])|\d{1,2}/\d{1,2}/\d{2}(?![\d/])|"
+            + _MONTH_RE + r",?\s+\d{4})")
 _EFFECTIVE = screened(
     r"\b(?:last\s+(?:updated|revised|modified|amended|changed|reviewed|update|revision|modification)|"
     r"(?:date\s+of\s+)?last\s+revision|effective(?:\s+date)?|updated|revised|modified|amended|version\s+date|dated|"
@@ -137,6 +138,10 @@ def parse_date(text: str) -> str | None:
             a, b, y = (int(x) for x in re.split(r"[/.]", t))
             y = y + 2000 if y < 100 else y  # "04/11/12": a short year in a policy's date is this century
             month, day = (a, b) if "/" in t else (b, a)  # 10/09/2012 US style; 09.10.2012 European
+            return date(y, month, day).isoformat()
+        if re.fullmatch(r"\d{1,2}-\d{1,2}-\d{4}", t):  # "09-27-2016" US style, "27-09-2016" where the day shows
+            a, b, y = (int(x) for x in t.split("-"))
+            month, day = (a, b) if a <= 12 else (b, a)
             return date(y, month, day).isoformat()
         if len(parts) == 3:
             if parts[0][:3].lower() in _MONTH_ABBR:

@@ -70,7 +70,10 @@ def find_placeholders(text: str) -> list[tuple[int, int]]:
             continue
         words = body.split()
         capitalised = body[:1].isupper() or body.isupper()
-        if (capitalised and (len(words) >= 2 or body.isupper())) or _SLOT_WORDS.search(body):
+        # a template's alternative or optional clause left in the prose: "Example stores [or does not
+        # store] this information", "for the sole purpose of this e-mail [and tracking referrals]"
+        alternative = len(words) >= 2 and words[0] in ("or", "and", "and/or")
+        if (capitalised and (len(words) >= 2 or body.isupper())) or alternative or _SLOT_WORDS.search(body):
             spans.append((m.start(), m.end()))
     for pattern in (_CURLY, _ANGLE, _UNDERSCORES, _OPTIONAL_LABEL, _FORMAT_MASK, _TEMPLATE_DOMAIN, _TEMPLATE_NAME):
         for m in pattern.finditer(text):
