@@ -152,7 +152,9 @@ _SECTION_NUMBER_REF = screened(r"\b(?:(?:refer\s+to|see)\s+(?:section|paragraph|
 # a quoted title right after the words that refer to it: 'see Section 9 "What are your rights?"'
 _QUOTED_REF = screened(r"\b(?:refer\s+to|see|in|under|read|(?:and|or)\s+to)\s+(?:the\s+)?(?:(?:section|heading|paragraph|chapter)\s+)?"
                          r"(?:\d+(?:\.\d+)*\.?\s*)?(?:(?:section|heading)\s+)?[\u201c\"]\s*([^\u201c\u201d\"]{3,80}?)\s*[\u201d\"]"
-                         r"(?!\s*(?:link|button|tab|page|menu|option|setting|icon|law|act|form))", _I)
+                         # (not a tab of the account or the app: "the \"Your Children\" section within your account")
+                         r"(?!\s*(?:link|button|tab|page|menu|option|setting|icon|law|act|form|"
+                         r"(?:section|area|part)\s+(?:within|of|in|on)\s+(?:your|the|our)\s+(?:account|settings|profile|dashboard|app)))", _I)
 _INTERNAL = screened(r"\b(?:section|heading|paragraph|above|below|herein|this\s+(?:privacy\s+)?(?:policy|notice|statement))\b", _I)
 # "the table below", "the following list", "the image above": what the reader is sent to look at
 _TABLE_REF = screened(r"\b(?:table\s+(?:below|above)|(?:below|above|following)\s+table)\b", _I)
