@@ -26,7 +26,7 @@ from typing import Any
 from checker.analysis.facts import Facts
 from checker.analysis.placeholders import find_placeholders, has_placeholder
 from checker.analysis.requirement_detectors import REQUIREMENT_DETECTORS
-from checker.models import FRAME_OWNER, Evidence, Finding, Match, PatternKey, Sentence, Status, Verdict
+from checker.models import FRAME_OWNER, BlockKind, Evidence, Finding, Match, PatternKey, Sentence, Status, Verdict
 from checker.rules.checklist import CompiledChecklists, Requirement
 from checker.rules.schema import Applicability, Qualifier
 
@@ -125,7 +125,36 @@ def composed(req: Requirement, sentences: Sequence[Sentence], h: _Hits, frames: 
             out[i] = found + framing
         elif sentences[i].section in named_sections:
             out[i] = framing
+    # a list item under an introduction that holds the frame: "you have the right to request that
+    # we:" over "provide your data to a third-party provider of services" (the item's own words name
+    # the concept, the introduction grants it)
+    for i, ms in terms.items():
+        if i in out or sentences[i].kind is not BlockKind.LIST_ITEM:
+            continue
+        intro = _list_introduction(sentences, i)
+        if intro is None or not any(name in wanted for name in frames.get(intro, {})) \
+                or not _RIGHTS_INTRO.search(sentences[intro].text):
+            continue
+        found = _unguarded(ms, guards.get(i, []))
+        if found and (context is None or _in_context(i, context, sentences)):
+            out[i] = found
     return out
+
+
+_RIGHTS_INTRO = re.compile(r"\b(?:rights?|request|ask\s+us|entitled)\b", re.IGNORECASE)
+"""An introduction that grants rights ("you have the right to request that we:"), not one that lists
+settings ("you may choose who can view your profile:"), whose items name no right."""
+
+
+def _list_introduction(sentences: Sequence[Sentence], i: int) -> int | None:
+    """The sentence that introduces the list holding item ``i``: the one before its first item, when
+    it ends with a colon and stands in the same section."""
+    j = i - 1
+    while j >= 0 and sentences[j].kind is BlockKind.LIST_ITEM:
+        j -= 1
+    if j < 0 or sentences[j].section != sentences[i].section or not sentences[j].text.rstrip().endswith(":"):
+        return None
+    return j
 
 
 def _in_context(i: int, context: dict[int, list[Match]], sentences: Sequence[Sentence]) -> bool:
