@@ -57,3 +57,21 @@ def test_anchored_matching_equals_whole_document_matching() -> None:
         assert patterns.find(parsed) == expected, parsed.document.source
         total += len(expected)
     assert total > 1000
+
+
+def test_no_bundled_pattern_runs_a_wildcard_spacys_matcher_cannot_afford() -> None:
+    """spaCy's Matcher, the reference the test above and ``engine="spacy"`` rely on, carries every
+    partial match through a bounded wildcard: two patterns with 25- and 32-token gaps took one CI run
+    past 6 GB on the dev policies (killed). The fast engine would not mind; the reference does, so
+    a longer reach has to be written as two patterns or a concept."""
+    longest: dict[str, int] = {}
+    for pattern_id, pattern in load_checklists(bundled_names()).patterns.token_patterns:
+        for spec in pattern:
+            op = str(spec.get("OP", ""))
+            if op.startswith("{") and "," in op:
+                high = op.strip("{}").split(",")[1]
+                if high:
+                    longest[pattern_id] = max(longest.get(pattern_id, 0), int(high))
+    too_long = {pid: n for pid, n in longest.items() if n > 16}
+    assert not too_long, too_long
+    assert max(longest.values()) >= 10  # the scan read the bounds (a parsing slip would pass vacuously)
