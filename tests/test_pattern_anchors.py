@@ -8,7 +8,7 @@ import pytest
 from spacy.matcher import Matcher
 
 from checker.inputs.loader import read_policy
-from checker.nlp._engine.pattern_anchors import anchors_of, is_required
+from checker.nlp._engine.pattern_anchors import anchors_of, is_required, repeat_bounds
 from checker.nlp.sentences import parse_documents
 from checker.rules.checklist import bundled_names, load_checklists
 
@@ -67,11 +67,9 @@ def test_no_bundled_pattern_runs_a_wildcard_spacys_matcher_cannot_afford() -> No
     longest: dict[str, int] = {}
     for pattern_id, pattern in load_checklists(bundled_names()).patterns.token_patterns:
         for spec in pattern:
-            op = str(spec.get("OP", ""))
-            if op.startswith("{") and "," in op:
-                high = op.strip("{}").split(",")[1]
-                if high:
-                    longest[pattern_id] = max(longest.get(pattern_id, 0), int(high))
+            bounds = repeat_bounds(spec.get("OP"))
+            if bounds is not None and bounds[1] is not None:
+                longest[pattern_id] = max(longest.get(pattern_id, 0), bounds[1])
     too_long = {pid: n for pid, n in longest.items() if n > 16}
     assert not too_long, too_long
     assert max(longest.values()) >= 10  # the scan read the bounds (a parsing slip would pass vacuously)

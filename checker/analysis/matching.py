@@ -114,29 +114,31 @@ def composed(req: Requirement, sentences: Sequence[Sentence], h: _Hits, frames: 
         for i, ms in h.concept.get(role, {}).items():
             if sentences[i].is_heading and _unguarded(ms, guards.get(i, [])):
                 named_sections.add(sentences[i].section)
+
+    def found_in(i: int) -> list[Match]:
+        """The unguarded term matches of sentence ``i``, when it stands in the concept's context."""
+        found = _unguarded(terms.get(i, []), guards.get(i, []))
+        return found if found and (context is None or _in_context(i, context, sentences)) else []
+
     for i, by_frame in frames.items():
         framing = [m for name, ms in by_frame.items() if name in wanted for m in ms]
         if not framing or sentences[i].is_heading:
             continue
-        found = _unguarded(terms.get(i, []), guards.get(i, []))
-        if found and context is not None and not _in_context(i, context, sentences):
-            found = []
-        if found:
+        if found := found_in(i):
             out[i] = found + framing
         elif sentences[i].section in named_sections:
             out[i] = framing
     # a list item under an introduction that holds the frame: "you have the right to request that
     # we:" over "provide your data to a third-party provider of services" (the item's own words name
     # the concept, the introduction grants it)
-    for i, ms in terms.items():
+    for i in terms:
         if i in out or sentences[i].kind is not BlockKind.LIST_ITEM:
             continue
         intro = _list_introduction(sentences, i)
         if intro is None or not any(name in wanted for name in frames.get(intro, {})) \
                 or not _RIGHTS_INTRO.search(sentences[intro].text):
             continue
-        found = _unguarded(ms, guards.get(i, []))
-        if found and (context is None or _in_context(i, context, sentences)):
+        if found := found_in(i):
             out[i] = found
     return out
 
