@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from urllib.parse import unquote, urlparse
 
 from checker.analysis.detector_input import Detector, DetectorInput, evidence
-from checker.analysis.placeholders import SLOT_PATTERNS, find_placeholders
+from checker.analysis.placeholders import SLOT_PATTERNS, find_placeholders, names_what_the_policy_names
 from checker.analysis.regex_screen import screened
 from checker.analysis.statement_detectors import (
     consent_by_use,
@@ -55,8 +55,14 @@ def placeholder(data: DetectorInput) -> list[Finding]:
     hidden by a web page's e-mail protection."""
     found = []
     hidden: list[tuple[Sentence, re.Match[str]]] = []
+    policy_text: str | None = None  # joined only when a bracket needs it
     for s in data.could_match(*SLOT_PATTERNS, _HIDDEN_ADDRESS):
         for start, end in find_placeholders(s.text):
+            if s.text[start] == "[":
+                if policy_text is None:
+                    policy_text = "\n".join(t.text for t in data.sentences)
+                if names_what_the_policy_names(s.text[start:end], policy_text):
+                    continue
             found.append(Finding("placeholder", "high", f"unfilled template placeholder {s.text[start:end]}",
                                  evidence(s, [(start, end)])))
         m = _HIDDEN_ADDRESS.search(s.text)

@@ -94,6 +94,26 @@ def find_placeholders(text: str) -> list[tuple[int, int]]:
     return sorted(set(spans))
 
 
+_NAME_WORD = re.compile(r"[A-Z][\w'\u2019-]+")
+_SQUARE_SPANS = re.compile(r"\[[^\[\]\n]*\]")
+
+
+def names_what_the_policy_names(slot: str, policy_text: str) -> bool:
+    """Whether a bracketed ``slot`` ("[Acmewiki Manual]", a page title's suffix) holds a name the
+    policy itself uses outside brackets, always capitalised (a domain such as "acmewiki.org" aside):
+    filled text, not a slot. A template's slot names a kind of value ("[Company Name]", "[List of
+    countries]"), never the value, so a slot word anywhere in it keeps it a slot."""
+    body = slot.strip("[] ")
+    if _SLOT_WORDS.search(body):
+        return False
+    outside = _SQUARE_SPANS.sub(" ", policy_text)
+    for word in _NAME_WORD.findall(body):
+        if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", outside) and \
+                not re.search(rf"(?<![\w@./-]){re.escape(word.lower())}(?![\w@-]|\.\w)", outside):  # "zotero.org" is a domain
+            return True
+    return False
+
+
 def _inside_square(text: str, at: int) -> bool:
     opened = text.rfind("[", 0, at)
     return opened >= 0 and text.find("]", opened) > at and "]" not in text[opened:at]

@@ -244,7 +244,7 @@ _VAGUE_PERIOD = screened(
     r"until\s+(?:the|its|their|such)\s+purposes?\s+(?:\w+\s+){0,4}?(?:(?:is|are|has\s+been|have\s+been)\s+)?"
     r"(?:fulfilled|achieved|accomplished|served|completed|met)|"
     r"depend(?:s|ing)?\s+on\s+(?:the|its|their)\s+purposes?\b(?!\s+(?:listed|set\s+out|described)\s+(?:below|in\s+the\s+table))|"
-    r"(?:varying|various)\s+(?:periods|lengths\s+of\s+time|amounts\s+of\s+time))\b", _I)
+    r"(?:varying|various|different|differing|variable)\s+(?:periods|lengths\s+of\s+time|amounts\s+of\s+time))\b", _I)
 CONCRETE_PERIOD = screened(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|thirty|"
     r"sixty|ninety)(?:\s*\(\d+\))?[\s-]*(?:calendar\s+|business\s+)?(?:days?|weeks?|months?|years?)\b", _I)
