@@ -56,6 +56,8 @@ _DATE_RE = (r"(?P<date>" + _MONTH_RE + r",?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
 _EFFECTIVE = screened(
     r"\b(?:last\s+(?:updated|revised|modified|amended|changed|reviewed|update|revision|modification)|"
     r"(?:date\s+of\s+)?last\s+revision|effective(?:\s+date)?|updated|revised|modified|amended|version\s+date|dated|"
+    # "We last updated our Privacy Policy on March 2, 2016", "we revised this notice on 4 June 2021"
+    r"(?:updated|revised|modified|amended|changed)\s+(?:this|our|the)\s+(?:privacy\s+|cookie\s+)?(?:policy|notice|statement)|"
     r"(?:applies|applicable|valid|in\s+(?:force|effect))\s+(?:from|since|as\s+of)|(?:came|comes)\s+into\s+(?:force|effect)|"
     r"(?:took|takes|take)\s+effect|(?:became|becomes)\s+effective)"
     r"(?:\s+(?:on|as\s+of|from|since|date|is|in))?\s*[:\-\u2013\u2014]?\s*(?:on\s+)?" + _DATE_RE, re.IGNORECASE)
