@@ -61,10 +61,11 @@ _EFFECTIVE = screened(
     r"(?:applies|applicable|valid|in\s+(?:force|effect))\s+(?:from|since|as\s+of)|(?:came|comes)\s+into\s+(?:force|effect)|"
     r"(?:took|takes|take)\s+effect|(?:became|becomes)\s+effective)"
     r"(?:\s+(?:on|as\s+of|from|since|date|is|in))?\s*[:\-\u2013\u2014]?\s*(?:on\s+)?" + _DATE_RE, re.IGNORECASE)
-_DATED_LINE = screened(r"^\W*(?:formulated|enacted|established|adopted|issued|published)\s*(?:on|:)?\s*" + _DATE_RE + r"\W*$",
-                       re.IGNORECASE)
+_DATED_LINE = screened(r"^\W*(?:formulated|enacted|established|adopted|issued|published|date|status)\s*(?:on|:)?\s*" + _DATE_RE +
+                       r"(?:\W+version(?:\s+(?:number|no\.?))?\W*[\w.]+)?\W*$", re.IGNORECASE)
 """A line that is only the date the notice was drawn up ("Formulated on October 1, 2023", common
-in policies translated from Japanese): the policy's own date. A company's founding comes in a
+in policies translated from Japanese; "Date: 1st April 2015" or "Status: May 25, 2018" under the
+title, perhaps with a version number): the policy's own date. A company's founding comes in a
 sentence ("Our company was established on ..."), never as a line of its own."""
 _EFFECTIVE_LABEL = re.compile(r"^\W*(?:last\s+(?:updated|revised|modified|amended|changed|reviewed|update|revision|amendment)|"
                               r"effective(?:\s+date)?|"

@@ -126,8 +126,10 @@ def composed(req: Requirement, sentences: Sequence[Sentence], h: _Hits, frames: 
             continue
         if found := found_in(i):
             out[i] = found + framing
-        elif sentences[i].section in named_sections:
-            out[i] = framing
+        elif sentences[i].section in named_sections and (lent := _unguarded(framing, guards.get(i, []))):
+            # a guard vetoes the frame it overlaps too: "we reserve the right to disclose" under
+            # "Access to and Disclosure of Information" grants the reader nothing
+            out[i] = lent
     # a list item under an introduction that holds the frame: "you have the right to request that
     # we:" over "provide your data to a third-party provider of services" (the item's own words name
     # the concept, the introduction grants it)

@@ -150,7 +150,9 @@ _READER_AGREES = (
     r"|\byou\s+(?:are|will\s+be|shall\s+be)\s+(?:deemed|considered|taken|treated|regarded|assumed|understood)\s+"
     r"(?:to\s+have|as\s+having)\s+(?:consented|agreed|accepted|given)"
     r"|\b(?:we|it)\s+(?:will\s+|'ll\s+|\u2019ll\s+|shall\s+|may\s+|can\s+)?(?:assume|presume|take\s+it|consider)\s+(?:that\s+)?"
-    r"you\s+(?:are\s+happy|agree|accept|consent|have\s+(?:agreed|accepted|consented))\b")
+    r"you\s+(?:are\s+happy|agree|accept|consent|have\s+(?:agreed|accepted|consented))\b"
+    # "you give (us your) consent to the processing"
+    r"|\byou\s+(?:hereby\s+|thereby\s+|also\s+|automatically\s+)?give\s+(?:us\s+)?(?:your\s+)?(?:express\s+)?consent\b")
 _USE_SUBJECT = (
     # "(your) (continued) use of / access to the site", "using our services", "continuing to use the app"
     r"\b(?:(?:continued|continuing|further|ongoing)\s+)?(?:use|usage|access)\s+(?:of|to)\s+(?!(?:\w+\s+){0,2}?"
@@ -198,6 +200,10 @@ consent_by_use = regex_detector(
      # use as the condition of agreeing: "when / if / each time / once you use the site, you agree"
      screened(r"\b(?:if|when|whenever|once|each\s+time|every\s+time|as\s+soon\s+as|should)\s+you\s+(?:\w+\s+){0,2}?" + _USE_ACT
               + r"\b" + _CLAUSE + r"{0,120}?(?:" + _READER_AGREES + r")" + _NOT_A_DUTY, _I),
+     # signing up as the occasion of agreeing: "when signing up for an account, you give consent to the
+     # processing", "upon registering, you accept this policy"
+     screened(r"\b(?:when|upon|on|while|after)\s+(?:signing\s+up|registering|creating\s+an?\s+account|opening\s+an?\s+account)\b"
+              + _CLAUSE + r"{0,120}?(?:" + _READER_AGREES + r")" + _NOT_A_DUTY, _I),
      # use as what amounts to agreement: "your continued use constitutes acceptance", "accessing our site
      # indicates your acceptance", "using the site after we post changes counts as agreeing to them"
      screened(r"(?:" + _USE_SUBJECT + r"|\b(?:use|using)\s+(?:of\s+)?(?:this|our|the)\b" + _CLAUSE + r"{0,60}?\bafter)"
