@@ -175,6 +175,14 @@ _LINK_BELOW = screened(r"\b(?:link|links|url|button)\s+(?:listed\s+|shown\s+|pro
                        r"\bbelow\s+(?:link|links|url)\b", _I)
 _CONTACT_BELOW = screened(r"\b(?:contact\s+(?:details|information|info)|e-?mail\s+address)\s+(?:are\s+|is\s+)?"
                           r"(?:listed\s+|shown\s+|provided\s+|given\s+|set\s+out\s+)?below\b", _I)
+_POINTS_NOWHERE = screened(r"\b(?:go\s+to|visit|refer\s+to|see|(?:available|found)\s+at|contact\s+us\s+at|write\s+to\s+us\s+at)"
+                           r"\s*:\s*$", _I)
+"""'For further information ..., go to:' as the last sentence before a heading: the links or address
+the colon introduces are missing."""
+_HERE_WITHOUT_LINK = screened(r"\b(?:click|tap|contact(?:ing)?\s+us|found|available|more\s+information)\s+here\b", _I)
+"""'by contacting us here' in a sentence with no link, in a policy that keeps its links elsewhere
+(a plain-text policy lost all of them; there 'here' says nothing about the page)."""
+_PRINT = re.compile(r"\bprint", _I)
 _WEB_ADDRESS = re.compile(r"https?://|www\.")
 _CHANNEL = screened(r"@|https?://|www\.|\+?\d[\d ()./-]{6,}\d", 0)
 # a postal address promised below ("the e-mail address below" is _CONTACT_BELOW's: a channel answers it)
@@ -262,6 +270,17 @@ def dangling_anchor_links(sentences: Sequence[Sentence]) -> list[Finding]:
             for n, (s, link) in enumerate(missing[:MAX_ARTIFACT_FINDINGS], start=1)]
 
 
+def _gives_way(after: Sequence[Sentence]) -> bool:
+    """Do the lines after "contact us at:" give the link or address after all? In a plain-text
+    policy an address's first line ("17666 Fitch") looks like a heading: a line with a number,
+    followed by a postal line or a channel, is that address."""
+    first = after[0]
+    if first.links or _CHANNEL.search(first.text) or _POSTAL.search(first.text):
+        return True
+    return len(after) > 1 and any(c.isdigit() for c in first.text) and bool(
+        after[1].links or _CHANNEL.search(after[1].text) or _POSTAL.search(after[1].text))
+
+
 def dangling_reference(data: DetectorInput) -> list[Finding]:
     """The policy points at something it does not contain: a date, a section, an address below."""
     sentences = data.sentences
@@ -272,7 +291,9 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
     titles: list[tuple[int, str, str]] = []  # (index, text, lower-cased text) of headings and short lines
     numbered = sum(1 for h in headings if h[:1].isdigit()) >= 2  # only then is "section 7" checkable
     suspects = set(texts.all_of(_INTERNAL, _QUOTED_REF)) | set(texts.candidates(_ADDRESS_REF))
-    suspects |= set(texts.any_of(_TABLE_REF, _LIST_REF, _IMAGE_REF, _ANNEX_REF, _ITEM_REF, _LINK_BELOW, _CONTACT_BELOW))
+    suspects |= set(texts.any_of(_TABLE_REF, _LIST_REF, _IMAGE_REF, _ANNEX_REF, _ITEM_REF, _LINK_BELOW, _CONTACT_BELOW,
+                                 _POINTS_NOWHERE, _HERE_WITHOUT_LINK))
+    keeps_links = any(t.links for t in sentences)
     if data.facts.effective_date is None:
         suspects.update(texts.all_of(_DATE_REFERENCE, _LOCATION))
     if numbered:
@@ -345,6 +366,17 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
         if m and not any(t.links or _CHANNEL.search(t.text) for t in sentences[s.number:]):
             found.append(Finding("dangling_reference", "medium",
                                  "dangling reference: a link 'below' is promised but none follows",
+                                 evidence(s, [(m.start(), m.end())])))
+        m = _POINTS_NOWHERE.search(text)
+        after = sentences[s.number + 1:s.number + 3]
+        if m and not s.links and (not after or after[0].is_heading and not _gives_way(after)):
+            found.append(Finding("dangling_reference", "low",
+                                 "dangling reference: the text sends the reader to links or an address that do not follow",
+                                 evidence(s, [(m.start(), m.end())])))
+        m = _HERE_WITHOUT_LINK.search(text)
+        if m and keeps_links and not s.links and not _PRINT.search(text):  # "to print this page, click here": a button
+            found.append(Finding("dangling_reference", "low",
+                                 "dangling reference: 'here' stands for a link, but the sentence has none",
                                  evidence(s, [(m.start(), m.end())])))
         m = _CONTACT_BELOW.search(text)
         if m and not any(_CHANNEL.search(t.text) or _POSTAL.search(t.text) for t in sentences[s.number + 1:]):
