@@ -175,8 +175,8 @@ _LINK_BELOW = screened(r"\b(?:link|links|url|button)\s+(?:listed\s+|shown\s+|pro
                        r"\bbelow\s+(?:link|links|url)\b", _I)
 _CONTACT_BELOW = screened(r"\b(?:contact\s+(?:details|information|info)|e-?mail\s+address)\s+(?:are\s+|is\s+)?"
                           r"(?:listed\s+|shown\s+|provided\s+|given\s+|set\s+out\s+)?below\b", _I)
-_POINTS_NOWHERE = screened(r"\b(?:go\s+to|visit|refer\s+to|see|(?:available|found)\s+at|contact\s+us\s+at|write\s+to\s+us\s+at)"
-                           r"\s*:\s*$", _I)
+_POINTS_NOWHERE = screened(r"\b(?:go\s+to|visit|refer\s+to|see|(?:available|found)\s+at|contact\s+us\s+at|write\s+to\s+us\s+at|"
+                           r"(?:form|link|button|widget|tool|box|instance|checkbox|switch)\s+below)\s*:\s*$", _I)
 """'For further information ..., go to:' as the last sentence before a heading: the links or address
 the colon introduces are missing."""
 _HERE_WITHOUT_LINK = screened(r"\b(?:click|tap|contact(?:ing)?\s+us|found|available|more\s+information)\s+here\b", _I)

@@ -84,7 +84,15 @@ _NO_GUARANTEE = screened(
 _TO_THIRD_PARTIES = re.compile(r"\b(?:to|with)\s+(?:any\s+|other\s+)?third[- ]part", _I)
 
 
+_DATA_WORD = re.compile(r"\b(?:data|information|details|content|files?|account|transmissions?|communications?|services?|"
+                        r"site|website|app|platform)\b", _I)
+"""What "use ... at your own risk" must name to put a risk on the reader's data: "use of the service
+is at your own risk" does, "please use it (this policy's text, reused) at your own risk" does not."""
+
+
 def _operator_declines(text: str, match: re.Match[str]) -> bool:
+    if match.re is _OWN_RISK.pattern and match.group(0).lower().startswith("use") and not _DATA_WORD.search(match.group(0)):
+        return False
     if match.re is _NO_GUARANTEE.pattern:
         # "we cannot guarantee the safety of data you provide to any third parties": their handling, not ours
         return not _TO_THIRD_PARTIES.search(text, match.start(), match.end() + 60)
