@@ -54,7 +54,7 @@ _DATE_RE = (r"(?P<date>" + _MONTH_RE + r",?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
             r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4}|\d{1,2}-\d{1,2}-\d{4}(?![\d-])|\d{1,2}/\d{1,2}/\d{2}(?![\d/])|"
             + _MONTH_RE + r",?\s+\d{4})")
 _EFFECTIVE = screened(
-    r"\b(?:last\s+(?:updated|revised|modified|amended|changed|reviewed|update|revision|modification)|"
+    r"\b(?:last\s+(?:updated|revised|modified|amended|changed|reviewed|edited|update|revision|modification)|"
     r"(?:date\s+of\s+)?last\s+revision|effective(?:\s+date)?|updated|revised|modified|amended|version\s+date|dated|"
     # "We last updated our Privacy Policy on March 2, 2016", "we revised this notice on 4 June 2021"
     r"(?:updated|revised|modified|amended|changed)\s+(?:this|our|the)\s+(?:privacy\s+|cookie\s+)?(?:policy|notice|statement)|"

@@ -210,7 +210,9 @@ consent_by_use = regex_detector(
               + r"\b" + _CLAUSE + r"{0,120}?(?:" + _READER_AGREES + r")" + _NOT_A_DUTY, _I),
      # signing up as the occasion of agreeing: "when signing up for an account, you give consent to the
      # processing", "upon registering, you accept this policy"
-     screened(r"\b(?:when|upon|on|while|after)\s+(?:signing\s+up|registering|creating\s+an?\s+account|opening\s+an?\s+account)\b"
+     screened(r"(?:\b(?:when|upon|on|while|after)\s+(?:signing\s+up|registering|creating\s+an?\s+account|opening\s+an?\s+account)\b|"
+              # "if you enter an email address on our site, you agree with that"
+              r"\bif\s+you\s+(?:enter|provide|submit|give\s+us)\s+(?:an?|your)\s+(?:e-?mail(?:\s+address)?|phone\s+number|details|data)\b)"
               + _CLAUSE + r"{0,120}?(?:" + _READER_AGREES + r")" + _NOT_A_DUTY, _I),
      # use as what amounts to agreement: "your continued use constitutes acceptance", "accessing our site
      # indicates your acceptance", "using the site after we post changes counts as agreeing to them"
