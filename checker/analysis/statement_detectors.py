@@ -174,7 +174,8 @@ _COUNTS_AS = (r"(?:constitutes?|signif(?:y|ies)|signals?|represents?|indicates?|
               r"(?:deemed|regarded|considered|treated|taken)\s+(?:as|to\s+be))")
 _AS_AGREEMENT = (r"\s+(?:as\s+|to\s+be\s+|that\s+)?(?:your\s+)?(?:(?:an?\s+|full\s+|express\s+|unconditional\s+|binding\s+|"
                  r"informed\s+|explicit\s+|continued\s+)?" + _ACCEPTANCE
-                 + r"|you\s+(?:accept|agree|consent|acknowledge|have\s+(?:read\s+and\s+)?(?:accepted|agreed|consented))|"
+                 + r"|you\s+(?:accept|agree|consent|acknowledge|have\s+(?:read(?:,\s*|\s+and\s+))?(?:understood(?:,\s*|\s+and\s+))?"
+                   r"(?:accepted|agreed|consented))|"
                    r"you\s+(?:are|will\s+be|shall\s+be)\s+bound\s+by|agreeing|accepting|consenting)\b")
 _BOUND_BY_UPDATE = (
     # what continued use makes of a revised policy: "... is subject to the updated policy", "the new
