@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlparse
 
 from checker.analysis.detector_input import Detector, DetectorInput, evidence
 from checker.analysis.placeholders import SLOT_PATTERNS, find_placeholders, names_what_the_policy_names
-from checker.analysis.regex_screen import screened
+from checker.analysis.regex_screen import SentenceScreen, screened
 from checker.analysis.statement_detectors import (
     consent_by_use,
     liability_disclaimer,
@@ -291,9 +291,7 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
     titles: list[tuple[int, str, str]] = []  # (index, text, lower-cased text) of headings and short lines
     numbered = sum(1 for h in headings if h[:1].isdigit()) >= 2  # only then is "section 7" checkable
     suspects = set(texts.all_of(_INTERNAL, _QUOTED_REF)) | set(texts.candidates(_ADDRESS_REF))
-    suspects |= set(texts.any_of(_TABLE_REF, _LIST_REF, _IMAGE_REF, _ANNEX_REF, _ITEM_REF, _LINK_BELOW, _CONTACT_BELOW,
-                                 _POINTS_NOWHERE, _HERE_WITHOUT_LINK))
-    keeps_links = any(t.links for t in sentences)
+    suspects |= set(texts.any_of(_TABLE_REF, _LIST_REF, _IMAGE_REF, _ANNEX_REF, _ITEM_REF, _LINK_BELOW, _CONTACT_BELOW))
     if data.facts.effective_date is None:
         suspects.update(texts.all_of(_DATE_REFERENCE, _LOCATION))
     if numbered:
@@ -367,17 +365,6 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
             found.append(Finding("dangling_reference", "medium",
                                  "dangling reference: a link 'below' is promised but none follows",
                                  evidence(s, [(m.start(), m.end())])))
-        m = _POINTS_NOWHERE.search(text)
-        after = sentences[s.number + 1:s.number + 3]
-        if m and not s.links and (not after or after[0].is_heading and not _gives_way(after)):
-            found.append(Finding("dangling_reference", "low",
-                                 "dangling reference: the text sends the reader to links or an address that do not follow",
-                                 evidence(s, [(m.start(), m.end())])))
-        m = _HERE_WITHOUT_LINK.search(text)
-        if m and keeps_links and not s.links and not _PRINT.search(text):  # "to print this page, click here": a button
-            found.append(Finding("dangling_reference", "low",
-                                 "dangling reference: 'here' stands for a link, but the sentence has none",
-                                 evidence(s, [(m.start(), m.end())])))
         m = _CONTACT_BELOW.search(text)
         if m and not any(_CHANNEL.search(t.text) or _POSTAL.search(t.text) for t in sentences[s.number + 1:]):
             found.append(Finding("dangling_reference", "medium",
@@ -389,7 +376,30 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
             found.append(Finding("dangling_reference", "medium",
                                  "dangling reference: an address 'below' is promised but none follows",
                                  evidence(s, [(m.start(), m.end())])))
-    return found + dangling_anchor_links(sentences)
+    return found + _sent_nowhere(sentences, texts) + dangling_anchor_links(sentences)
+
+
+def _sent_nowhere(sentences: Sequence[Sentence], texts: SentenceScreen) -> list[Finding]:
+    """"For more, go to:" with a heading next and nothing given; "contact us here" with no link in a
+    policy that keeps its links. Screened on their own words, so the many sentences with "see" or
+    "here" do not run the other reference checks."""
+    found = []
+    for s in (sentences[i] for i in texts.any_of(_POINTS_NOWHERE)):
+        m = _POINTS_NOWHERE.search(s.text)
+        after = sentences[s.number + 1:s.number + 3]
+        if m and not s.links and (not after or after[0].is_heading and not _gives_way(after)):
+            found.append(Finding("dangling_reference", "low",
+                                 "dangling reference: the text sends the reader to links or an address that do not follow",
+                                 evidence(s, [(m.start(), m.end())])))
+    here = texts.any_of(_HERE_WITHOUT_LINK)
+    if here and any(t.links for t in sentences):
+        for s in (sentences[i] for i in here):
+            m = _HERE_WITHOUT_LINK.search(s.text)
+            if m and not s.links and not _PRINT.search(s.text):  # "to print this page, click here": a button
+                found.append(Finding("dangling_reference", "low",
+                                     "dangling reference: 'here' stands for a link, but the sentence has none",
+                                     evidence(s, [(m.start(), m.end())])))
+    return found
 
 
 DETECTORS: dict[str, Detector] = {
