@@ -78,7 +78,7 @@ _NO_GUARANTEE = screened(
     r"\b(?:cannot|can\s+not|can['\u2019]t|do(?:es)?\s+not|don['\u2019]t|doesn['\u2019]t|unable\s+to|not\s+able\s+to)\s+"
     r"(?:\w+\s+){0,2}?(?:guarantee|ensure|warrant|promise)\b" + _CLAUSE + r"{0,120}?\b" + _AT_STAKE
     + r"|\bmakes?\s+no\s+(?:guarantees?|warrant(?:y|ies)|promises?|representations?)\b" + _CLAUSE + r"{0,80}?\b" + _AT_STAKE
-    + r"|\bno\s+(?:\w+\s+){1,9}?(?:can|could|will|is)\s+(?:ever\s+)?(?:be\s+)?(?:guaranteed|"
+    + r"|\bno\s+(?:\w+\s+){1,9}?(?:can|could|will|is|are)\s+(?:ever\s+)?(?:be\s+)?(?:guaranteed|"
     r"(?:fully|completely|entirely|perfectly|totally|absolutely|100\s*%)\s+secure)", _I)
 
 _TO_THIRD_PARTIES = re.compile(r"\b(?:to|with)\s+(?:any\s+|other\s+)?third[- ]part", _I)
@@ -221,6 +221,10 @@ consent_by_use = regex_detector(
               + _CLAUSE + r"{0,100}?\b" + _COUNTS_AS + _AS_AGREEMENT, _I),
      screened(r"\b(?:keep|continue)\s+(?:using|to\s+use)\b" + _CLAUSE + r"{0,80}?\byou\s+(?:are|will\s+be)\s+"
               r"(?:agreeing|accepting|consenting)\b", _I),
+     # the same, the binding first: "Users are bound by any changes to the Privacy Policy when they use the Service after ..."
+     screened(r"\b(?:you|users?|members?|customers?|visitors?)\s+(?:are|will\s+be|shall\s+be)\s+bound\s+by\s+(?:any|all|the|such)\s+"
+              r"(?:\w+\s+)?(?:changes|amendments|updates|modifications|revisions)\b" + _CLAUSE + r"{0,80}?\b(?:when|if|once)\s+"
+              r"(?:you|they|users?|members?|customers?|visitors?)\s+(?:continue\s+to\s+)?(?:use|access|visit)\b", _I),
      # continued use binds the reader to the revised policy: "if you keep using the service after the
      # changes, the new policy applies to you"
      screened(r"(?:" + _USE_SUBJECT + r"|" + _CONTINUES_USE + r")" + _CLAUSE + r"{0,120}?" + _BOUND_BY_UPDATE, _I),
