@@ -107,6 +107,9 @@ def test_address_below_needs_an_address(analyse_text) -> None:  # type: ignore[n
     # a page saved by the Wayback Machine, which rewrites every link to itself
     ("www.example.com/terms", "https://web.archive.org/terms", False),
     ("www.example.com/terms", "https://web.archive.example.net/terms", True),
+    # a host written with the DNS root's trailing dot is the same host
+    ("http://www.example.fr.", "http://www.example.fr./", False),
+    ("http://www.example.fr.", "http://www.other.fr./", True),
 ])
 def test_link_mismatch(text: str, target: str, mismatch: bool) -> None:
     assert (link_mismatch(text, target) is not None) is mismatch

@@ -93,7 +93,7 @@ _DOMAIN_TEXT = re.compile(r"^(?:https?://)?(?:www\.)?([a-z0-9\-]+(?:\.[a-z0-9\-]
 
 
 def _host(url: str) -> str:
-    host = (urlparse(url).hostname or "").lower()
+    host = (urlparse(url).hostname or "").lower().rstrip(".")  # "www.cnil.fr." is www.cnil.fr
     return host[4:] if host.startswith("www.") else host
 
 
