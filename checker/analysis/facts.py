@@ -59,7 +59,11 @@ _EFFECTIVE = screened(
     # "We last updated our Privacy Policy on March 2, 2016", "we revised this notice on 4 June 2021"
     r"(?:updated|revised|modified|amended|changed)\s+(?:this|our|the)\s+(?:privacy\s+|cookie\s+)?(?:policy|notice|statement)|"
     r"(?:applies|applicable|valid|in\s+(?:force|effect))\s+(?:from|since|as\s+of)|(?:came|comes)\s+into\s+(?:force|effect)|"
-    r"(?:took|takes|take)\s+effect|(?:became|becomes)\s+effective)"
+    r"(?:took|takes|take)\s+effect|(?:became|becomes)\s+effective|"
+    # the notice's own issue: "This is version 1.0 of the privacy policy, issued December 6th, 2007",
+    # "This notice was published on 4 May 2019" (the notice or its version as subject, the date next)
+    r"(?:policy|notice|statement|document|version\s+\d[\w.]*),?\s+(?:was\s+|is\s+|has\s+been\s+)?"
+    r"(?:first\s+|originally\s+)?(?:issued|published|adopted|released|enacted))"
     r"(?:\s+(?:on|as\s+of|from|since|date|is|in))?\s*[:\-\u2013\u2014]?\s*(?:on\s+)?" + _DATE_RE, re.IGNORECASE)
 _DATED_LINE = screened(r"^\W*(?:formulated|enacted|established|adopted|issued|published|date|status)\s*(?:on|:)?\s*" + _DATE_RE +
                        r"(?:\W+version(?:\s+(?:number|no\.?))?\W*[\w.]+)?\W*$", re.IGNORECASE)

@@ -44,6 +44,10 @@ _HARM = (r"(?:damages?|loss(?:es)?|lost|harm|injur\w*|breach\w*|leak\w*|hack\w*|
          r"unauthori[sz]ed\s+(?:\w+\s+)?(?:access|use|disclosure|parties|persons|people)|circumvent\w*|"
          r"(?:security|safety|confidentiality)\s+of)")
 _DISCLAIMS_HARM = screened(r"(?:" + _DECLINES + r")\b" + _CLAUSE + r"{0,100}?\b" + _HARM + r"\b", _I)
+# the harm named first: "in case of damage or loss of data through viruses we cannot be held responsible"
+_HARM_THEN_DECLINED = screened(r"\bin\s+(?:the\s+)?(?:case|event)\s+of\b" + _CLAUSE + r"{0,40}?\b" + _HARM + r"\b" + _CLAUSE
+                               + r"{0,100}?(?P<declines>\b(?:not|never|cannot|can't|won't)\s+(?:be\s+)?(?:held\s+)?"
+                               + _ANSWERABLE + r")", _I)
 _DISCLAIMS_ALL = screened(r"\bin\s+no\s+event\s+(?:shall|will)\b.{0,80}\bliable\b|\bno\s+liability\s+(?:whatsoever|for\s+any)\b|"
                           r"\b(?:assumes?|accepts?)\s+no\s+(?:\w+\s+)?(?:liability|responsibility)\b"
                           # "... for these" points back at what the sentence before named (other sites)
@@ -79,7 +83,11 @@ _NO_GUARANTEE = screened(
     r"(?:\w+\s+){0,2}?(?:guarantee|ensure|warrant|promise)\b" + _CLAUSE + r"{0,120}?\b" + _AT_STAKE
     + r"|\bmakes?\s+no\s+(?:guarantees?|warrant(?:y|ies)|promises?|representations?)\b" + _CLAUSE + r"{0,80}?\b" + _AT_STAKE
     + r"|\bno\s+(?:\w+\s+){1,9}?(?:can|could|will|is|are)\s+(?:ever\s+)?(?:be\s+)?(?:guaranteed|"
-    r"(?:fully|completely|entirely|perfectly|totally|absolutely|100\s*%)\s+secure)", _I)
+    r"(?:fully|completely|entirely|perfectly|totally|absolutely|100\s*%)\s+secure)"
+    # the protection as subject, not guaranteed: "a hundred percent protection cannot be guaranteed",
+    # "complete security of data sent over the internet can not be ensured"
+    + r"|\b(?:security|protection|safety|confidentiality)\b" + _CLAUSE + r"{0,60}?\b(?:cannot|can\s+not|can['\u2019]t|"
+    r"could\s+not|is\s+not|are\s+not)\s+(?:be\s+)?(?:fully\s+|completely\s+|absolutely\s+)?(?:guaranteed|ensured|warranted)", _I)
 
 _TO_THIRD_PARTIES = re.compile(r"\b(?:to|with)\s+(?:any\s+|other\s+)?third[- ]part", _I)
 
@@ -96,13 +104,16 @@ def _operator_declines(text: str, match: re.Match[str]) -> bool:
     if match.re is _NO_GUARANTEE.pattern:
         # "we cannot guarantee the safety of data you provide to any third parties": their handling, not ours
         return not _TO_THIRD_PARTIES.search(text, match.start(), match.end() + 60)
+    if match.re is _HARM_THEN_DECLINED.pattern:  # "in case of loss ..., you will not be responsible": the reader spared
+        return not _NOT_DISCLAIMED_BEFORE.search(text[max(0, match.start("declines") - 40):match.start("declines")])
     if match.re is not _DISCLAIMS_HARM.pattern:
         return True
     return not _NOT_DISCLAIMED_BEFORE.search(text[max(0, match.start() - 40):match.start()])
 
 
 liability_disclaimer = regex_detector(
-    "liability_disclaimer", "medium", [_DISCLAIMS_HARM, _DISCLAIMS_ALL, _OWN_RISK, _DUTY_ON_USER, _NO_GUARANTEE],
+    "liability_disclaimer", "medium", [_DISCLAIMS_HARM, _HARM_THEN_DECLINED, _DISCLAIMS_ALL, _OWN_RISK, _DUTY_ON_USER,
+                                               _NO_GUARANTEE],
     "liability disclaimer: the policy disclaims responsibility for harm to the people whose data it holds",
     # not answering for other companies' websites is ordinary; disclaiming one's own duty is the problem
     guard=lambda s: not _THIRD_PARTY_SITES.search(s.text), keep=_operator_declines)
