@@ -290,9 +290,13 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
         lapsed = _lapsed_near(q, sentences, h, near)
         if lapsed is not None:
             # named, by a mechanism no longer in force: disclosed all the same; a finding unless the
-            # policy names one in force somewhere else (an adequacy decision for onward transfers)
+            # policy names one in force somewhere else (an adequacy decision for onward transfers), in a
+            # sentence that tells a transfer or under a heading of transfers ("your explicit consent" to
+            # automated decisions, "appropriate safeguards" of security elsewhere are no transfer mechanism)
             chosen.setdefault(lapsed.sentence, []).append(lapsed)
-            if q.lapsed is not None and q.lapsed.finding and not h.qualifiers.get(q.name):
+            in_force = [i for i in h.qualifiers.get(q.name, {})
+                        if i in usable or heading_matches(sentences[i].heading, req.headings)]
+            if q.lapsed is not None and q.lapsed.finding and not in_force:
                 findings.append(_finding(q.lapsed.finding, q.lapsed.reason, sentences[lapsed.sentence],
                                          h.concept[f"lapsed:{q.name}"][lapsed.sentence]))
             continue
