@@ -141,8 +141,9 @@ def contact_link_mismatch(data: DetectorInput) -> list[Finding]:
 
 
 # "the effective date", "the date these terms were last revised" (with a place for it: _LOCATION)
-_DATE_REFERENCE = screened(r"\b(?:updated\s+time|(?:last\s+)?updated\s+date|effective\s+date|revision\s+date|"
-                             r"date\s+of\s+(?:the\s+)?last\s+(?:update|revision)|[\"\u201c]last\s+(?:updated|modified|revised)[\"\u201d]|"
+_DATE_REFERENCE = screened(r"[\"\u201c]last\s+(?:updated|modified|revised)[\"\u201d]|"  # (a quote mark opens no word: no \b)
+                             r"\b(?:updated\s+time|(?:last\s+)?updated\s+date|effective\s+date|revision\s+date|"
+                             r"date\s+of\s+(?:the\s+)?last\s+(?:update|revision)|"
                              r"date\s+(?:on\s+which\s+)?(?:\w+\s+){1,3}?(?:was|were|is|are|has\s+been|have\s+been)\s+last\s+"
                              r"(?:updated|modified|revised|changed|amended))", _I)
 _LOCATION = screened(r"\b(?:at|on|to|in)\s+the\s+(?:very\s+)?(?:bottom|top|end|beginning|foot)\b|\b(?:below|above)\b", _I)

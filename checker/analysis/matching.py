@@ -289,13 +289,11 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
             continue
         lapsed = _lapsed_near(q, sentences, h, near)
         if lapsed is not None:
-            # named, by a mechanism no longer in force: disclosed all the same; a finding unless the
-            # policy names one in force somewhere else (an adequacy decision for onward transfers), in a
-            # sentence that tells a transfer or under a heading of transfers ("your explicit consent" to
-            # automated decisions, "appropriate safeguards" of security elsewhere are no transfer mechanism)
+            # named, by a mechanism no longer in force: disclosed all the same; a finding unless the policy
+            # names one in force elsewhere, where it tells a transfer or under a heading of transfers ("your
+            # explicit consent" to automated decisions, security's "appropriate safeguards" are none)
             chosen.setdefault(lapsed.sentence, []).append(lapsed)
-            in_force = [i for i in h.qualifiers.get(q.name, {})
-                        if i in usable or heading_matches(sentences[i].heading, req.headings)]
+            in_force = [i for i in h.qualifiers.get(q.name, {}) if i in usable or heading_matches(sentences[i].heading, req.headings)]
             if q.lapsed is not None and q.lapsed.finding and not in_force:
                 findings.append(_finding(q.lapsed.finding, q.lapsed.reason, sentences[lapsed.sentence],
                                          h.concept[f"lapsed:{q.name}"][lapsed.sentence]))
@@ -380,6 +378,8 @@ def _outweighing(req: Requirement, q: Qualifier, sentences: Sequence[Sentence], 
     if q.outweighed_by is None or not where:
         return []
     giving = {i for i in where if i in usable or heading_matches(sentences[i].heading, req.headings)}
+    if giving & h.concept.get(f"settles:{q.name}", {}).keys():  # given for the whole disclosure, in the law's form
+        return []
     against = sorted(i for i in h.concept.get(f"outweighs:{q.name}", {})
                      if i in usable and i not in h.qualifiers.get(q.name, {}))
     return against if against and len(against) >= len(giving) else []

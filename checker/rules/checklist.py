@@ -178,7 +178,8 @@ def _compile_patterns(checklists: list[Checklist], requirements: list[Requiremen
         roles: list[tuple[str, tuple[Pattern, ...]]] = [
             ("core", req.patterns), ("partial", req.partial_patterns), ("section", req.section_patterns),
             ("exclude", req.exclude)] + [(f"requires:{q.name}", q.patterns) for q in req.requires]
-        roles += [(f"outweighs:{q.name}", q.outweighed_by.patterns) for q in req.requires if q.outweighed_by is not None]
+        roles += [(role + q.name, patterns) for q in req.requires if q.outweighed_by is not None for role, patterns in
+                  (("outweighs:", q.outweighed_by.patterns), ("settles:", q.outweighed_by.settled_by))]
         roles += [(f"lapsed:{q.name}", q.lapsed.patterns) for q in req.requires if q.lapsed is not None]
         if req.concept is not None:
             roles += [("term", req.concept.terms), ("heading_term", req.concept.heading_terms),

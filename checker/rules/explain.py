@@ -47,6 +47,7 @@ def explain(req: Requirement, checklist: Checklist | None = None) -> list[str]:
         if q.outweighed_by is not None:
             lines += _listed(f"  unless at least as many of its sentences say this instead (then partial: "
                              f"\"{q.outweighed_by.reason}\"):", q.outweighed_by.patterns)
+            lines += _listed("  never outweighed where a sentence giving it also says:", q.outweighed_by.settled_by)
         if q.link_targets:
             lines += [f"  or a link near it whose target matches: {', '.join(q.link_targets)}"]
         if q.lapsed is not None:

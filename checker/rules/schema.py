@@ -65,6 +65,11 @@ class Applicability(_ReasonedPatterns):
 class Counterweight(_ReasonedPatterns):
     """Statements that weigh against a qualifier (see :attr:`Qualifier.outweighed_by`)."""
 
+    settled_by: tuple[Pattern, ...] = ()
+    """A sentence giving the qualifier that also matches one of these cannot be outweighed: it gives
+    the qualifier for the whole disclosure, in the law's own form ("the criteria used to determine
+    our retention periods include ..." after a general "as long as needed")."""
+
 
 @dataclass(frozen=True)
 class Lapsed(_ReasonedPatterns):
@@ -210,6 +215,7 @@ _ITEM_REQUIRED = ("id", "title", "references", "severity", "description", "remed
 _QUALIFIER_KEYS: dict[str, type] = {"name": str, "description": str, "reason": str, "patterns": list, "anywhere": bool,
                                     "finding": dict, "outweighed_by": dict, "lapsed": dict, "link_targets": list}
 _LAPSED_KEYS: dict[str, type] = {"reason": str, "patterns": list, "finding": dict}
+_COUNTERWEIGHT_KEYS: dict[str, type] = {"reason": str, "patterns": list, "settled_by": list}
 _FINDING_KEYS = {"kind": str, "severity": str, "message": str}
 _EXAMPLE_KEYS = ("match", "no_match", "partial", "not_applicable")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -353,7 +359,7 @@ def _requirement(path: str, checklist_id: str, data: Any, detectors: Iterable[st
         finding = _finding_spec(f"{qwhere} '{q['name']}' finding", q.get("finding"))
         against = q.get("outweighed_by")
         if against is not None:
-            _check_keys(f"{qwhere} '{q['name']}' outweighed_by", against, _REASONED_KEYS, ("reason", "patterns"))
+            _check_keys(f"{qwhere} '{q['name']}' outweighed_by", against, _COUNTERWEIGHT_KEYS, ("reason", "patterns"))
         lapsed = q.get("lapsed")
         if lapsed is not None:
             _check_keys(f"{qwhere} '{q['name']}' lapsed", lapsed, _LAPSED_KEYS, ("reason", "patterns"))
@@ -368,7 +374,9 @@ def _requirement(path: str, checklist_id: str, data: Any, detectors: Iterable[st
                                     finding=finding,
                                     anywhere=bool(q.get("anywhere", False)), link_targets=tuple(targets),
                                     outweighed_by=Counterweight(against["reason"], _patterns(
-                                        f"{qwhere} '{q['name']}' outweighed_by", against["patterns"])) if against else None,
+                                        f"{qwhere} '{q['name']}' outweighed_by", against["patterns"]), _patterns(
+                                        f"{qwhere} '{q['name']}' outweighed_by settled_by", against.get("settled_by") or []))
+                                    if against else None,
                                     lapsed=Lapsed(lapsed["reason"], _patterns(f"{qwhere} '{q['name']}' lapsed", lapsed["patterns"]),
                                                   _finding_spec(f"{qwhere} '{q['name']}' lapsed finding", lapsed.get("finding")))
                                     if lapsed else None))
