@@ -82,6 +82,8 @@ _NO_GUARANTEE = screened(
     r"\b(?:cannot|can\s+not|can['\u2019]t|do(?:es)?\s+not|don['\u2019]t|doesn['\u2019]t|unable\s+to|not\s+able\s+to)\s+"
     r"(?:\w+\s+){0,2}?(?:guarantee|ensure|warrant|promise)\b" + _CLAUSE + r"{0,120}?\b" + _AT_STAKE
     + r"|\bmakes?\s+no\s+(?:guarantees?|warrant(?:y|ies)|promises?|representations?)\b" + _CLAUSE + r"{0,80}?\b" + _AT_STAKE
+    # "this is not a guarantee that such information may not be accessed ... by breach", "there is no guarantee that ..."
+    + r"|\b(?:is|are)\s+(?:not\s+a|no)\s+guarantee\b" + _CLAUSE + r"{0,120}?\b" + _AT_STAKE
     + r"|\bno\s+(?:\w+\s+){1,9}?(?:can|could|will|is|are)\s+(?:ever\s+)?(?:be\s+)?(?:guaranteed|"
     r"(?:fully|completely|entirely|perfectly|totally|absolutely|100\s*%)\s+secure)"
     # the protection as subject, not guaranteed: "a hundred percent protection cannot be guaranteed",
