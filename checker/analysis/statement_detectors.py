@@ -154,7 +154,7 @@ _AGREE = (r"(?:agree|agrees|agreeing|consent|consents|consenting|accept|accepts|
           r"authori[sz]e|authori[sz]es|authori[sz]ing|permits?\s+(?:us\s+to|the\s+(?:collection|use|processing|sharing|disclosure))|confirm\s+that\s+you\s+have\s+(?:read|understood))")
 """Verbs of the reader's agreement; 'authorize us to', 'you permit the collection' and 'confirm that you
 have read' give it as well."""
-_ACCEPTANCE = r"(?:acceptance|agreement|consent|assent|approval)"
+_ACCEPTANCE = r"(?:acceptance|agreement|consent|assent|approval|acknowledge?ment)"
 _NOT_A_DUTY = (r"(?!\s+to\s+(?:act|comply|provide|abide|follow|keep|obey|respect|notify|inform|indemnify|refrain|update|"
                r"maintain|ensure|behave|pay|not)\b"
                # another company's terms, named ("to be bound by the YouTube terms of service"): not this policy
@@ -278,7 +278,12 @@ _VAGUE_PERIOD = screened(
     r"until\s+(?:the|its|their|such)\s+purposes?\s+(?:\w+\s+){0,4}?(?:(?:is|are|has\s+been|have\s+been)\s+)?"
     r"(?:fulfilled|achieved|accomplished|served|completed|met)|"
     r"depend(?:s|ing)?\s+on\s+(?:the|its|their)\s+purposes?\b(?!\s+(?:listed|set\s+out|described)\s+(?:below|in\s+the\s+table))|"
-    r"(?:varying|various|different|differing|variable)\s+(?:periods|lengths\s+of\s+time|amounts\s+of\s+time))\b", _I)
+    r"(?:varying|various|different|differing|variable)\s+(?:periods|lengths\s+of\s+time|amounts\s+of\s+time)|"
+    # no end at all: "may be retained indefinitely", "for an unlimited period" (unless denied: _DENIED)
+    r"indefinitely|for\s+an?\s+(?:indefinite|unlimited|unspecified)\s+(?:period|time|length)|without\s+(?:a\s+|any\s+)?time\s+limit)\b", _I)
+_DENIED = re.compile(r"\b(?:not|never|no\s+longer\s+than)\b|n['\u2019]t\b", _I)
+"""'we do not keep your data indefinitely': before an endless period, a denial makes it no finding."""
+_ENDLESS = re.compile(r"^(?:indefinitely|for\b|without\b)", _I)
 CONCRETE_PERIOD = screened(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|thirty|"
     r"sixty|ninety)(?:\s*\(\d+\))?[\s-]*(?:calendar\s+|business\s+)?(?:days?|weeks?|months?|years?)\b", _I)
@@ -312,7 +317,8 @@ def vague_retention(data: DetectorInput) -> list[Finding]:
         s: Sentence = data.sentences[i]
         if s.is_heading or not _RETENTION_VERB.search(s.text) or CONCRETE_PERIOD.search(s.text):
             continue
-        m = next((m for m in _VAGUE_PERIOD.finditer(s.text) if not _is_deadline(s.text, m.start())), None)
+        m = next((m for m in _VAGUE_PERIOD.finditer(s.text) if not _is_deadline(s.text, m.start())
+                  and not (_ENDLESS.match(m.group(0)) and _DENIED.search(s.text, 0, m.start()))), None)
         if m:
             found.append(Finding("vague_retention", "medium",
                                  "vague retention: no storage period or concrete criteria (GDPR Art. 13(2)(a))",
