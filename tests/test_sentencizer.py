@@ -1,7 +1,8 @@
 """The array sentencizer puts sentence starts exactly where spaCy's rule-based one does, except after the
 period of a legal citation ("Art. 6(1)(a)") or of "etc." and the like before a lower-case word, and
-where a comma or semicolon follows the period ("Acme S.r.l., Via Roma 10": the sentence goes on), and
-at a domain's capitalised ending ("Example.Com")."""
+where a comma or semicolon follows the period ("Acme S.r.l., Via Roma 10": the sentence goes on), at a
+domain's capitalised ending ("Example.Com"), and where an opening bracket stands before the first word:
+the sentence starts with the bracket ("... cookies. [We show a notice.]")."""
 
 from __future__ import annotations
 
@@ -38,6 +39,11 @@ def _reference_starts(text: str) -> list[int]:
         elif (starts[i] == 1 and i >= 2 and doc[i - 1].text == "." and not doc[i - 1].whitespace_
               and not doc[i - 2].whitespace_ and doc[i].text.lower() in DOMAIN_ENDINGS and not doc[i].text.islower()):
             starts[i] = -1
+    # a third: the start moves back over the opening brackets just before its word ("... above. (1) Name")
+    for _ in range(2):
+        for i in range(2, len(doc)):
+            if starts[i] == 1 and doc[i - 1].text in ("(", "["):
+                starts[i], starts[i - 1] = starts[i - 1], starts[i]
     return starts
 
 
@@ -66,6 +72,17 @@ def test_a_capitalised_domain_ending_starts_no_sentence() -> None:
     assert [s.text for s in next(parse_texts([text])).sentences] == [
         "Your privacy matters to Example.Com.", "Example.Com keeps it safe.", "It ended here.", "Then another began."]
     assert _starts(REFERENCE, "Visit Example.Com today.").count(1) == 2  # spaCy cuts inside the name
+
+
+def test_a_bracket_opens_the_sentence_it_starts() -> None:
+    """spaCy ends the sentence before with the bracket, which cut a template's bracketed remark in two."""
+    from checker.nlp.sentences import parse_texts
+
+    text = "We use cookies. [We show a notice on the home page.] You may decline them. (1) Name. Reg. (EU) 2016/679 applies."
+    assert [s.text for s in next(parse_texts([text])).sentences] == [
+        "We use cookies.", "[We show a notice on the home page.]", "You may decline them.", "(1) Name.",
+        "Reg. (EU) 2016/679 applies."]
+    assert _starts(REFERENCE, text)[4] != 1 and _starts(REFERENCE, text)[5] == 1  # spaCy: "We use cookies. [" and "We show ..."
 
 
 def test_policy_text_splits_where_spacy_splits() -> None:

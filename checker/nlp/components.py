@@ -184,7 +184,8 @@ class ArraySentencizer(Sentencizer):
     Token object per token, which cost a fifth of tokenising. One departure: no sentence starts
     after the period of a legal citation, of "Tel." before a number, or of "etc." and the like before a lower-case word
     (:func:`continues_after_period`), nor after a period followed by a comma ("S.r.l., Via Roma"),
-    nor at a domain's capitalised ending glued to its period ("Example.Com")."""
+    nor at a domain's capitalised ending glued to its period ("Example.Com"); and a sentence starts at
+    the opening bracket before its first word, not after it (:func:`_open_with_the_bracket`)."""
 
     def predict(self, docs: Iterable[Doc]) -> list[numpy.ndarray]:
         """The stock rule, vectorised: a sentence starts at every word (a token neither punctuation
@@ -212,6 +213,7 @@ class ArraySentencizer(Sentencizer):
                 starts = starts[(starts == 0) | ~member_of(orth[starts - 1], _CONTINUERS)]
                 marks[starts] = True
                 self._keep_citations(doc, orth, starts, marks)
+                _open_with_the_bracket(orth, marks)
                 marks[0] = True
             guesses.append(marks)
         return guesses
@@ -248,6 +250,18 @@ class ArraySentencizer(Sentencizer):
             # the sentence starts as written, for cutting sentences (the lemmatizer after this
             # component leaves them alone)
             doc.user_data.setdefault(COLUMNS_KEY, {})["SENT_START"] = (wanted == 1).astype("uint64")
+
+
+def _open_with_the_bracket(orth: numpy.ndarray, marks: numpy.ndarray) -> None:
+    """Move each start back over the opening brackets right before its word: "... cookies. [We have
+    a notice.]" or "... above. (1) Name" keep the bracket with what it opens (spaCy leaves it at the
+    end of the sentence before, which cuts a bracketed slot in two)."""
+    for _ in range(2):  # "([" at most
+        starts = numpy.flatnonzero(marks)
+        starts = starts[starts >= 2]
+        moved = starts[member_of(orth[starts - 1], _OPENERS)]
+        marks[moved] = False
+        marks[moved - 1] = True
 
 
 @Language.factory("gapcheck_sentencizer", default_config={"punct_chars": None, "overwrite": False})
