@@ -182,7 +182,8 @@ _USE_SUBJECT = (
     r"|\b(?:signing\s+up|registering|creating\s+an\s+account|downloading\s+(?:the|our)\s+app|installing\s+(?:the|our)\s+app)\b"
     r"|\byour\s+(?:registration|sign-?up|subscription|installation\s+of)\b"
     r"|\b(?:continued|continuing|further|ongoing)\s+(?:use|usage|access|engagement|interaction)\b")
-_COUNTS_AS = (r"(?:constitutes?|signif(?:y|ies)|signals?|represents?|indicates?|means|implies|shows|confirms?|amounts?\s+to|counts?\s+as|"
+_COUNTS_AS = (r"(?:constitutes?|signif(?:y|ies)|signals?|represents?|indicates?|means|(?:will|shall|would)\s+mean|implies|shows|confirms?|"
+              r"amounts?\s+to|counts?\s+as|"
               r"(?:will|shall|is|are)\s+(?:be\s+)?(?:deemed|regarded|considered|treated|taken|interpreted)(?:\s+to\s+(?:mean|constitute))?|"
               r"(?:deemed|regarded|considered|treated|taken)\s+(?:as|to\s+be))")
 _AS_AGREEMENT = (r"\s+(?:as\s+|to\s+be\s+|that\s+)?(?:your\s+)?(?:(?:an?\s+|full\s+|express\s+|unconditional\s+|binding\s+|"
