@@ -105,6 +105,26 @@ def test_tight_list_items_and_windows_line_endings_keep_their_lines() -> None:
     assert lines["Quoted bold text."] == (10, BlockKind.PARAGRAPH)
 
 
+def test_a_list_indented_as_code_is_read_as_a_list_with_its_links_and_lines() -> None:
+    """Converted policies indent a nested list by four spaces after a paragraph, which CommonMark
+    reads as code: the links and bold labels in it stayed raw ("[Terms](https://...)" looked like a
+    template slot, a broken contact link went unchecked). A real code block is left as it is."""
+    text = ("Questions should be addressed to:\n\n"
+            "    * **Acme Ltd.**\n\n"
+            "    * Email Address: [privacy@acme.example](https://acme.example/privacy/privacy@acme.example)\n\n"
+            "      * Enforce our [Terms of Service](https://acme.example/terms).\n\n"
+            "Plain paragraph.\n\n"
+            "    def f(x): return x\n")
+    blocks = load_bytes(text.encode(), "p.md", "markdown").blocks
+    by_text = {b.text: b for b in blocks}
+    email = by_text["Email Address: privacy@acme.example"]
+    assert (email.line, email.kind) == (5, BlockKind.LIST_ITEM)
+    assert [link.target for link in email.links] == ["https://acme.example/privacy/privacy@acme.example"]
+    assert by_text["Acme Ltd."].line == 3
+    assert by_text["Enforce our Terms of Service."].line == 7
+    assert "def f(x): return x" in by_text  # code that is no list stays as written
+
+
 def test_sentences_know_their_heading_and_line() -> None:
     doc = read_policy(SEEDS / "asi.md")
     sentences = parse_document(doc).sentences

@@ -180,7 +180,11 @@ _POINTS_NOWHERE = screened(r"\b(?:go\s+to|visit|refer\s+to|see|(?:available|foun
                            r"(?:form|link|button|widget|tool|box|instance|checkbox|switch)\s+below)\s*:\s*$", _I)
 """'For further information ..., go to:' as the last sentence before a heading: the links or address
 the colon introduces are missing."""
-_HERE_WITHOUT_LINK = screened(r"\b(?:click|tap|contact(?:ing)?\s+us|found|available|more\s+information)\s+here\b", _I)
+_HERE_WITHOUT_LINK = screened(r"\b(?:click(?:ing)?|tap(?:ping)?|contact(?:ing)?\s+us|found|available|more\s+information)\s+here\b|"
+                              # "here" ending a sentence that names what the link does: "you can opt out of
+                              # these cookies here.", "you can download a copy here"
+                              r"\b(?:opt(?:ed)?(?:\s|-)?out|unsubscribe|manage|learn|download|view|find|read)\b[^.;!?]{0,80}?"
+                              r"\bhere\s*[.!]?\s*$", _I)
 """'by contacting us here' in a sentence with no link, in a policy that keeps its links elsewhere
 (a plain-text policy lost all of them; there 'here' says nothing about the page)."""
 _PRINT = re.compile(r"\bprint", _I)

@@ -243,6 +243,10 @@ consent_by_use = regex_detector(
      # changes, the new policy applies to you"
      screened(r"(?:" + _USE_SUBJECT + r"|" + _CONTINUES_USE + r")" + _CLAUSE + r"{0,120}?" + _BOUND_BY_UPDATE, _I),
      screened(r"\b(?:deem|deems|deemed)\s+(?:that\s+)?(?:you\s+)?(?:to\s+)?(?:have\s+)?(?:consent|agree|accept)", _I),
+     # consent taken from silence: "if you do not object ..., you will be considered to have agreed to the new policy"
+     screened(r"\b(?:you|users?|members?|customers?|visitors?)\s+(?:[^.;]{0,60}?\s)?(?:are|will\s+be|shall\s+be)\s+"
+              r"(?:considered|taken|treated|regarded|assumed)\s+(?:to\s+have|as\s+having)\s+"
+              r"(?:consented|agreed|accepted)\b", _I),
      # consent inferred rather than given: "we imply that you consent", "your consent is implied"
      screened(r"\b(?:imply|implies|infer|infers|presume|presumes|assume|assumes|take\s+it)\s+(?:that\s+)?(?:you\s+)?(?:have\s+)?"
               r"(?:consent|agree|accept)", _I),

@@ -33,6 +33,8 @@ def _markdown_parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table")
 
 
+_LIST_AS_CODE = re.compile(r"\s*(?:[*+-]|\d{1,3}[.)])[ \t]+\S")
+"""The first line of an indented code block that is really a list item ("* comply with ...")."""
 _CONTAINERS = frozenset({"root", "bullet_list", "ordered_list", "table", "thead", "tbody", "trow"})
 """Block nodes that only hold other blocks."""
 _BLOCKS = _CONTAINERS | {"blockquote", "heading", "lheading", "paragraph", "list_item", "tcell", "html_block",
@@ -240,12 +242,26 @@ class _MarkdownWalk:
             self._emit(node.children, self._line(node), "table_cell")
         elif name == "blockquote":
             self._blockquote(node)
+        elif name == "code_block" and _LIST_AS_CODE.match(node.meta.get("content") or ""):
+            self._list_read_as_code(node)
         elif name in ("html_block", "code_block", "fence"):
             content = node.meta.get("content") or ""
             if name == "html_block":
                 content = strip_tags(content)
             run = InlineText(text=content, line_starts=[0] + [m.start() + 1 for m in re.finditer("\n", content)])
             self.blocks.extend(blocks_from_run(run, self._line(node), "paragraph", 0))
+
+    def _list_read_as_code(self, node: SyntaxNode) -> None:
+        """An indented code block that is a list: converted policies indent nested list items by
+        four spaces after a paragraph, which CommonMark reads as code, so their links and bold
+        labels stayed raw text ("[Terms of Service](https://...)" read as a template slot, a
+        contact link never checked). A privacy policy holds no code: its lines are read again as
+        Markdown, each block keeping its line in the file."""
+        first = self._line(node)
+        inner = _MarkdownWalk(node.meta.get("content") or "")
+        inner.depth = self.depth + 1  # a list indented further is code again: bounded like any nesting
+        blocks, _ = inner.blocks_and_metadata()
+        self.blocks.extend(b._replace(line=b.line + first - 1) for b in blocks)
 
     def _list_item(self, item: SyntaxNode) -> None:
         """A tight list item holds its text directly (no paragraph node): each run of inline nodes
