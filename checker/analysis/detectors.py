@@ -190,6 +190,14 @@ _HERE_WITHOUT_LINK = screened(r"\b(?:click(?:ing)?|tap(?:ping)?|contact(?:ing)?\
 _PRINT = re.compile(r"\bprint", _I)
 _WEB_ADDRESS = re.compile(r"https?://|www\.")
 _CHANNEL = screened(r"@|https?://|www\.|\+?\d[\d ()./-]{6,}\d", 0)
+_EMAILED = re.compile(r"\be-?mail(?:ing)?\b", _I)
+
+
+def _gives_channel(s: Sentence) -> bool:
+    """An e-mail address, a web address or a number written out, or behind a link ("[Legal](mailto:...)")."""
+    return bool(_CHANNEL.search(s.text)) or any(link.target.lower().startswith(("mailto:", "tel:")) for link in s.links)
+
+
 # a postal address promised below ("the e-mail address below" is _CONTACT_BELOW's: a channel answers it)
 _ADDRESS_REF = screened(r"\b(?:(?:mailing|postal|physical)\s+)?(?<!mail\s)(?<!mail-)address\s+"
                         r"(?:listed\s+|shown\s+|provided\s+|given\s+)?below\b", _I)
@@ -371,11 +379,14 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
                                  "dangling reference: a link 'below' is promised but none follows",
                                  evidence(s, [(m.start(), m.end())])))
         m = _CONTACT_BELOW.search(text)
-        if m and not any(_CHANNEL.search(t.text) or _POSTAL.search(t.text) for t in sentences[s.number + 1:]):
+        if m and not any(_gives_channel(t) or _POSTAL.search(t.text) for t in sentences[s.number + 1:]):
             found.append(Finding("dangling_reference", "medium",
                                  "dangling reference: contact details 'below' are promised but none follow",
                                  evidence(s, [(m.start(), m.end())])))
-        if _ADDRESS_REF.search(text) and not any(_POSTAL.search(t.text) for t in sentences[s.number + 1:]):
+        # "e-mail us at the address given below": an e-mail address answers it, as a postal one does
+        mailed = _EMAILED.search(text) is not None
+        if _ADDRESS_REF.search(text) and not any(_POSTAL.search(t.text) or (mailed and _gives_channel(t))
+                                                 for t in sentences[s.number + 1:]):
             m = _ADDRESS_REF.search(text)
             assert m is not None
             found.append(Finding("dangling_reference", "medium",

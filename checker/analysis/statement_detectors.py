@@ -149,7 +149,9 @@ _DOING = (r"(?:using|use|accessing|visiting|browsing|continuing(?:\s+to\s+(?:use
 _USE_ACT = (r"(?:use|uses|using|access|accesses|accessing|visit|visits|visiting|browse|browses|browsing|navigate|navigating|"
             r"continue\s+(?:to\s+)?(?:use|using|access|accessing|browse|browsing|visit|visiting)|keep\s+(?:using|browsing)|"
             r"sign\s+up|signs\s+up|register|registers|download|downloads|install|installs|log\s+in|subscribe|create\s+an\s+account|"
-            r"(?:choose|chooses|elect|elects|decide|decides)\s+to\s+(?:provide|submit|share|give|upload|send))")
+            r"(?:choose|chooses|elect|elects|decide|decides)\s+to\s+(?:provide|submit|share|give|upload|send)|"
+            # an act with data: "if you store any sensitive information on our servers, you are consenting to ..."
+            r"store|stores|upload|uploads|submit|submits|provide|provides)")
 _AGREE = (r"(?:agree|agrees|agreeing|consent|consents|consenting|accept|accepts|accepting|acknowledge|signify|deemed|"
           r"authori[sz]e|authori[sz]es|authori[sz]ing|permits?\s+(?:us\s+to|the\s+(?:collection|use|processing|sharing|disclosure))|confirm\s+that\s+you\s+have\s+(?:read|understood))")
 """Verbs of the reader's agreement; 'authorize us to', 'you permit the collection' and 'confirm that you
@@ -158,7 +160,9 @@ _ACCEPTANCE = r"(?:acceptance|agreement|consent|assent|approval|acknowledge?ment
 _NOT_A_DUTY = (r"(?!\s+to\s+(?:act|comply|provide|abide|follow|keep|obey|respect|notify|inform|indemnify|refrain|update|"
                r"maintain|ensure|behave|pay|not)\b"
                # another company's terms, named ("to be bound by the YouTube terms of service"): not this policy
-               r"|\s+to\s+be\s+bound\s+by\s+(?:the\s+)?(?!(?:Our|This|These|Such)\b)(?-i:[A-Z])\w*(?:['\u2019]s)?\s+(?:terms|policies|rules|guidelines)\b)")
+               r"|\s+to\s+be\s+bound\s+by\s+(?:the\s+)?(?!(?:Our|This|These|Such)\b)(?-i:[A-Z])\w*(?:['\u2019]s)?\s+(?:terms|policies|rules|guidelines)\b"
+               # who owns what the reader submits ("you agree that the advertisement becomes the property of ..."): no data use
+               r"|\s+that\b[^.;]{0,80}?\b(?:property|ownership|licen[cs]es?|royalt\w*)\b)")
 """'you agree to provide accurate information', 'to act in accordance with our Code of Conduct': a duty the
 reader takes on, not consent to how their data is handled ('you agree to receive e-mails' is)."""
 _READER_AGREES = (
