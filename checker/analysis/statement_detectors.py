@@ -60,7 +60,9 @@ _OWN_RISK = screened(r"\b(?:transmission|transmit|transmitted|provide|send|sent|
                      r"(?![^.;]{0,30}?\bwith\s+(?:them|those|these|such)\b)"
                      r"[^.;]{0,80}\bat\s+(?:your|the\s+user's|their)\s+(?:own\s+)?(?:sole\s+)?risk\b|"
                      r"\b(?:you|users?)\s+(?:hereby\s+|expressly\s+)?(?:assume|assumes|bear|bears|accept|accepts)\s+"
-                     r"(?:the|all|any|any\s+and\s+all|full|sole)\s+(?:\w+\s+)?risks?\b", _I)
+                     r"(?:the|all|any|any\s+and\s+all|full|sole)\s+(?:\w+\s+)?risks?\b|"
+                     # "if you exchange addresses or phone numbers with other users, you do so at your own risk"
+                     r"\b(?:you|users?)\s+do\s+so\s+(?:entirely\s+|solely\s+)?at\s+(?:your|their)\s+own\s+risk\b", _I)
 # the duty of care shifted onto the user: "you alone are responsible for keeping your content safe and backed up"
 _DUTY_ON_USER = screened(r"\b(?:you|users?)\s+(?:alone\s+)?(?:are|is|remain)\s+(?:solely\s+|alone\s+|entirely\s+|fully\s+|"
                          r"exclusively\s+)?responsible\s+for\s+(?:\w+\s+){0,3}?(?:back(?:ing)?[\s-]?up|backups?|"
@@ -100,9 +102,26 @@ _DATA_WORD = re.compile(r"\b(?:data|information|details|content|files?|account|t
 is at your own risk" does, "please use it (this policy's text, reused) at your own risk" does not."""
 
 
+_USE_WORD = re.compile(r"us(?:e|es|ed|ing)\b", _I)
+_OTHER_PARTIES = re.compile(r"\b(?:outside|third|other|external)[\s-]+parties\b|\b(?:advertisers|merchants|sellers|vendors)\b", _I)
+"""Other parties as the ones the reader gives data to (plural: "third-party login services" names a kind of service)."""
+_DOES_SO = re.compile(r"(?:you|users?)\s+do\s+so\b", _I)
+_PROVIDED_BY = re.compile(r"provided\s+(?:to\s+you\s+)?by\s+(?:this|the|our)\b", _I)
+_DOES_SO_WITH_DATA = re.compile(r"\byour\s+(?:personal\s+)?(?:information|data|details)\b|\b(?:addresses|e-?mail|telephone|phone\s+numbers?|"
+                                r"contact\s+(?:details|information)|personal\s+(?:information|data|details))\b", _I)
+"""What 'you do so at your own risk' must follow to be about the reader's data ("exchanging e-mail
+addresses or telephone numbers"), not about, say, following a link or downloading a file."""
+
+
 def _operator_declines(text: str, match: re.Match[str]) -> bool:
-    if match.re is _OWN_RISK.pattern and match.group(0).lower().startswith("use") and not _DATA_WORD.search(match.group(0)):
+    if match.re is _OWN_RISK.pattern and _USE_WORD.match(match.group(0)) and not _DATA_WORD.search(match.group(0)):
         return False
+    if match.re is _OWN_RISK.pattern and _OTHER_PARTIES.search(text, 0, match.end()):
+        return False  # "if you give these outside parties your card details, you do so at your own risk": their handling
+    if match.re is _OWN_RISK.pattern and _DOES_SO.match(match.group(0)) and not _DOES_SO_WITH_DATA.search(text, 0, match.end()):
+        return False
+    if match.re is _OWN_RISK.pattern and _PROVIDED_BY.match(match.group(0)):
+        return False  # "if you rely on the information provided by this site, you do so at your own risk": its content
     if match.re is _NO_GUARANTEE.pattern:
         # "we cannot guarantee the safety of data you provide to any third parties": their handling, not ours
         return not _TO_THIRD_PARTIES.search(text, match.start(), match.end() + 60)
