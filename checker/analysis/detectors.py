@@ -50,13 +50,19 @@ _HIDDEN_ADDRESS = screened(r"\[\s*\\?\[?\s*email(?:\s|\xa0)+protected\s*\\?\]?\s
 but the reader is left with a blank where the address should be (the reviewers label it a placeholder)."""
 
 
+_BLANK_ADDRESS = screened(r"\b(?:contact(?:ing)?|e-?mail(?:ing)?|reach(?:ing)?|writ(?:e|ing)\s+to)\s+us\s+at\s*(?=(?:or|and)\b|[.;]|$)|"
+                          r"\be-?mail\s+to\s+(?:us|our\s+[a-z][a-z ]{1,40}?)\s*[-\u2013\u2014:]\s*[.;]?\s*$", re.IGNORECASE)
+"""'Please contact us at  or send your comments to ...', 'e-mail our support attendant - .': the address
+the sentence announces is not there (a saved page's e-mail protection removed it whole)."""
+
+
 def placeholder(data: DetectorInput) -> list[Finding]:
     """Unfilled template slots ("[List of countries]") left in the published policy, and addresses
     hidden by a web page's e-mail protection."""
     found = []
     hidden: list[tuple[Sentence, re.Match[str]]] = []
     policy_text: str | None = None  # joined only when a bracket needs it
-    for s in data.could_match(*SLOT_PATTERNS, _HIDDEN_ADDRESS):
+    for s in data.could_match(*SLOT_PATTERNS, _HIDDEN_ADDRESS, _BLANK_ADDRESS):
         for start, end in find_placeholders(s.text):
             if s.text[start] == "[":
                 if policy_text is None:
@@ -65,12 +71,13 @@ def placeholder(data: DetectorInput) -> list[Finding]:
                     continue
             found.append(Finding("placeholder", "high", f"unfilled template placeholder {s.text[start:end]}",
                                  evidence(s, [(start, end)])))
-        m = _HIDDEN_ADDRESS.search(s.text)
+        m = _HIDDEN_ADDRESS.search(s.text) or _BLANK_ADDRESS.search(s.text)
         if m:
             hidden.append((s, m))
     return found + _first_few(hidden, "placeholder", "medium", lambda m: (
         "an e-mail address hidden by the saved page's e-mail protection ([email protected]): "
-        "the address the reader needs is missing"))
+        "the address the reader needs is missing" if "protected" in m.group(0) else
+        "an e-mail address the sentence announces is missing (removed when the page was saved, or never filled in)"))
 
 
 _MOJIBAKE = screened(r"ï¿½|\ufffd|¡[¯°±]|Ã[\u0080-\u00bf]|â€[\u0080-\u00bf\u2018-\u201e\u2122\u0153\u02dc\u0161\u017e\u201d]|"
