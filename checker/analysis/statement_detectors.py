@@ -265,6 +265,11 @@ consent_by_use = regex_detector(
      # continued use binds the reader to the revised policy: "if you keep using the service after the
      # changes, the new policy applies to you"
      screened(r"(?:" + _USE_SUBJECT + r"|" + _CONTINUES_USE + r")" + _CLAUSE + r"{0,120}?" + _BOUND_BY_UPDATE, _I),
+     # the reader's act declared and agreement read into it: "please note that you are transferring information
+     # to a country ... and you consent to the transfer"
+     screened(r"\byou(?:\s+are|'re|\u2019re)\s+(?:transferring|providing|submitting|sending|sharing)\s+(?:your\s+|the\s+|this\s+)?"
+              r"(?:personal\s+)?(?:information|data|details)\b" + _CLAUSE + r"{0,300}?(?:\band|,)\s+(?:that\s+)?(?:"
+              + _READER_AGREES + r")" + _NOT_A_DUTY, _I),
      screened(r"\b(?:deem|deems|deemed)\s+(?:that\s+)?(?:you\s+)?(?:to\s+)?(?:have\s+)?(?:consent|agree|accept)", _I),
      # consent taken from silence: "if you do not object ..., you will be considered to have agreed to the new policy"
      screened(r"\b(?:you|users?|members?|customers?|visitors?)\s+(?:[^.;]{0,60}?\s)?(?:are|will\s+be|shall\s+be)\s+"
