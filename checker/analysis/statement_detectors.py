@@ -177,13 +177,14 @@ _AGREE = (r"(?:agree|agrees|agreeing|consent|consents|consenting|accept|accepts|
 have read' give it as well."""
 _ACCEPTANCE = r"(?:acceptance|agreement|consent|assent|approval|acknowledge?ment)"
 _NOT_A_DUTY = (r"(?!\s+to\s+(?:act|comply|provide|abide|follow|keep|obey|respect|notify|inform|indemnify|refrain|update|"
-               r"maintain|ensure|behave|pay|not)\b"
+               r"maintain|ensure|behave|pay|not|post|publish|display|obtain)\b"
                # another company's terms, named ("to be bound by the YouTube terms of service"): not this policy
                r"|\s+to\s+be\s+bound\s+by\s+(?:the\s+)?(?!(?:Our|This|These|Such)\b)(?-i:[A-Z])\w*(?:['\u2019]s)?\s+(?:terms|policies|rules|guidelines)\b"
                # who owns what the reader submits ("you agree that the advertisement becomes the property of ..."): no data use
                r"|\s+that\b[^.;]{0,80}?\b(?:property|ownership|licen[cs]es?|royalt\w*)\b)")
-"""'you agree to provide accurate information', 'to act in accordance with our Code of Conduct': a duty the
-reader takes on, not consent to how their data is handled ('you agree to receive e-mails' is)."""
+"""'you agree to provide accurate information', 'to act in accordance with our Code of Conduct', (a merchant)
+'to post a privacy policy on your storefront': a duty the reader takes on, not consent to how their data is
+handled ('you agree to receive e-mails' is)."""
 _READER_AGREES = (
     # "you agree", "you hereby accept", "you are agreeing", "you are deemed to have consented",
     # "we will assume that you are happy with it"
