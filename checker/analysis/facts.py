@@ -56,6 +56,8 @@ _DATE_RE = (r"(?P<date>" + _MONTH_RE + r",?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
 _EFFECTIVE = screened(
     r"\b(?:last\s+(?:updated|revised|modified|amended|changed|reviewed|edited|update|revision|modification)|"
     r"(?:date\s+of\s+)?last\s+revision|effective(?:\s+date)?|updated|revised|modified|amended|version\s+date|dated|"
+    # "Revision date: February 19, 2008", "Date of revision: ..."
+    r"revision\s+date|date\s+of\s+revision|"
     # "We last updated our Privacy Policy on March 2, 2016", "we revised this notice on 4 June 2021"
     r"(?:updated|revised|modified|amended|changed)\s+(?:this|our|the)\s+(?:privacy\s+|cookie\s+)?(?:policy|notice|statement)|"
     r"(?:applies|applicable|valid|in\s+(?:force|effect))\s+(?:from|since|as\s+of)|(?:came|comes)\s+into\s+(?:force|effect)|"
@@ -75,7 +77,7 @@ in policies translated from Japanese; "Date: 1st April 2015", "Status: May 25, 2
 sentence ("Our company was established on ..."), never as a line of its own."""
 _EFFECTIVE_LABEL = re.compile(r"^\W*(?:last\s+(?:updated|revised|modified|amended|changed|reviewed|update|revision|amendment)|"
                               r"effective(?:\s+date)?|"
-                              r"date\s+of\s+(?:last\s+)?(?:update|revision)|version\s+date)\W*$", re.IGNORECASE)
+                              r"date\s+of\s+(?:last\s+)?(?:update|revision)|version\s+date|revision\s+date)\W*$", re.IGNORECASE)
 """A label standing alone ("**Effective Date**"), its date in the next line."""
 _LEADING_DATE = re.compile(r"^\W*" + _DATE_RE, re.IGNORECASE)
 _EMAIL = screened(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")

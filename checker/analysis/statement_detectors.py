@@ -288,7 +288,7 @@ consent_by_use = regex_detector(
 _RETENTION_VERB = screened(r"\b(?:retain|retains|retained|retaining|retention|keep|keeps|kept|store|stores|stored|"
                            r"maintain|maintains|maintained|"
                            r"hold|holds|held|preserve|preserved|delete|deletes|deleted|erase|erased|dispose|disposed|"
-                           r"destroy|destroyed)\b", _I)
+                           r"destroy|destroyed|remove|removed)\b", _I)
 _NEEDED = r"(?:necessary|needed|required|appropriate|permitted|useful|relevant)"
 _VAGUE_PERIOD = screened(
     r"\b(?:(?:as|so)\s+long\s+as\s+(?:is\s+|it\s+is\s+|it's\s+|it\u2019s\s+|they\s+are\s+)?(?:reasonably\s+|strictly\s+|absolutely\s+)?"
@@ -314,7 +314,9 @@ _VAGUE_PERIOD = screened(
     r"depend(?:s|ing)?\s+on\s+(?:the|its|their)\s+purposes?\b(?!\s+(?:listed|set\s+out|described)\s+(?:below|in\s+the\s+table))|"
     r"(?:varying|various|different|differing|variable)\s+(?:periods|lengths\s+of\s+time|amounts\s+of\s+time)|"
     # no end at all: "may be retained indefinitely", "for an unlimited period" (unless denied: _DENIED)
-    r"indefinitely|for\s+an?\s+(?:indefinite|unlimited|unspecified)\s+(?:period|time|length)|without\s+(?:a\s+|any\s+)?time\s+limit)\b", _I)
+    r"indefinitely|for\s+an?\s+(?:indefinite|unlimited|unspecified)\s+(?:period|time|length)|without\s+(?:a\s+|any\s+)?time\s+limit|"
+    # "your information is never completely removed from our databases"
+    r"never\s+(?:be\s+)?(?:completely|fully|entirely|permanently|totally)\s+(?:removed|deleted|erased|destroyed|purged))\b", _I)
 _DENIED = re.compile(r"\b(?:not|never|no\s+longer\s+than)\b|n['\u2019]t\b", _I)
 """'we do not keep your data indefinitely': before an endless period, a denial makes it no finding."""
 _ENDLESS = re.compile(r"^(?:indefinitely|for\b|without\b)", _I)
@@ -324,7 +326,7 @@ CONCRETE_PERIOD = screened(
 
 
 _DEADLINE_BEFORE = re.compile(r"\bwithin\s+(?:a|an)\s+$", _I)
-_DELETING = re.compile(r"^(?:delete|deletes|deleted|erase|erased|destroy|destroyed|dispose|disposed)$", _I)
+_DELETING = re.compile(r"^(?:delete|deletes|deleted|erase|erased|destroy|destroyed|dispose|disposed|remove|removed)$", _I)
 
 
 def _is_deadline(text: str, at: int) -> bool:
