@@ -44,6 +44,11 @@ _HARM = (r"(?:damages?|loss(?:es)?|lost|harm|injur\w*|breach\w*|leak\w*|hack\w*|
          r"unauthori[sz]ed\s+(?:\w+\s+)?(?:access|use|disclosure|parties|persons|people)|circumvent\w*|"
          r"(?:security|safety|confidentiality)\s+of)")
 _DISCLAIMS_HARM = screened(r"(?:" + _DECLINES + r")\b" + _CLAUSE + r"{0,100}?\b" + _HARM + r"\b", _I)
+# what the reader posts, disowned: "Etsy is not responsible for the personally identifiable information you choose
+# to submit in these forums" (what others then do with it is the harm left unnamed)
+_DISOWNS_POSTED = screened(r"\b(?:not|never|cannot|can't|won't)\s+(?:be\s+)?(?:held\s+)?" + _ANSWERABLE + r"\s+for\s+"
+                           r"(?:the\s+|any\s+)?(?:\w+\s+){0,3}?(?:information|data|details)\s+(?:that\s+)?"
+                           r"(?:you|users?)\s+(?:\w+\s+)?(?:to\s+)?(?:submit|post|disclose|share|publish|reveal|make\s+public)\b", _I)
 # the harm named first: "in case of damage or loss of data through viruses we cannot be held responsible"
 _HARM_THEN_DECLINED = screened(r"\bin\s+(?:the\s+)?(?:case|event)\s+of\b" + _CLAUSE + r"{0,40}?\b" + _HARM + r"\b" + _CLAUSE
                                + r"{0,100}?(?P<declines>\b(?:not|never|cannot|can't|won't)\s+(?:be\s+)?(?:held\s+)?"
@@ -127,14 +132,14 @@ def _operator_declines(text: str, match: re.Match[str]) -> bool:
         return not _TO_THIRD_PARTIES.search(text, match.start(), match.end() + 60)
     if match.re is _HARM_THEN_DECLINED.pattern:  # "in case of loss ..., you will not be responsible": the reader spared
         return not _NOT_DISCLAIMED_BEFORE.search(text[max(0, match.start("declines") - 40):match.start("declines")])
-    if match.re is not _DISCLAIMS_HARM.pattern:
+    if match.re is not _DISCLAIMS_HARM.pattern and match.re is not _DISOWNS_POSTED.pattern:
         return True
     return not _NOT_DISCLAIMED_BEFORE.search(text[max(0, match.start() - 40):match.start()])
 
 
 liability_disclaimer = regex_detector(
     "liability_disclaimer", "medium", [_DISCLAIMS_HARM, _HARM_THEN_DECLINED, _DISCLAIMS_ALL, _OWN_RISK, _DUTY_ON_USER,
-                                               _NO_GUARANTEE],
+                                               _NO_GUARANTEE, _DISOWNS_POSTED],
     "liability disclaimer: the policy disclaims responsibility for harm to the people whose data it holds",
     # not answering for other companies' websites is ordinary; disclaiming one's own duty is the problem
     guard=lambda s: not _THIRD_PARTY_SITES.search(s.text), keep=_operator_declines)
@@ -288,7 +293,10 @@ consent_by_use = regex_detector(
 _RETENTION_VERB = screened(r"\b(?:retain|retains|retained|retaining|retention|keep|keeps|kept|store|stores|stored|"
                            r"maintain|maintains|maintained|"
                            r"hold|holds|held|preserve|preserved|delete|deletes|deleted|erase|erased|dispose|disposed|"
-                           r"destroy|destroyed|remove|removed)\b", _I)
+                           r"destroy|destroyed|remove|removed|"
+                           # "may remain in our records", "remains on Example's servers"
+                           r"remain(?:s)?\s+(?:in|on)\s+(?:our|its|their|the|\w+['\u2019]s)\s+(?:\w+\s+)?"
+                           r"(?:records|files|databases?|systems?|servers?|archives?|backups?))\b", _I)
 _NEEDED = r"(?:necessary|needed|required|appropriate|permitted|useful|relevant)"
 _VAGUE_PERIOD = screened(
     r"\b(?:(?:as|so)\s+long\s+as\s+(?:is\s+|it\s+is\s+|it's\s+|it\u2019s\s+|they\s+are\s+)?(?:reasonably\s+|strictly\s+|absolutely\s+)?"
@@ -297,6 +305,9 @@ _VAGUE_PERIOD = screened(
     r"(?:the|a|such)\s+(?:\w+\s+)?(?:period|time|duration|length\s+of\s+time)\s+(?:of\s+time\s+)?(?:that\s+is\s+|which\s+is\s+)?"
     r"(?:reasonably\s+|strictly\s+)?(?:necessary|needed|required)|"
     r"(?:reasonable|adequate|appropriate|short|limited|brief)\s+(?:\w+\s+){0,2}?period|only\s+temporarily|"
+    # "may remain in our records for some period", "retained for some time after cancellation" (not "a certain
+    # period", the usual words of a criterion: "laws that require us to keep records for a certain period")
+    r"for\s+(?:some|an?\s+unspecified)\s+(?:period|time|length|amount\s+of\s+time)|"
     # "no longer than the maximum period permitted by law"
     r"longer\s+than\s+(?:the\s+)?(?:maximum\s+|longest\s+)?(?:period|time)\s+(?:\w+\s+)?(?:allowed|permitted|required)\s+by\s+"
     r"(?:applicable\s+)?law|(?:no\s+)?longer\s+than\s+(?:is\s+)?(?:strictly\s+)?(?:necessary|needed)|"
