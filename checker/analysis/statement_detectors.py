@@ -18,8 +18,9 @@ from checker.analysis.regex_screen import screened
 from checker.models import Finding, Sentence, Status
 
 _I = re.IGNORECASE
-_CLAUSE = r"(?:[^.;]|\.(?=\w))"
-"""A character inside one clause: a dot inside a word ("example.com") does not end it."""
+_CLAUSE = r"(?:[^.;]|\.(?=\w)|(?<=\bInc)\.|(?<=\bLtd)\.|(?<=\bCorp)\.|(?<=\bCo)\.)"
+"""A character inside one clause: a dot inside a word ("example.com") or after a company's legal form ("provided by
+Example, Inc. (the Service) and you agree") does not end it."""
 
 # --- liability disclaimers -------------------------------------------------------------------
 
@@ -48,7 +49,9 @@ _DISCLAIMS_HARM = screened(r"(?:" + _DECLINES + r")\b" + _CLAUSE + r"{0,100}?\b"
 # to submit in these forums" (what others then do with it is the harm left unnamed)
 _DISOWNS_POSTED = screened(r"\b(?:not|never|cannot|can't|won't)\s+(?:be\s+)?(?:held\s+)?" + _ANSWERABLE + r"\s+for\s+"
                            r"(?:the\s+|any\s+)?(?:\w+\s+){0,3}?(?:information|data|details)\s+(?:that\s+)?"
-                           r"(?:you|users?)\s+(?:\w+\s+)?(?:to\s+)?(?:submit|post|disclose|share|publish|reveal|make\s+public)\b", _I)
+                           r"(?:you|users?)\s+(?:\w+\s+)?(?:to\s+)?(?:submit|post|disclose|share|publish|reveal|make\s+public)\b"
+                           # posted through social media tools, to other sites: their handling ("post with such tools")
+                           r"(?!\s+(?:with|through|via|using|on|to)\s+(?:such|these|those|third[- ]party|social|other)\b)", _I)
 # the harm named first: "in case of damage or loss of data through viruses we cannot be held responsible"
 _HARM_THEN_DECLINED = screened(r"\bin\s+(?:the\s+)?(?:case|event)\s+of\b" + _CLAUSE + r"{0,40}?\b" + _HARM + r"\b" + _CLAUSE
                                + r"{0,100}?(?P<declines>\b(?:not|never|cannot|can't|won't)\s+(?:be\s+)?(?:held\s+)?"

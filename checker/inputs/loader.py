@@ -14,6 +14,7 @@ from typing import Any
 
 from checker.inputs.decoding import decode
 from checker.inputs.files import DEFAULT_MAX_BYTES, InputProblem, kind_of, read_file_bytes
+from checker.inputs.invisible import drop_invisible
 from checker.inputs.markdown import load_markdown
 from checker.inputs.plain_text import load_text
 from checker.inputs.reflow import join_broken_paragraphs
@@ -42,7 +43,7 @@ def load_bytes(data: bytes, source: str, kind: str) -> Document:
             raise InputProblem(f"{source}: {exc}") from None
         except RecursionError:
             raise InputProblem(f"{source}: markup nested too deeply to read") from None
-    blocks = join_broken_paragraphs(blocks)
+    blocks = join_broken_paragraphs(drop_invisible(blocks))
     if not any(b.text.strip() for b in blocks):
         raise InputProblem(f"{source}: no policy text found after removing markup")
     metadata.setdefault("format", kind)
