@@ -330,7 +330,10 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
             number = m.group(1)
             if _LAW_NEAR.search(text[max(0, m.start() - 60):m.end() + 60]):
                 continue  # "California Civil Code section 1798.83" is a law, not this policy
-            if not any(h.startswith(number.replace(".", " ") + " ") or h == number.replace(".", " ") for h in headings):
+            label = number.replace(".", " ")
+            if not any(h.startswith(label + " ") or h == label for h in headings) and not (
+                    # a numbered paragraph ("2.2 Suggested Friends Feature. (a) ...") is a subsection too
+                    "." in number and any(t.number != s.number and _norm(t.text).startswith(label + " ") for t in sentences)):
                 found.append(Finding("dangling_reference", "low",
                                      f"dangling reference: section {number} is referred to but no heading has that number",
                                      evidence(s, [(m.start(), m.end())])))

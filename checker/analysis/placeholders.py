@@ -52,6 +52,10 @@ _SLOT_WORDS = re.compile(r"\b(?:insert|enter|list|name|company|address|date|coun
                          r"affiliates?|organi[sz]ation|contact|specify|describe|details?)\b", re.IGNORECASE)
 
 
+_URL_BEFORE = re.compile(r"(?:https?://|www\.|\b[\w-]+\.[a-z]{2,}/)\S*/$", re.IGNORECASE)
+"""An address right before a bracket, ending in a slash: the bracket is a path segment."""
+
+
 def find_placeholders(text: str) -> list[tuple[int, int]]:
     """Spans of unfilled template slots in ``text``."""
     spans: list[tuple[int, int]] = []
@@ -61,6 +65,9 @@ def find_placeholders(text: str) -> list[tuple[int, int]]:
             continue
         # "Settings -> Apps -> [App Name] -> Permissions": a generic UI label, not a template slot
         if _UI_PATH.search(text[max(0, m.start() - 3):m.start()]) or _UI_PATH.search(text[m.end():m.end() + 3]):
+            continue
+        # "www.example.com/[your username]": the shape of an address the reader's own value completes
+        if _URL_BEFORE.search(text, max(0, m.start() - 80), m.start()):
             continue
         # "*[IP]: Internet Protocol": Markdown's definition of an abbreviation, not a slot
         if text[m.start() - 1:m.start()] == "*" and text[m.end():m.end() + 1] == ":":

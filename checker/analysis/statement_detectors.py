@@ -96,6 +96,9 @@ _NO_GUARANTEE = screened(
     + r"|\b(?:is|are)\s+(?:not\s+a|no)\s+guarantee\b" + _CLAUSE + r"{0,120}?\b" + _AT_STAKE
     + r"|\bno\s+(?:\w+\s+){1,9}?(?:can|could|will|is|are)\s+(?:ever\s+)?(?:be\s+)?(?:guaranteed|"
     r"(?:fully|completely|entirely|perfectly|totally|absolutely|100\s*%)\s+secure)"
+    # the risk said to stay: "Kik cannot fully eliminate security risks associated with Personal Information"
+    + r"|\b(?:cannot|can\s+not|can['\u2019]t|unable\s+to|not\s+able\s+to)\s+(?:fully\s+|completely\s+|entirely\s+|totally\s+)?"
+    r"(?:eliminate|remove|exclude)\s+(?:all\s+|every\s+|the\s+)?security\s+risks?\b"
     # the protection as subject, not guaranteed: "a hundred percent protection cannot be guaranteed",
     # "complete security of data sent over the internet can not be ensured"
     + r"|\b(?:security|protection|safety|confidentiality)\b" + _CLAUSE + r"{0,60}?\b(?:cannot|can\s+not|can['\u2019]t|"
@@ -302,7 +305,7 @@ _RETENTION_VERB = screened(r"\b(?:retain|retains|retained|retaining|retention|ke
                            r"(?:records|files|databases?|systems?|servers?|archives?|backups?))\b", _I)
 _NEEDED = r"(?:necessary|needed|required|appropriate|permitted|useful|relevant)"
 _VAGUE_PERIOD = screened(
-    r"\b(?:(?:as|so)\s+long\s+as\s+(?:is\s+|it\s+is\s+|it's\s+|it\u2019s\s+|they\s+are\s+)?(?:reasonably\s+|strictly\s+|absolutely\s+)?"
+    r"\b(?:(?:as|so)\s+long\s+as\s+(?:is\s+|it\s+is\s+|it's\s+|it\u2019s\s+|they\s+are\s+|it\s+remains\s+|they\s+remain\s+)?(?:reasonably\s+|strictly\s+|absolutely\s+)?"
     + _NEEDED + r"|"
     # "for the period / time / duration (that is) necessary", "a reasonable period"
     r"(?:the|a|such)\s+(?:\w+\s+)?(?:period|time|duration|length\s+of\s+time)\s+(?:of\s+time\s+)?(?:that\s+is\s+|which\s+is\s+)?"
