@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from urllib.parse import unquote, urlparse
 
+from checker.analysis.anchor_links import MAX_ARTIFACT_FINDINGS, SECTION_WORD, dangling_anchor_links, norm
 from checker.analysis.detector_input import Detector, DetectorInput, evidence
 from checker.analysis.placeholders import SLOT_PATTERNS, find_placeholders, names_what_the_policy_names
 from checker.analysis.regex_screen import SentenceScreen, screened
@@ -27,11 +28,6 @@ from checker.analysis.statement_detectors import (
 from checker.models import BlockKind, Finding, Sentence
 
 _I = re.IGNORECASE
-
-
-MAX_ARTIFACT_FINDINGS = 3
-"""Findings per policy for an artifact of how the file was saved or decoded (mojibake, hidden
-addresses): one such error repeats in every sentence it touches."""
 
 
 def _first_few(hits: list[tuple[Sentence, re.Match[str]]], kind: str, severity: str,
@@ -195,6 +191,7 @@ _HERE_WITHOUT_LINK = screened(r"\b(?:click(?:ing)?|tap(?:ping)?|contact(?:ing)?\
 """'by contacting us here' in a sentence with no link, in a policy that keeps its links elsewhere
 (a plain-text policy lost all of them; there 'here' says nothing about the page)."""
 _PRINT = re.compile(r"\bprint", _I)
+_WRITTEN_OUT = re.compile(r"\s*[:\-\u2013\u2014]?\s*[(<]?\s*(?:https?://|www\.|[\w.+-]+@[\w-]+\.)", _I)
 _WEB_ADDRESS = re.compile(r"https?://|www\.")
 _CHANNEL = screened(r"@|https?://|www\.|\+?\d[\d ()./-]{6,}\d", 0)
 _EMAILED = re.compile(r"\be-?mail(?:ing)?\b", _I)
@@ -214,80 +211,10 @@ _POSTAL = screened(r"\b\d{1,6}\s+(?:[A-Z][\w.]*\s+){1,4}(?:Street|St\.?|Avenue|A
                      r"\bP\.?\s?O\.?\s+Box\b|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b|\b\d{4,5}\s+[A-Z][a-z]+", 0)
 
 
-_NOT_WORD = re.compile(r"[^\w\s]")
-
-
-_SECTION_WORD = re.compile(r"^(?:(?:section|part|chapter|clause|paragraph|article)\s+)?(?:\d+(?:\s\d+)*\s+)?")
-
-
 def _starts_with_label(text: str, label: str) -> bool:
     """Whether ``text`` opens with the list label ``label``: "(f) ...", "f) ...", "f. ...", "4. ..."."""
     head = text.lstrip(" *-#\u2022").lower()
     return head.startswith((f"({label})", f"{label})", f"{label}.", f"{label} )"))
-
-
-def _norm(text: str) -> str:
-    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
-
-
-_GENERIC_LINK_TEXT = frozenset(("table of contents", "back to top", "click here", "read more", "learn more", "this section",
-                                "this page", "skip to content", "go to top", "scroll to top"))
-_SELF_ANCHORS = frozenset(("toc", "top", "contents", "content", "main", "maincontent", "tableofcontents"))
-
-
-def _slug(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
-
-
-_LINK_STOP_WORDS = frozenset("the a an and or of to we our you your us how what do does is are with for in on can about this "
-                             "that why who when where which it its my me see section sections below above part page".split())
-
-
-def _stems(text: str) -> set[str]:
-    """A link's or a title's words, stop words out, each cut to its first four letters ("technologies" and
-    "technology" agree): a table of contents and the headings it points to rarely match word for word."""
-    return {w[:4] for w in _norm(text).split() if w not in _LINK_STOP_WORDS}
-
-
-def dangling_anchor_links(sentences: Sequence[Sentence]) -> list[Finding]:
-    """Links to a part of the page ("#infocollect") whose words name no heading of the policy: the
-    table of contents of a policy whose sections were cut off ("1. WHAT INFORMATION DO WE COLLECT?"
-    with no such section below). A link counts when its words (two or more, not "back to top") share
-    under 60% of their stems with every heading and short line that is not itself a link to the page,
-    and its anchor is no heading's slug. Reported only where most such links miss (at least three):
-    a cut-off policy misses them all, while a table of contents worded apart from its headings
-    ("How We Use Data" for "4. Why and How We Use Your Data") misses a few; the first few are shown."""
-    candidates = []  # (sentence, link, its stems): links to the page worded like a title
-    for s in sentences:
-        for link in s.links:
-            if not link.target.startswith("#") or _slug(link.target) in _SELF_ANCHORS:
-                continue
-            words = _SECTION_WORD.sub("", _norm(link.text))
-            wanted = _stems(link.text)
-            if len(words.split()) >= 2 and words not in _GENERIC_LINK_TEXT and wanted:
-                candidates.append((s, link, wanted))
-    if len(candidates) < 3:
-        return []
-    slugs = {_slug(t.text) for t in sentences if t.is_heading}
-    unmatched = [c for c in candidates if _slug(c[1].target) not in slugs]
-    if len(unmatched) < max(3, 0.5 * len(candidates)):
-        return []
-    # titles: the headings, then (only if links still miss) short lines the parser kept as text,
-    # such as bold titles; never the table-of-contents entries themselves
-    for titles in ([_stems(t.text) for t in sentences if t.is_heading],
-                   [_stems(t.text) for t in sentences if not t.is_heading and len(t.text.split()) <= 12
-                    and not any(k.target.startswith("#") for k in t.links)]):
-        unmatched = [(s, link, wanted) for s, link, wanted in unmatched
-                     if not any(len(wanted & title) >= 0.6 * len(wanted) for title in titles)]
-        if len(unmatched) < max(3, 0.5 * len(candidates)):
-            return []
-    missing = [(s, link) for s, link, _ in unmatched]
-    more = len(missing) - MAX_ARTIFACT_FINDINGS
-    return [Finding("dangling_reference", "medium",
-                    f"dangling reference: the link '{link.text}' points to a section the policy does not contain"
-                    + (f" ({more} more link(s) like it)" if n == MAX_ARTIFACT_FINDINGS and more > 0 else ""),
-                    evidence(s, [(link.start, link.end)]))
-            for n, (s, link) in enumerate(missing[:MAX_ARTIFACT_FINDINGS], start=1)]
 
 
 def _gives_way(after: Sequence[Sentence]) -> bool:
@@ -307,7 +234,7 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
     texts = data.texts
     section_refs = texts.all_of(_SECTION_NUMBER_REF, _REFERRING)
     # headings and titles are listed only when something refers to them
-    headings = [_norm(s.text) for s in sentences if s.is_heading] if section_refs else []
+    headings = [norm(s.text) for s in sentences if s.is_heading] if section_refs else []
     titles: list[tuple[int, str, str]] = []  # (index, text, lower-cased text) of headings and short lines
     numbered = sum(1 for h in headings if h[:1].isdigit()) >= 2  # only then is "section 7" checkable
     suspects = set(texts.all_of(_INTERNAL, _QUOTED_REF)) | set(texts.candidates(_ADDRESS_REF))
@@ -333,14 +260,14 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
             label = number.replace(".", " ")
             if not any(h.startswith(label + " ") or h == label for h in headings) and not (
                     # a numbered paragraph ("2.2 Suggested Friends Feature. (a) ...") is a subsection too
-                    "." in number and any(t.number != s.number and _norm(t.text).startswith(label + " ") for t in sentences)):
+                    "." in number and any(t.number != s.number and norm(t.text).startswith(label + " ") for t in sentences)):
                 found.append(Finding("dangling_reference", "low",
                                      f"dangling reference: section {number} is referred to but no heading has that number",
                                      evidence(s, [(m.start(), m.end())])))
         # only references that say they point inside this policy; others may name separate documents
         for m in _QUOTED_REF.finditer(text) if _INTERNAL.search(text) else ():
                 # "Section 1.5 Special Categories of Data" names the heading "1.5 Special categories of data"
-                title = _SECTION_WORD.sub("", _norm(m.group(1)))
+                title = SECTION_WORD.sub("", norm(m.group(1)))
                 words = title.split()
                 if not (2 <= len(words) <= 10) or not m.group(1)[:1].isupper():
                     continue
@@ -350,7 +277,7 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
                               if t.is_heading or len(t.text.split()) <= 20]
                 # a line holding the title holds its longest word as it stands: normalise only those
                 longest = max(words, key=len)
-                if not any(longest in low and i != s.number and title in _norm(text) for i, text, low in titles):
+                if not any(longest in low and i != s.number and title in norm(text) for i, text, low in titles):
                     found.append(Finding("dangling_reference", "low",
                                          f"dangling reference: no section titled {m.group(1)!r}",
                                          evidence(s, [(m.start(1), m.end(1))])))
@@ -369,8 +296,8 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
                 continue
             if s.links or _WEB_ADDRESS.search(text, m.end()):
                 continue  # "view Annex 1 at https://...": the reader is told where the annex is
-            label = _norm(m.group(0))
-            if not any(t.number != s.number and _norm(t.text).startswith(label) for t in sentences):
+            label = norm(m.group(0))
+            if not any(t.number != s.number and norm(t.text).startswith(label) for t in sentences):
                 found.append(Finding("dangling_reference", "low",
                                      f"dangling reference: {m.group(0)} is referred to but the policy does not contain it",
                                      evidence(s, [(m.start(), m.end())])))
@@ -421,7 +348,8 @@ def _sent_nowhere(sentences: Sequence[Sentence], texts: SentenceScreen) -> list[
     if here and any(t.links for t in sentences):
         for s in (sentences[i] for i in here):
             m = _HERE_WITHOUT_LINK.search(s.text)
-            if m and not s.links and not _PRINT.search(s.text):  # "to print this page, click here": a button
+            # "to print this page, click here": a button; "available here: https://...": the address written out
+            if m and not s.links and not _PRINT.search(s.text) and not _WRITTEN_OUT.match(s.text, m.end()):
                 found.append(Finding("dangling_reference", "low",
                                      "dangling reference: 'here' stands for a link, but the sentence has none",
                                      evidence(s, [(m.start(), m.end())])))

@@ -48,6 +48,8 @@ _DISCLAIMS_HARM = screened(r"(?:" + _DECLINES + r")\b" + _CLAUSE + r"{0,100}?\b"
 # what the reader posts, disowned: "Etsy is not responsible for the personally identifiable information you choose
 # to submit in these forums" (what others then do with it is the harm left unnamed)
 _DISOWNS_POSTED = screened(r"\b(?:not|never|cannot|can't|won't)\s+(?:be\s+)?(?:held\s+)?" + _ANSWERABLE + r"\s+for\s+"
+                           # ("for the use or disclosure of any information you voluntarily disclose")
+                           r"(?:the\s+(?:use|misuse|disclosure)(?:\s+or\s+(?:use|misuse|disclosure))?\s+of\s+)?"
                            r"(?:the\s+|any\s+)?(?:\w+\s+){0,3}?(?:information|data|details)\s+(?:that\s+)?"
                            r"(?:you|users?)\s+(?:\w+\s+)?(?:to\s+)?(?:submit|post|disclose|share|publish|reveal|make\s+public)\b"
                            # posted through social media tools, to other sites: their handling ("post with such tools")
