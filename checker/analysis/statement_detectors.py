@@ -96,6 +96,8 @@ _NO_GUARANTEE = screened(
     + r"|\bmakes?\s+no\s+(?:guarantees?|warrant(?:y|ies)|promises?|representations?)\b" + _CLAUSE + r"{0,80}?\b" + _AT_STAKE
     # "this is not a guarantee that such information may not be accessed ... by breach", "there is no guarantee that ..."
     + r"|\b(?:is|are)\s+(?:not\s+a|no)\s+guarantee\b" + _CLAUSE + r"{0,120}?\b" + _AT_STAKE
+    # "it is impossible to guarantee absolute security with respect to information sent through the Internet"
+    + r"|\b(?:impossible|not\s+possible)\s+to\s+(?:\w+\s+){0,2}?(?:guarantee|ensure|warrant|promise)\b" + _CLAUSE + r"{0,120}?\b" + _AT_STAKE
     + r"|\bno\s+(?:\w+\s+){1,9}?(?:can|could|will|is|are)\s+(?:ever\s+)?(?:be\s+)?(?:guaranteed|"
     r"(?:fully|completely|entirely|perfectly|totally|absolutely|100\s*%)\s+secure)"
     # the risk said to stay: "Kik cannot fully eliminate security risks associated with Personal Information"
@@ -194,7 +196,9 @@ _NOT_A_DUTY = (r"(?!\s+to\s+(?:act|comply|provide|abide|follow|keep|obey|respect
                # another company's terms, named ("to be bound by the YouTube terms of service"): not this policy
                r"|\s+to\s+be\s+bound\s+by\s+(?:the\s+)?(?!(?:Our|This|These|Such)\b)(?-i:[A-Z])\w*(?:['\u2019]s)?\s+(?:terms|policies|rules|guidelines)\b"
                # who owns what the reader submits ("you agree that the advertisement becomes the property of ..."): no data use
-               r"|\s+that\b[^.;]{0,80}?\b(?:property|ownership|licen[cs]es?|royalt\w*)\b)")
+               r"|\s+that\b[^.;]{0,80}?\b(?:property|ownership|licen[cs]es?|royalt\w*)\b"
+               # the law or court that governs ("you agree that the laws of California will govern all matters")
+               r"|\s+(?:that\s+(?:the\s+)?laws?\s+of|to\s+(?:the\s+)?(?:exclusive\s+)?(?:jurisdiction|venue)\b))")
 """'you agree to provide accurate information', 'to act in accordance with our Code of Conduct', (a merchant)
 'to post a privacy policy on your storefront': a duty the reader takes on, not consent to how their data is
 handled ('you agree to receive e-mails' is)."""
