@@ -96,6 +96,8 @@ _NO_GUARANTEE = screened(
     + r"|\bmakes?\s+no\s+(?:guarantees?|warrant(?:y|ies)|promises?|representations?)\b" + _CLAUSE + r"{0,80}?\b" + _AT_STAKE
     # "this is not a guarantee that such information may not be accessed ... by breach", "there is no guarantee that ..."
     + r"|\b(?:is|are)\s+(?:not\s+a|no)\s+guarantee\b" + _CLAUSE + r"{0,120}?\b" + _AT_STAKE
+    # "there is no way for us to guarantee the security of your personal information"
+    + r"|\bno\s+way\s+(?:for\s+\w+\s+)?to\s+(?:\w+\s+){0,2}?(?:guarantee|ensure|warrant|promise)\b" + _CLAUSE + r"{0,120}?\b" + _AT_STAKE
     # "it is impossible to guarantee absolute security with respect to information sent through the Internet"
     + r"|\b(?:impossible|not\s+possible)\s+to\s+(?:\w+\s+){0,2}?(?:guarantee|ensure|warrant|promise)\b" + _CLAUSE + r"{0,120}?\b" + _AT_STAKE
     + r"|\bno\s+(?:\w+\s+){1,9}?(?:can|could|will|is|are)\s+(?:ever\s+)?(?:be\s+)?(?:guaranteed|"
@@ -179,7 +181,9 @@ rights_disclaimer = regex_detector(
 _DOING = (r"(?:using|use|accessing|visiting|browsing|continuing(?:\s+to\s+(?:use|browse|access|visit))?|providing|submitting|"
           r"registering|navigating|signing\s+up|creating\s+an\s+account|downloading|installing|"
           r"logging\s+in|clicking|entering|purchasing|interacting|sharing|uploading|sending|doing\s+so|"
-          r"(?:choosing|electing|deciding|opting)\s+to\s+(?:provide|submit|share|give|upload|send|use))")
+          r"(?:choosing|electing|deciding|opting)\s+to\s+(?:provide|submit|share|give|upload|send|use)|"
+          # "by accepting this policy, you consent to our doing so": agreement read from the policy itself
+          r"accepting\s+(?:this|the|our)\s+(?:privacy\s+)?(?:policy|statement|notice))")
 _USE_ACT = (r"(?:use|uses|using|access|accesses|accessing|visit|visits|visiting|browse|browses|browsing|navigate|navigating|"
             r"continue\s+(?:to\s+)?(?:use|using|access|accessing|browse|browsing|visit|visiting)|keep\s+(?:using|browsing)|"
             r"sign\s+up|signs\s+up|register|registers|download|downloads|install|installs|log\s+in|subscribe|create\s+an\s+account|"
