@@ -218,10 +218,11 @@ def _date_in_revision_history(sentences: Sequence[Sentence], facts: Facts) -> No
 
 def _date_under_title(sentences: Sequence[Sentence], facts: Facts) -> None:
     """A date standing alone among the first lines, without a label ("# Browser Privacy Notice" then
-    "March 19, 2014"): the notice's own date. Later in the text a lone date may date anything."""
+    "March 19, 2014", or the date as a subheading: "## May 19, 2009"): the notice's own date. Later in
+    the text a lone date may date anything."""
     for sentence in sentences[:4]:
         m = _WHOLE_DATE.match(sentence.text)
-        if m and sentence.kind is BlockKind.PARAGRAPH:
+        if m and sentence.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING):
             _record_effective_date(facts, m.group("date"), FactHit(sentence.number, m.start("date"), m.end("date")))
             return
 
