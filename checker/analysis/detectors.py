@@ -150,6 +150,7 @@ _DATE_REFERENCE = screened(r"[\"\u201c]last\s+(?:updated|modified|revised)[\"\u2
                              r"date\s+(?:on\s+which\s+)?(?:\w+\s+){1,3}?(?:was|were|is|are|has\s+been|have\s+been)\s+last\s+"
                              r"(?:updated|modified|revised|changed|amended))", _I)
 _LOCATION = screened(r"\b(?:at|on|to|in)\s+the\s+(?:very\s+)?(?:bottom|top|end|beginning|foot)\b|\b(?:below|above)\b", _I)
+_AFTER = re.compile(r"bottom|end|foot|below", _I)
 _REFERRING = screened(r"\b(?:refer\s+to|see|under|described\s+in|set\s+out\s+in|explained\s+in)\b", _I)
 # "see Annex 2", "set out in Appendix A": a part of the document that must then be in it
 _ANNEX_REF = screened(r"\b(Annex|Appendix|Schedule|Exhibit|Attachment|Addendum)\s+([A-Z]|\d{1,2}|[IVX]{1,4})\b(?![./-]\d)")
@@ -239,18 +240,21 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
     numbered = sum(1 for h in headings if h[:1].isdigit()) >= 2  # only then is "section 7" checkable
     suspects = set(texts.all_of(_INTERNAL, _QUOTED_REF)) | set(texts.candidates(_ADDRESS_REF))
     suspects |= set(texts.any_of(_TABLE_REF, _LIST_REF, _IMAGE_REF, _ANNEX_REF, _ITEM_REF, _LINK_BELOW, _CONTACT_BELOW))
-    if data.facts.effective_date is None:
-        suspects.update(texts.all_of(_DATE_REFERENCE, _LOCATION))
+    dated = data.facts.hits.get("effective_date")  # where the policy's own date is, if it has one
+    suspects.update(texts.all_of(_DATE_REFERENCE, _LOCATION))
     if numbered:
         suspects.update(section_refs)
     found = []
     for s in (sentences[i] for i in sorted(suspects)):
         text = s.text
-        if data.facts.effective_date is None and _DATE_REFERENCE.search(text) and _LOCATION.search(text):
-            m = _DATE_REFERENCE.search(text)
-            assert m is not None
-            found.append(Finding("dangling_reference", "medium",
-                                 "dangling reference: the policy points to an update date that it does not contain",
+        m, where = _DATE_REFERENCE.search(text), _LOCATION.search(text)
+        # no date at all, or none where the text says: "a 'LAST MODIFIED' date below" with the only date
+        # above (the place said of the date itself, not of "the chart below" later in the sentence)
+        if m and where and (dated is None or (0 <= where.start() - m.end() <= 40
+                                              and (dated.sentence < s.number) == bool(_AFTER.search(where.group(0))))):
+            found.append(Finding("dangling_reference", "medium" if dated is None else "low",
+                                 "dangling reference: the policy points to an update date that it does not contain"
+                                 + ("" if dated is None else " where it says (the date is elsewhere)"),
                                  evidence(s, [(m.start(), m.end())])))
             continue
         for m in _SECTION_NUMBER_REF.finditer(text) if numbered and _REFERRING.search(text) else ():
