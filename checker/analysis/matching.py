@@ -293,7 +293,7 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
             # names one in force elsewhere, where it tells a transfer or under a heading of transfers ("your
             # explicit consent" to automated decisions, security's "appropriate safeguards" are none)
             chosen.setdefault(lapsed.sentence, []).append(lapsed)
-            in_force = [i for i in h.qualifiers.get(q.name, {}) if i in usable or heading_matches(sentences[i].heading, req.headings)]
+            in_force = any(i in usable or heading_matches(sentences[i].heading, req.headings) for i in h.qualifiers.get(q.name, {}))
             if q.lapsed is not None and q.lapsed.finding and not in_force:
                 findings.append(_finding(q.lapsed.finding, q.lapsed.reason, sentences[lapsed.sentence],
                                          h.concept[f"lapsed:{q.name}"][lapsed.sentence]))

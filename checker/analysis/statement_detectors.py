@@ -91,15 +91,14 @@ own terms) keeps the liability: nothing is disclaimed."""
 _AT_STAKE = (r"(?:secur\w*|safe\w*|hack\w*|breach\w*|unauthori[sz]ed|only\s+authori[sz]ed|intrusion|intercept\w*|"
              r"disclosures?\s+will\s+not|leak\w*|theft|stolen|impenetrable|circumvent\w*|100\s*%)")
 _NO_GUARANTEE = screened(
-    r"\b(?:cannot|can\s+not|can['\u2019]t|do(?:es)?\s+not|don['\u2019]t|doesn['\u2019]t|unable\s+to|not\s+able\s+to)\s+"
-    r"(?:\w+\s+){0,2}?(?:guarantee|ensure|warrant|promise)\b" + _CLAUSE + r"{0,120}?\b" + _AT_STAKE
-    + r"|\bmakes?\s+no\s+(?:guarantees?|warrant(?:y|ies)|promises?|representations?)\b" + _CLAUSE + r"{0,80}?\b" + _AT_STAKE
+    r"(?:\b(?:cannot|can\s+not|can['\u2019]t|do(?:es)?\s+not|don['\u2019]t|doesn['\u2019]t|unable\s+to|not\s+able\s+to)\s+"
+    r"(?:\w+\s+){0,2}?(?:guarantee|ensure|warrant|promise)\b"
     # "this is not a guarantee that such information may not be accessed ... by breach", "there is no guarantee that ..."
-    + r"|\b(?:is|are)\s+(?:not\s+a|no)\s+guarantee\b" + _CLAUSE + r"{0,120}?\b" + _AT_STAKE
-    # "there is no way for us to guarantee the security of your personal information"
-    + r"|\bno\s+way\s+(?:for\s+\w+\s+)?to\s+(?:\w+\s+){0,2}?(?:guarantee|ensure|warrant|promise)\b" + _CLAUSE + r"{0,120}?\b" + _AT_STAKE
-    # "it is impossible to guarantee absolute security with respect to information sent through the Internet"
-    + r"|\b(?:impossible|not\s+possible)\s+to\s+(?:\w+\s+){0,2}?(?:guarantee|ensure|warrant|promise)\b" + _CLAUSE + r"{0,120}?\b" + _AT_STAKE
+    r"|\b(?:is|are)\s+(?:not\s+a|no)\s+guarantee\b"
+    # "there is no way for us to guarantee the security of ...", "it is impossible to guarantee absolute security"
+    r"|\b(?:no\s+way\s+(?:for\s+\w+\s+)?|impossible\s+|not\s+possible\s+)to\s+(?:\w+\s+){0,2}?(?:guarantee|ensure|warrant|promise)\b)"
+    + _CLAUSE + r"{0,120}?\b" + _AT_STAKE
+    + r"|\bmakes?\s+no\s+(?:guarantees?|warrant(?:y|ies)|promises?|representations?)\b" + _CLAUSE + r"{0,80}?\b" + _AT_STAKE
     + r"|\bno\s+(?:\w+\s+){1,9}?(?:can|could|will|is|are)\s+(?:ever\s+)?(?:be\s+)?(?:guaranteed|"
     r"(?:fully|completely|entirely|perfectly|totally|absolutely|100\s*%)\s+secure)"
     # the risk said to stay: "Kik cannot fully eliminate security risks associated with Personal Information"
@@ -131,14 +130,15 @@ addresses or telephone numbers"), not about, say, following a link or downloadin
 
 
 def _operator_declines(text: str, match: re.Match[str]) -> bool:
-    if match.re is _OWN_RISK.pattern and _USE_WORD.match(match.group(0)) and not _DATA_WORD.search(match.group(0)):
-        return False
-    if match.re is _OWN_RISK.pattern and _OTHER_PARTIES.search(text, 0, match.end()):
-        return False  # "if you give these outside parties your card details, you do so at your own risk": their handling
-    if match.re is _OWN_RISK.pattern and _DOES_SO.match(match.group(0)) and not _DOES_SO_WITH_DATA.search(text, 0, match.end()):
-        return False
-    if match.re is _OWN_RISK.pattern and _PROVIDED_BY.match(match.group(0)):
-        return False  # "if you rely on the information provided by this site, you do so at your own risk": its content
+    if match.re is _OWN_RISK.pattern:
+        said = match.group(0)
+        return not (
+            (_USE_WORD.match(said) and not _DATA_WORD.search(said))
+            # "if you give these outside parties your card details, you do so at your own risk": their handling
+            or _OTHER_PARTIES.search(text, 0, match.end())
+            or (_DOES_SO.match(said) and not _DOES_SO_WITH_DATA.search(text, 0, match.end()))
+            # "if you rely on the information provided by this site, you do so at your own risk": its content
+            or _PROVIDED_BY.match(said))
     if match.re is _NO_GUARANTEE.pattern:
         # "we cannot guarantee the safety of data you provide to any third parties": their handling, not ours
         return not _TO_THIRD_PARTIES.search(text, match.start(), match.end() + 60)
@@ -323,7 +323,7 @@ _VAGUE_PERIOD = screened(
     r"(?:reasonable|adequate|appropriate|short|limited|brief)\s+(?:\w+\s+){0,2}?period|only\s+temporarily|"
     # "may remain in our records for some period", "retained for some time after cancellation" (not "a certain
     # period", the usual words of a criterion: "laws that require us to keep records for a certain period")
-    r"for\s+(?:some|an?\s+unspecified)\s+(?:period|time|length|amount\s+of\s+time)|"
+    r"for\s+some\s+(?:period|time|length|amount\s+of\s+time)|"
     # "no longer than the maximum period permitted by law"
     r"longer\s+than\s+(?:the\s+)?(?:maximum\s+|longest\s+)?(?:period|time)\s+(?:\w+\s+)?(?:allowed|permitted|required)\s+by\s+"
     r"(?:applicable\s+)?law|(?:no\s+)?longer\s+than\s+(?:is\s+)?(?:strictly\s+)?(?:necessary|needed)|"
@@ -341,7 +341,7 @@ _VAGUE_PERIOD = screened(
     r"depend(?:s|ing)?\s+on\s+(?:the|its|their)\s+purposes?\b(?!\s+(?:listed|set\s+out|described)\s+(?:below|in\s+the\s+table))|"
     r"(?:varying|various|different|differing|variable)\s+(?:periods|lengths\s+of\s+time|amounts\s+of\s+time)|"
     # no end at all: "may be retained indefinitely", "for an unlimited period" (unless denied: _DENIED)
-    r"indefinitely|for\s+an?\s+(?:indefinite|unlimited|unspecified)\s+(?:period|time|length)|without\s+(?:a\s+|any\s+)?time\s+limit|"
+    r"indefinitely|for\s+an?\s+(?:indefinite|unlimited|unspecified)\s+(?:period|time|length|amount\s+of\s+time)|without\s+(?:a\s+|any\s+)?time\s+limit|"
     # "your information is never completely removed from our databases"
     r"never\s+(?:be\s+)?(?:completely|fully|entirely|permanently|totally)\s+(?:removed|deleted|erased|destroyed|purged))\b", _I)
 _DENIED = re.compile(r"\b(?:not|never|no\s+longer\s+than)\b|n['\u2019]t\b", _I)

@@ -15,7 +15,9 @@ from collections.abc import Iterable
 
 from checker.models import Block, Link
 
-_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+_INVISIBLE_CHARS = "\u00ad\u200b\u2060\ufeff"  # soft hyphen, zero-width space, word joiner, byte-order mark
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+_DROP = {ord(c): None for c in _INVISIBLE_CHARS}
 
 
 def _shift(offset: int, removed: list[int]) -> int:
@@ -38,6 +40,3 @@ def drop_invisible(blocks: Iterable[Block]) -> list[Block]:
         starts = tuple(_shift(start, removed) for start in block.line_starts)
         out.append(block._replace(text=_INVISIBLE.sub("", block.text), line_starts=starts, links=links))
     return out
-
-
-_DROP = {ord(c): None for c in "\u00ad\u200b\u2060\ufeff"}
