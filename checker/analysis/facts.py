@@ -68,8 +68,8 @@ _EFFECTIVE = screened(
     r"(?:first\s+|originally\s+)?(?:issued|published|adopted|released|enacted))"
     r"(?:\s+(?:on|as\s+of|from|since|date|is|in))?\s*[:\-\u2013\u2014]?\s*(?:on\s+)?" + _DATE_RE, re.IGNORECASE)
 _DATED_LINE = screened(r"^\W*(?:(?:formulated|enacted|established|adopted|issued|published|date|status)\s*(?:on|:)?\s*|"
-                       # "Version 1.2 \u2014 May 22, 2018" under the title
-                       r"version\s+\d[\w.]*\s*[\u2014\u2013\-:,|]?\s*(?:of\s+|dated\s+|from\s+)?)" + _DATE_RE +
+                       # "Version 1.2 \u2014 May 22, 2018" or "(Version 2.0 \u2013 Date 31.01.2017)" under the title
+                       r"version\s+\d[\w.]*\s*[\u2014\u2013\-:,|]?\s*(?:of\s+|dated\s+|from\s+|date\s*:?\s*)?)" + _DATE_RE +
                        r"(?:\W+version(?:\s+(?:number|no\.?))?\W*[\w.]+)?\W*$", re.IGNORECASE)
 """A line that is only the date the notice was drawn up ("Formulated on October 1, 2023", common
 in policies translated from Japanese; "Date: 1st April 2015", "Status: May 25, 2018" or "Version 1.2

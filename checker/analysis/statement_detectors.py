@@ -89,7 +89,10 @@ own terms) keeps the liability: nothing is disclaimed."""
 # "no system is ever completely secure",
 # "makes no guarantee as to the reliability or security" (the reviewers' labels count these as disclaimers)
 _AT_STAKE = (r"(?:secur\w*|safe\w*|hack\w*|breach\w*|unauthori[sz]ed|only\s+authori[sz]ed|intrusion|intercept\w*|"
-             r"disclosures?\s+will\s+not|leak\w*|theft|stolen|impenetrable|circumvent\w*|100\s*%)")
+             r"disclosures?\s+will\s+not|leak\w*|theft|stolen|impenetrable|circumvent\w*|100\s*%|"
+             # the protection itself: "complete protection of data from access by third parties"
+             r"(?:complete|full|absolute|total|perfect)\s+protection\s+(?:of\s+(?:your\s+|the\s+|personal\s+)*(?:data|information)|"
+             r"(?:against|from)\s+(?:unauthori[sz]ed\s+)?access)|access\s+by\s+third\s+parties)")
 _NO_GUARANTEE = screened(
     r"(?:\b(?:cannot|can\s+not|can['\u2019]t|do(?:es)?\s+not|don['\u2019]t|doesn['\u2019]t|unable\s+to|not\s+able\s+to)\s+"
     r"(?:\w+\s+){0,2}?(?:guarantee|ensure|warrant|promise)\b"
