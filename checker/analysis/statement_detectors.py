@@ -238,7 +238,9 @@ _AS_AGREEMENT = (r"\s+(?:as\s+|to\s+be\s+|that\s+)?(?:your\s+)?(?:(?:an?\s+|full
                  r"informed\s+|explicit\s+|continued\s+)?" + _ACCEPTANCE
                  + r"|you\s+(?:accept|agree|consent|acknowledge|have\s+(?:read(?:,\s*|\s+and\s+))?(?:understood(?:,\s*|\s+and\s+))?"
                    r"(?:accepted|agreed|consented))|"
-                   r"you\s+(?:are|will\s+be|shall\s+be)\s+bound\s+by|agreeing|accepting|consenting)\b")
+                   r"you\s+(?:are|will\s+be|shall\s+be)\s+bound\s+by|agreeing|accepting|consenting|"
+                   # "means that you are consenting to the changes"
+                   r"you(?:\s+are|'re|\u2019re)\s+(?:hereby\s+)?(?:agreeing|accepting|consenting))\b")
 _BOUND_BY_UPDATE = (
     # what continued use makes of a revised policy: "... is subject to the updated policy", "the new
     # policy applies to you", "you will be bound by the revised notice"
@@ -339,7 +341,8 @@ _VAGUE_PERIOD = screened(
     r"(?:until|when|once)\s+(?:it\s+is|they\s+are|this\s+is|the\s+\w+\s+(?:is|are))?\s*no\s+longer\s+"
     r"(?:necessary|needed|required|relevant|useful)|"
     # "until the purpose of the processing has been fulfilled", "depending on the purpose"
-    r"until\s+(?:the|its|their|such)\s+purposes?\s+(?:\w+\s+){0,4}?(?:(?:is|are|has\s+been|have\s+been)\s+)?"
+    # "when all purposes of the personal-information processing have been fulfilled"
+    r"(?:until|when|once)\s+(?:all\s+(?:of\s+)?(?:the\s+|its\s+|their\s+|such\s+)?|(?:the|its|their|such)\s+)purposes?\s+(?:[\w-]+\s+){0,5}?(?:(?:is|are|has\s+been|have\s+been)\s+)?"
     r"(?:fulfilled|achieved|accomplished|served|completed|met)|"
     r"depend(?:s|ing)?\s+on\s+(?:the|its|their)\s+purposes?\b(?!\s+(?:listed|set\s+out|described)\s+(?:below|in\s+the\s+table))|"
     r"(?:varying|various|different|differing|variable)\s+(?:periods|lengths\s+of\s+time|amounts\s+of\s+time)|"
