@@ -90,6 +90,8 @@ own terms) keeps the liability: nothing is disclaimed."""
 # "makes no guarantee as to the reliability or security" (the reviewers' labels count these as disclaimers)
 _AT_STAKE = (r"(?:secur\w*|safe\w*|hack\w*|breach\w*|unauthori[sz]ed|only\s+authori[sz]ed|intrusion|intercept\w*|"
              r"disclosures?\s+will\s+not|leak\w*|theft|stolen|impenetrable|circumvent\w*|100\s*%|"
+             # "we do not warrant that your information will be protected against loss, misuse or alteration"
+             r"(?:information|data|details)\s+(?:will|would|is|are|can|could)\s+(?:be\s+)?protected\s+against|"
              # the protection itself: "complete protection of data from access by third parties"
              r"(?:complete|full|absolute|total|perfect)\s+protection\s+(?:of\s+(?:your\s+|the\s+|personal\s+)*(?:data|information)|"
              r"(?:against|from)\s+(?:unauthori[sz]ed\s+)?access)|access\s+by\s+third\s+parties)")
@@ -253,8 +255,11 @@ _BOUND_BY_UPDATE = (
 _CONTINUES_USE = r"\b(?:continue|continues|keep)\s+(?:to\s+)?(?:use|using|access|accessing|visit|visiting|browse|browsing)\b"
 
 _READER_GIVES = (r"\b(?:you|users?|visitors?)\s+(?:(?:hereby|expressly|thereby|also|are|have|will\s+be|automatically|further|"
-                 r"each|give\s+us\s+your|\w+ly|and|\([a-z0-9]\))\s+){0,3}(?:" + _AGREE + r"|understand\s+that)\b")
-"""'you hereby agree', 'users (a) acknowledge', 'you are deemed ...': the reader said to give agreement."""
+                 r"each|give\s+us\s+your|\w+ly|and|\([a-z0-9]\))\s+){0,3}(?:" + _AGREE + r"|understand\s+that|"
+                 r"(?:express|expressing|indicate|indicating|signal|signalling|signaling|give|giving)\s+(?:your\s+)?"
+                 r"(?:agreement|consent|acceptance|assent))\b")
+"""'you hereby agree', 'users (a) acknowledge', 'you are deemed ...', 'you are expressing your agreement': the
+reader said to give agreement."""
 _SUBSCRIBED_THING = (r"(?!\s+to\s+(?:(?:the|our|your)\s+)?(?:sending|receiving|receipt|delivery|dispatch|receive|get)\b"
                      r"[^.;]{0,40}?\b(?:newsletters?|e-?mails?|updates|messages|communications|notifications|alerts)\b)")
 """'By subscribing, you consent to the sending of the newsletter': the subscription is the opt-in to
