@@ -59,7 +59,8 @@ _HARM_THEN_DECLINED = screened(r"\bin\s+(?:the\s+)?(?:case|event)\s+of\b" + _CLA
                                + r"{0,100}?(?P<declines>\b(?:not|never|cannot|can't|won't)\s+(?:be\s+)?(?:held\s+)?"
                                + _ANSWERABLE + r")", _I)
 _DISCLAIMS_ALL = screened(r"\bin\s+no\s+event\s+(?:shall|will)\b.{0,80}\bliable\b|\bno\s+liability\s+(?:whatsoever|for\s+any)\b|"
-                          r"\b(?:assumes?|accepts?)\s+no\s+(?:\w+\s+)?(?:liability|responsibility)\b"
+                          r"\b(?:(?:assumes?|accepts?)\s+no|(?:does|do|will|shall)\s+not\s+(?:assume|accept|bear)\s+any)\s+(?:\w+\s+)?"
+                          r"(?:liability|responsibility)\b"
                           # "... for these" points back at what the sentence before named (other sites)
                           r"(?!" + _CLAUSE + r"{0,30}?\bfor\s+(?:these|those|them|such)\b)|"
                           r"\bdisclaims?\s+(?:any|all)\s+(?:\w+\s+){0,2}?" + _LIABILITY, _I)
@@ -255,7 +256,9 @@ _BOUND_BY_UPDATE = (
 _CONTINUES_USE = r"\b(?:continue|continues|keep)\s+(?:to\s+)?(?:use|using|access|accessing|visit|visiting|browse|browsing)\b"
 
 _READER_GIVES = (r"\b(?:you|users?|visitors?)\s+(?:(?:hereby|expressly|thereby|also|are|have|will\s+be|automatically|further|"
-                 r"each|give\s+us\s+your|\w+ly|and|\([a-z0-9]\))\s+){0,3}(?:" + _AGREE + r"|understand\s+that|"
+                 r"each|give\s+us\s+your|\w+ly|and|\([a-z0-9]\)|has|read|understood)\s+){0,3}(?:" + _AGREE + r"|understand\s+that|"
+                 # "it is understood that the user has read and agreed to the terms"
+                 r"agreed|accepted|consented|"
                  r"(?:express|expressing|indicate|indicating|signal|signalling|signaling|give|giving)\s+(?:your\s+)?"
                  r"(?:agreement|consent|acceptance|assent))\b")
 """'you hereby agree', 'users (a) acknowledge', 'you are deemed ...', 'you are expressing your agreement': the
@@ -353,6 +356,9 @@ _VAGUE_PERIOD = screened(
     r"(?:varying|various|different|differing|variable)\s+(?:periods|lengths\s+of\s+time|amounts\s+of\s+time)|"
     # no end at all: "may be retained indefinitely", "for an unlimited period" (unless denied: _DENIED)
     r"indefinitely|for\s+an?\s+(?:indefinite|unlimited|unspecified)\s+(?:period|time|length|amount\s+of\s+time)|without\s+(?:a\s+|any\s+)?time\s+limit|"
+    # an archive kept with no end told: "we may maintain an archive or back-up of the information"
+    r"(?:maintain|keep|retain|hold)\s+(?:an?\s+)?(?:archive|back-?up|back-up|archived\s+copy)"
+    r"(?:\s+or\s+(?:an?\s+)?(?:archive|back-?up|back-up))?\s+of\s+(?:the|your|this|such|that|all)\b|"
     # "your information is never completely removed from our databases"
     r"never\s+(?:be\s+)?(?:completely|fully|entirely|permanently|totally)\s+(?:removed|deleted|erased|destroyed|purged))\b", _I)
 _DENIED = re.compile(r"\b(?:not|never|no\s+longer\s+than)\b|n['\u2019]t\b", _I)
