@@ -52,13 +52,19 @@ _BLANK_ADDRESS = screened(r"\b(?:contact(?:ing)?|e-?mail(?:ing)?|reach(?:ing)?|w
 the sentence announces is not there (a saved page's e-mail protection removed it whole)."""
 
 
+_LEFT_OUT = screened(r"\b(?:by|via|through)\s+or\s+(?:by\s+)?(?:sending|calling|writing|e-?mailing|faxing|logging|visiting|"
+                     r"contacting|clicking|completing|filling|mailing|using)\b", re.IGNORECASE)
+"""'please let us know by or sending an email to ...': a template's first way (a phone number, a form) deleted
+and its 'or' left behind; the sentence still holds the second way, so it stays evidence for the rules."""
+
+
 def placeholder(data: DetectorInput) -> list[Finding]:
     """Unfilled template slots ("[List of countries]") left in the published policy, and addresses
     hidden by a web page's e-mail protection."""
     found = []
     hidden: list[tuple[Sentence, re.Match[str]]] = []
     policy_text: str | None = None  # joined only when a bracket needs it
-    for s in data.could_match(*SLOT_PATTERNS, _HIDDEN_ADDRESS, _BLANK_ADDRESS):
+    for s in data.could_match(*SLOT_PATTERNS, _HIDDEN_ADDRESS, _BLANK_ADDRESS, _LEFT_OUT):
         for start, end in find_placeholders(s.text):
             if s.text[start] == "[":
                 if policy_text is None:
@@ -67,12 +73,14 @@ def placeholder(data: DetectorInput) -> list[Finding]:
                     continue
             found.append(Finding("placeholder", "high", f"unfilled template placeholder {s.text[start:end]}",
                                  evidence(s, [(start, end)])))
-        m = _HIDDEN_ADDRESS.search(s.text) or _BLANK_ADDRESS.search(s.text)
+        m = _HIDDEN_ADDRESS.search(s.text) or _BLANK_ADDRESS.search(s.text) or _LEFT_OUT.search(s.text)
         if m:
             hidden.append((s, m))
     return found + _first_few(hidden, "placeholder", "medium", lambda m: (
         "an e-mail address hidden by the saved page's e-mail protection ([email protected]): "
         "the address the reader needs is missing" if "protected" in m.group(0) else
+        f"a way of reaching the operator the template left out ('{m.group(0)}'): the first of the ways offered is missing"
+        if m.re is _LEFT_OUT.pattern else
         "an e-mail address the sentence announces is missing (removed when the page was saved, or never filled in)"))
 
 

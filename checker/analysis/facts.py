@@ -64,7 +64,8 @@ _EFFECTIVE = screened(
     r"(?:took|takes|take)\s+effect|(?:became|becomes)\s+effective|"
     # the notice's own issue: "This is version 1.0 of the privacy policy, issued December 6th, 2007",
     # "This notice was published on 4 May 2019" (the notice or its version as subject, the date next)
-    r"(?:policy|notice|statement|document|version\s+\d[\w.]*),?\s+(?:was\s+|is\s+|has\s+been\s+)?"
+    # "This version was published on May 29th, 2015": the policy's own version, not an app's
+    r"(?:policy|notice|statement|document|version\s+\d[\w.]*|this\s+version),?\s+(?:was\s+|is\s+|has\s+been\s+)?"
     r"(?:first\s+|originally\s+)?(?:issued|published|adopted|released|enacted))"
     r"(?:\s+(?:on|as\s+of|from|since|date|is|in))?\s*[:\-\u2013\u2014]?\s*(?:on\s+)?" + _DATE_RE, re.IGNORECASE)
 _DATED_LINE = screened(r"^\W*(?:(?:formulated|enacted|established|adopted|issued|published|date|status)\s*(?:on|:)?\s*|"

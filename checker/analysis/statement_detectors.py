@@ -103,7 +103,9 @@ _NO_GUARANTEE = screened(
     r"|\b(?:is|are)\s+(?:not\s+a|no)\s+guarantee\b"
     # "there is no way for us to guarantee the security of ...", "it is impossible to guarantee absolute security"
     r"|\b(?:no\s+way\s+(?:for\s+\w+\s+)?|impossible\s+|not\s+possible\s+)to\s+(?:\w+\s+){0,2}?(?:guarantee|ensure|warrant|promise)\b)"
-    + _CLAUSE + r"{0,120}?\b" + _AT_STAKE
+    # (the stake may come after a long aside: "we cannot guarantee that information, during transmission through
+    # the Internet or while stored on our systems or otherwise, will be absolutely safe from ...")
+    + _CLAUSE + r"{0,160}?\b" + _AT_STAKE
     + r"|\bmakes?\s+no\s+(?:guarantees?|warrant(?:y|ies)|promises?|representations?)\b" + _CLAUSE + r"{0,80}?\b" + _AT_STAKE
     + r"|\bno\s+(?:\w+\s+){1,9}?(?:can|could|will|is|are)\s+(?:ever\s+)?(?:be\s+)?(?:guaranteed|"
     r"(?:fully|completely|entirely|perfectly|totally|absolutely|100\s*%)\s+secure)"
