@@ -358,6 +358,12 @@ _VAGUE_PERIOD = screened(
     r"(?:varying|various|different|differing|variable)\s+(?:periods|lengths\s+of\s+time|amounts\s+of\s+time)|"
     # no end at all: "may be retained indefinitely", "for an unlimited period" (unless denied: _DENIED)
     r"indefinitely|for\s+an?\s+(?:indefinite|unlimited|unspecified)\s+(?:period|time|length|amount\s+of\s+time)|without\s+(?:a\s+|any\s+)?time\s+limit|"
+    # no end, or only the policy's purposes: "we may retain your information for any period of time", "we may
+    # retain information about you for the purposes authorized under this Privacy Policy"
+    # (kept, not used: "store this information for the purposes described in this Privacy Policy" is a purpose)
+    r"for\s+any\s+(?:period|length|amount)\s+of\s+time|"
+    r"(?:retain|retained|keep|kept)\s+(?:[\w'\u2019]+\s+){0,5}?for\s+(?:the\s+)?purposes?\s+(?:authori[sz]ed|permitted)\s+"
+    r"(?:under|in|by)\s+(?:this|our|the)\b|"
     # an archive kept with no end told: "we may maintain an archive or back-up of the information"
     r"(?:maintain|keep|retain|hold)\s+(?:an?\s+)?(?:archive|back-?up|back-up|archived\s+copy)"
     r"(?:\s+or\s+(?:an?\s+)?(?:archive|back-?up|back-up))?\s+of\s+(?:the|your|this|such|that|all)\b|"
