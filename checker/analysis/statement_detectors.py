@@ -54,6 +54,13 @@ _DISOWNS_POSTED = screened(r"\b(?:not|never|cannot|can't|won't)\s+(?:be\s+)?(?:h
                            r"(?:you|users?)\s+(?:\w+\s+)?(?:to\s+)?(?:submit|post|disclose|share|publish|reveal|make\s+public)\b"
                            # posted through social media tools, to other sites: their handling ("post with such tools")
                            r"(?!\s+(?:with|through|via|using|on|to)\s+(?:such|these|those|third[- ]party|social|other)\b)", _I)
+# ... or the reader's posting as the condition: "nor are we liable should you choose to disclose Personally
+# Identifiable Information through such postings"
+_DISOWNS_IF_POSTED = screened(r"(?:\b(?:not|never|cannot|can't|won't)\s+(?:be\s+)?(?:held\s+)?" + _ANSWERABLE
+                              + r"|\bnor\s+(?:are|is|will|shall)\s+(?:we|it)\s+(?:be\s+)?(?:held\s+)?" + _ANSWERABLE + r")"
+                              r"\s+(?:should|if|when|where)\s+you\s+(?:choose\s+to\s+|decide\s+to\s+)?"
+                              r"(?:disclose|post|share|submit|publish|reveal|make\s+public)\b"
+                              r"(?!\s+(?:\w+\s+){0,4}?(?:with|through|via|using|on|to)\s+(?:such\s+tools|these\s+tools|third[- ]party|social|other)\b)", _I)
 # the harm named first: "in case of damage or loss of data through viruses we cannot be held responsible"
 _HARM_THEN_DECLINED = screened(r"\bin\s+(?:the\s+)?(?:case|event)\s+of\b" + _CLAUSE + r"{0,40}?\b" + _HARM + r"\b" + _CLAUSE
                                + r"{0,100}?(?P<declines>\b(?:not|never|cannot|can't|won't)\s+(?:be\s+)?(?:held\s+)?"
@@ -92,7 +99,9 @@ own terms) keeps the liability: nothing is disclaimed."""
 _AT_STAKE = (r"(?:secur\w*|safe\w*|hack\w*|breach\w*|unauthori[sz]ed|only\s+authori[sz]ed|intrusion|intercept\w*|"
              r"disclosures?\s+will\s+not|leak\w*|theft|stolen|impenetrable|circumvent\w*|100\s*%|"
              # "we do not warrant that your information will be protected against loss, misuse or alteration"
-             r"(?:information|data|details)\s+(?:will|would|is|are|can|could)\s+(?:be\s+)?protected\s+against|"
+             # ... or "that your Personally Identifiable Information is completely protected"
+             r"(?:information|data|details)\s+(?:will|would|is|are|can|could)\s+(?:be\s+)?"
+             r"(?:completely\s+|fully\s+|totally\s+|absolutely\s+|always\s+)?protected\b|"
              # the protection itself: "complete protection of data from access by third parties"
              r"(?:complete|full|absolute|total|perfect)\s+protection\s+(?:of\s+(?:your\s+|the\s+|personal\s+)*(?:data|information)|"
              r"(?:against|from)\s+(?:unauthori[sz]ed\s+)?access)|access\s+by\s+third\s+parties)")
@@ -152,14 +161,14 @@ def _operator_declines(text: str, match: re.Match[str]) -> bool:
         return not _TO_THIRD_PARTIES.search(text, match.start(), match.end() + 60)
     if match.re is _HARM_THEN_DECLINED.pattern:  # "in case of loss ..., you will not be responsible": the reader spared
         return not _NOT_DISCLAIMED_BEFORE.search(text[max(0, match.start("declines") - 40):match.start("declines")])
-    if match.re is not _DISCLAIMS_HARM.pattern and match.re is not _DISOWNS_POSTED.pattern:
+    if match.re not in (_DISCLAIMS_HARM.pattern, _DISOWNS_POSTED.pattern, _DISOWNS_IF_POSTED.pattern):
         return True
     return not _NOT_DISCLAIMED_BEFORE.search(text[max(0, match.start() - 40):match.start()])
 
 
 liability_disclaimer = regex_detector(
     "liability_disclaimer", "medium", [_DISCLAIMS_HARM, _HARM_THEN_DECLINED, _DISCLAIMS_ALL, _OWN_RISK, _DUTY_ON_USER,
-                                               _NO_GUARANTEE, _DISOWNS_POSTED],
+                                               _NO_GUARANTEE, _DISOWNS_POSTED, _DISOWNS_IF_POSTED],
     "liability disclaimer: the policy disclaims responsibility for harm to the people whose data it holds",
     # not answering for other companies' websites is ordinary; disclaiming one's own duty is the problem
     guard=lambda s: not _THIRD_PARTY_SITES.search(s.text), keep=_operator_declines)
