@@ -66,6 +66,9 @@ _HARM_THEN_DECLINED = screened(r"\bin\s+(?:the\s+)?(?:case|event)\s+of\b" + _CLA
                                + r"{0,100}?(?P<declines>\b(?:not|never|cannot|can't|won't)\s+(?:be\s+)?(?:held\s+)?"
                                + _ANSWERABLE + r")", _I)
 _DISCLAIMS_ALL = screened(r"\bin\s+no\s+event\s+(?:shall|will)\b.{0,80}\bliable\b|\bno\s+liability\s+(?:whatsoever|for\s+any)\b|"
+                          # the reader made to give up every claim: "you release us from any and all liability in connection with ..."
+                          r"\b(?:you|users?)\s+(?:hereby\s+)?(?:release|releases|discharge|discharges)\s+(?:us|\w+)\s+from\s+"
+                          r"(?:any\s+and\s+all|all|any)\s+(?:\w+\s+)?(?:liability|liabilities|claims?|responsibility)\b|"
                           r"\b(?:(?:assumes?|accepts?)\s+no|(?:does|do|will|shall)\s+not\s+(?:assume|accept|bear)\s+any)\s+(?:\w+\s+)?"
                           r"(?:liability|responsibility)\b"
                           # "... for these" points back at what the sentence before named (other sites)
@@ -116,7 +119,11 @@ _NO_GUARANTEE = screened(
     # the Internet or while stored on our systems or otherwise, will be absolutely safe from ...")
     + _CLAUSE + r"{0,160}?\b" + _AT_STAKE
     + r"|\bmakes?\s+no\s+(?:guarantees?|warrant(?:y|ies)|promises?|representations?)\b" + _CLAUSE + r"{0,80}?\b" + _AT_STAKE
-    + r"|\bno\s+(?:\w+\s+){1,9}?(?:can|could|will|is|are)\s+(?:ever\s+)?(?:be\s+)?(?:guaranteed|"
+    + r"|\bno\s+(?:(?:\w+\s+){1,9}?|"
+    # (a means of handling data may list its ways: "no data transmission over the Internet, by wireless device or
+    # over the air is guaranteed", not "no delivery, by courier or post, is guaranteed to arrive")
+    r"(?:data|method|means|system|server|transmission|technology|security|storage)\b[,\s]+(?:[\w,]+\s+){0,14}?)"
+    r"(?:can|could|will|is|are)\s+(?:ever\s+)?(?:be\s+)?(?:guaranteed|"
     r"(?:fully|completely|entirely|perfectly|totally|absolutely|100\s*%)\s+secure)"
     # the risk said to stay: "Kik cannot fully eliminate security risks associated with Personal Information"
     + r"|\b(?:cannot|can\s+not|can['\u2019]t|unable\s+to|not\s+able\s+to)\s+(?:fully\s+|completely\s+|entirely\s+|totally\s+)?"
