@@ -237,6 +237,14 @@ def _gives_way(after: Sequence[Sentence]) -> bool:
         after[1].links or _CHANNEL.search(after[1].text) or _POSTAL.search(after[1].text))
 
 
+_FILLER_WORDS = re.compile(r"\b(?:your|our|their|the|a|an)\s+", _I)
+
+
+def _bare(title: str) -> str:
+    """A normalised title without the possessives and articles a cross-reference may drop or add."""
+    return _FILLER_WORDS.sub("", title)
+
+
 def dangling_reference(data: DetectorInput) -> list[Finding]:
     """The policy points at something it does not contain: a date, a section, an address below."""
     sentences = data.sentences
@@ -289,7 +297,9 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
                               if t.is_heading or len(t.text.split()) <= 20]
                 # a line holding the title holds its longest word as it stands: normalise only those
                 longest = max(words, key=len)
-                if not any(longest in low and i != s.number and title in norm(text) for i, text, low in titles):
+                # (a possessive more or less is the same title: "Changing or Deleting Information" names
+                # "Changing or Deleting Your Information")
+                if not any(longest in low and i != s.number and _bare(title) in _bare(norm(text)) for i, text, low in titles):
                     found.append(Finding("dangling_reference", "low",
                                          f"dangling reference: no section titled {m.group(1)!r}",
                                          evidence(s, [(m.start(1), m.end(1))])))
