@@ -184,7 +184,12 @@ def _date_under_label(sentences: Sequence[Sentence], facts: Facts) -> None:
 
 
 _HISTORY_HEADING = re.compile(r"\b(?:revision|version|change|amendment|update)s?\s+(?:history|log)\b|\bchange\s?log\b|"
-                              r"\bhistory\s+of\s+(?:changes|revisions|amendments|updates)\b", re.IGNORECASE)
+                              r"\bhistory\s+of\s+(?:changes|revisions|amendments|updates)\b|"
+                              # a section about changes that may hold their log ("Changes to this policy")
+                              r"\b(?:changes|updates|amendments|revisions)\s+to\s+(?:this|our|the)\b", re.IGNORECASE)
+_DATED_ITEM = re.compile(r"^\W*" + _DATE_RE + r"\W*[:\u2013\u2014-]", re.IGNORECASE)
+"""A list item that opens with a date and a colon or dash ("**March 16, 2018:** Edited various sections"):
+one entry of a change log."""
 _WHOLE_DATE = re.compile(r"^\W*" + _DATE_RE + r"\W*$", re.IGNORECASE)
 
 
@@ -199,16 +204,18 @@ def _dated_line(sentences: Sequence[Sentence], facts: Facts, screen: SentenceScr
 
 
 def _date_in_revision_history(sentences: Sequence[Sentence], facts: Facts) -> None:
-    """A "Revision History" (a table of dates and what changed, newest first or last): its latest
-    date is when the policy was last updated. Only dates standing alone in a cell count, so a
-    change described as "Updated the list of 2019 partners" gives none."""
+    """A "Revision History" (a table of dates and what changed, newest first or last, or a list of
+    "date: change" entries under "Changes to this policy"): its latest date is when the policy was last
+    updated. Only dates standing alone in a cell or opening a list item count, so a change described as
+    "Updated the list of 2019 partners" gives none."""
     latest: tuple[str, str, FactHit] | None = None
     history = {h for h in {s.heading for s in sentences} if h and _HISTORY_HEADING.search(h)}
     if not history:
         return
     for sentence in sentences:
         if sentence.heading in history:
-            m = _WHOLE_DATE.match(sentence.text)
+            m = _WHOLE_DATE.match(sentence.text) or (
+                _DATED_ITEM.match(sentence.text) if sentence.kind is BlockKind.LIST_ITEM else None)
             if m:
                 iso = parse_date(m.group("date")) or ""
                 if latest is None or iso > latest[0]:
