@@ -299,7 +299,8 @@ def dangling_reference(data: DetectorInput) -> list[Finding]:
                 longest = max(words, key=len)
                 # (a possessive more or less is the same title: "Changing or Deleting Information" names
                 # "Changing or Deleting Your Information")
-                if not any(longest in low and i != s.number and _bare(title) in _bare(norm(text)) for i, text, low in titles):
+                bare = _bare(title)
+                if not any(longest in low and i != s.number and bare in _bare(norm(text)) for i, text, low in titles):
                     found.append(Finding("dangling_reference", "low",
                                          f"dangling reference: no section titled {m.group(1)!r}",
                                          evidence(s, [(m.start(1), m.end(1))])))

@@ -27,10 +27,12 @@ Example, Inc. (the Service) and you agree") does not end it."""
 _THIRD_PARTY_SITES = screened(r"\b(?:third[- ]part(?:y|ies)|other|external|linked|independent)\s+(?:web\s*)?"
                               r"(?:sites?|websites?|services|links|companies|platforms|providers|advertisers)\b|\bthese\s+(?:sites|websites|links)\b", _I)
 _ANSWERABLE = r"(?:liable|responsible|accountable)"
+_NOT_ANSWERABLE = r"\b(?:not|never|cannot|can't|won't)\s+(?:be\s+)?(?:held\s+)?" + _ANSWERABLE
+"""'we are not / will not be / cannot be held liable': the operator declining, wherever a pattern needs it."""
 _LIABILITY = r"(?:liability|responsibility)"
 _DECLINES = (
     # "we are not / will not be / cannot be held liable", "neither we nor our partners shall be responsible"
-    r"\b(?:not|never|cannot|can't|won't)\s+(?:be\s+)?(?:held\s+)?" + _ANSWERABLE
+    _NOT_ANSWERABLE
     + r"|\b(?:neither|nor)\b" + _CLAUSE + r"{0,60}?\b(?:be|are|is)\s+(?:held\s+)?" + _ANSWERABLE
     + r"|\b(?:in\s+no\s+(?:event|case)|under\s+no\s+circumstances?)\b" + _CLAUSE + r"{0,80}?\b" + _ANSWERABLE
     # "we disclaim all liability", "we exclude any liability", "the Company shall have no liability"
@@ -47,7 +49,7 @@ _HARM = (r"(?:damages?|loss(?:es)?|lost|harm|injur\w*|breach\w*|leak\w*|hack\w*|
 _DISCLAIMS_HARM = screened(r"(?:" + _DECLINES + r")\b" + _CLAUSE + r"{0,100}?\b" + _HARM + r"\b", _I)
 # what the reader posts, disowned: "Etsy is not responsible for the personally identifiable information you choose
 # to submit in these forums" (what others then do with it is the harm left unnamed)
-_DISOWNS_POSTED = screened(r"\b(?:not|never|cannot|can't|won't)\s+(?:be\s+)?(?:held\s+)?" + _ANSWERABLE + r"\s+for\s+"
+_DISOWNS_POSTED = screened(_NOT_ANSWERABLE + r"\s+for\s+"
                            # ("for the use or disclosure of any information you voluntarily disclose")
                            r"(?:the\s+(?:use|misuse|disclosure)(?:\s+or\s+(?:use|misuse|disclosure))?\s+of\s+)?"
                            r"(?:the\s+|any\s+)?(?:\w+\s+){0,3}?(?:information|data|details)\s+(?:that\s+)?"
@@ -56,15 +58,14 @@ _DISOWNS_POSTED = screened(r"\b(?:not|never|cannot|can't|won't)\s+(?:be\s+)?(?:h
                            r"(?!\s+(?:with|through|via|using|on|to)\s+(?:such|these|those|third[- ]party|social|other)\b)", _I)
 # ... or the reader's posting as the condition: "nor are we liable should you choose to disclose Personally
 # Identifiable Information through such postings"
-_DISOWNS_IF_POSTED = screened(r"(?:\b(?:not|never|cannot|can't|won't)\s+(?:be\s+)?(?:held\s+)?" + _ANSWERABLE
+_DISOWNS_IF_POSTED = screened(r"(?:" + _NOT_ANSWERABLE
                               + r"|\bnor\s+(?:are|is|will|shall)\s+(?:we|it)\s+(?:be\s+)?(?:held\s+)?" + _ANSWERABLE + r")"
                               r"\s+(?:should|if|when|where)\s+you\s+(?:choose\s+to\s+|decide\s+to\s+)?"
                               r"(?:disclose|post|share|submit|publish|reveal|make\s+public)\b"
                               r"(?!\s+(?:\w+\s+){0,4}?(?:with|through|via|using|on|to)\s+(?:such\s+tools|these\s+tools|third[- ]party|social|other)\b)", _I)
 # the harm named first: "in case of damage or loss of data through viruses we cannot be held responsible"
 _HARM_THEN_DECLINED = screened(r"\bin\s+(?:the\s+)?(?:case|event)\s+of\b" + _CLAUSE + r"{0,40}?\b" + _HARM + r"\b" + _CLAUSE
-                               + r"{0,100}?(?P<declines>\b(?:not|never|cannot|can't|won't)\s+(?:be\s+)?(?:held\s+)?"
-                               + _ANSWERABLE + r")", _I)
+                               + r"{0,100}?(?P<declines>" + _NOT_ANSWERABLE + r")", _I)
 _DISCLAIMS_ALL = screened(r"\bin\s+no\s+event\s+(?:shall|will)\b.{0,80}\bliable\b|\bno\s+liability\s+(?:whatsoever|for\s+any)\b|"
                           # the reader made to give up every claim: "you release us from any and all liability in connection with ..."
                           r"\b(?:you|users?)\s+(?:hereby\s+)?(?:release|releases|discharge|discharges)\s+(?:us|\w+)\s+from\s+"
@@ -381,8 +382,8 @@ _VAGUE_PERIOD = screened(
     r"(?:retain|retained|keep|kept)\s+(?:[\w'\u2019]+\s+){0,5}?for\s+(?:the\s+)?purposes?\s+(?:authori[sz]ed|permitted)\s+"
     r"(?:under|in|by)\s+(?:this|our|the)\b|"
     # an archive kept with no end told: "we may maintain an archive or back-up of the information"
-    r"(?:maintain|keep|retain|hold)\s+(?:an?\s+)?(?:archive|back-?up|back-up|archived\s+copy)"
-    r"(?:\s+or\s+(?:an?\s+)?(?:archive|back-?up|back-up))?\s+of\s+(?:the|your|this|such|that|all)\b|"
+    r"(?:maintain|keep|retain|hold)\s+(?:an?\s+)?(?:archive|back-?up|archived\s+copy)"
+    r"(?:\s+or\s+(?:an?\s+)?(?:archive|back-?up))?\s+of\s+(?:the|your|this|such|that|all)\b|"
     # "your information is never completely removed from our databases"
     r"never\s+(?:be\s+)?(?:completely|fully|entirely|permanently|totally)\s+(?:removed|deleted|erased|destroyed|purged))\b", _I)
 _DENIED = re.compile(r"\b(?:not|never|no\s+longer\s+than)\b|n['\u2019]t\b", _I)
