@@ -58,13 +58,33 @@ _LEFT_OUT = screened(r"\b(?:by|via|through)\s+or\s+(?:by\s+)?(?:sending|calling|
 and its 'or' left behind; the sentence still holds the second way, so it stays evidence for the rules."""
 
 
+_ADDRESS_ANNOUNCED = screened(r"(e-?mail\b[^.;:]{0,40}?)?\b(?:following|below|this)\s+(?:postal\s+|mailing\s+|physical\s+|"
+                              r"street\s+|e-?mail\s+)?address\s*:\s*$", re.IGNORECASE)
+"""'... or at the following address:' ending the sentence: the address should come next (group 1: an
+e-mail address is announced, "contact us via email at the following address:")."""
+
+
+def _address_follows(sentences: Sequence[Sentence], i: int, e_mail: bool) -> bool:
+    """Does the announced address follow sentence ``i``: a number (street, postcode, P.O. box), or an
+    e-mail address where one is announced, in one of the next three sentences? Where none has one
+    ("Our Data Protection Officer may be contacted via ..." right after), the address was never filled
+    in, or the saved page lost it. (Headings are looked at too: an address line "1 Main Street" can be
+    read as a numbered heading.)"""
+    return any(any(c.isdigit() for c in _SECTION_NUMBER.sub("", s.text)) or (e_mail and "@" in s.text)
+               for s in sentences[i + 1:i + 4])
+
+
+_SECTION_NUMBER = re.compile(r"^\s*(?:\d+\\?\.)+(?:\s|$)")
+"""A heading's own number ("1. Information We Collect", "2.3 Cookies") is no street number."""
+
+
 def placeholder(data: DetectorInput) -> list[Finding]:
     """Unfilled template slots ("[List of countries]") left in the published policy, and addresses
     hidden by a web page's e-mail protection."""
     found = []
     hidden: list[tuple[Sentence, re.Match[str]]] = []
     policy_text: str | None = None  # joined only when a bracket needs it
-    for s in data.could_match(*SLOT_PATTERNS, _HIDDEN_ADDRESS, _BLANK_ADDRESS, _LEFT_OUT):
+    for s in data.could_match(*SLOT_PATTERNS, _HIDDEN_ADDRESS, _BLANK_ADDRESS, _LEFT_OUT, _ADDRESS_ANNOUNCED):
         for start, end in find_placeholders(s.text):
             if s.text[start] == "[":
                 if policy_text is None:
@@ -74,6 +94,9 @@ def placeholder(data: DetectorInput) -> list[Finding]:
             found.append(Finding("placeholder", "high", f"unfilled template placeholder {s.text[start:end]}",
                                  evidence(s, [(start, end)])))
         m = _HIDDEN_ADDRESS.search(s.text) or _BLANK_ADDRESS.search(s.text) or _LEFT_OUT.search(s.text)
+        if m is None and (announced := _ADDRESS_ANNOUNCED.search(s.text)) \
+                and not _address_follows(data.sentences, s.number, announced.group(1) is not None):
+            m = announced
         if m:
             hidden.append((s, m))
     return found + _first_few(hidden, "placeholder", "medium", lambda m: (
@@ -81,6 +104,8 @@ def placeholder(data: DetectorInput) -> list[Finding]:
         "the address the reader needs is missing" if "protected" in m.group(0) else
         f"a way of reaching the operator the template left out ('{m.group(0)}'): the first of the ways offered is missing"
         if m.re is _LEFT_OUT.pattern else
+        "the address the sentence announces does not follow it (never filled in, or lost when the page was saved)"
+        if m.re is _ADDRESS_ANNOUNCED.pattern else
         "an e-mail address the sentence announces is missing (removed when the page was saved, or never filled in)"))
 
 
