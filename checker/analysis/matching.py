@@ -162,12 +162,13 @@ def _list_introduction(sentences: Sequence[Sentence], i: int) -> int | None:
 
 
 def _in_context(i: int, context: dict[int, list[Match]], sentences: Sequence[Sentence]) -> bool:
-    """Does sentence ``i``, or the sentence before it in the same paragraph, name the context?
+    """Does sentence ``i``, or one of the three before it in the same paragraph, name the context?
     "We will ask permission to read your contacts. You can stop sharing them at any time." names
-    the consent one sentence before the withdrawal; a new paragraph is another subject."""
-    if i in context:
-        return True
-    return i > 0 and i - 1 in context and sentences[i - 1].line == sentences[i].line and not sentences[i - 1].is_heading
+    the consent one sentence before the withdrawal ("By registering you agree to it. Based on this we
+    tailor the newsletter. You may unsubscribe at any time." two before); a new paragraph is another
+    subject."""
+    return any(j in context and sentences[j].line == sentences[i].line and not sentences[j].is_heading
+               for j in range(i, max(i - 4, -1), -1))
 
 
 @lru_cache(maxsize=8_192)  # one entry per checklist pattern; a policy has thousands of matches
