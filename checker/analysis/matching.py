@@ -8,9 +8,7 @@ The rules are generic; what a requirement means lives in its checklist entry:
 * ``requires`` qualifiers must also appear near the evidence (same section, a few sentences
   away) for ``met``; a missing one gives ``partial`` with its reason, and may raise a finding;
 * ``partial_patterns`` touch the topic without disclosing it ("unsubscribe" for objection);
-* a ``concept`` composes: its ``terms`` count in a sentence that also holds one of the
-  checklist's ``frames`` (a way of granting or asking), or in a framed sentence under a heading
-  that names the concept; its ``guards`` veto the terms they overlap;
+* a ``concept`` composes (see :mod:`checker.analysis.concepts`);
 * evidence made only of unfilled template slots ("[List of countries]") is not a disclosure.
 """
 
@@ -23,10 +21,11 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
+from checker.analysis.concepts import Frames, composed
 from checker.analysis.facts import Facts
 from checker.analysis.placeholders import find_placeholders, has_placeholder
 from checker.analysis.requirement_detectors import REQUIREMENT_DETECTORS
-from checker.models import FRAME_OWNER, BlockKind, Evidence, Finding, Match, PatternKey, Sentence, Status, Verdict
+from checker.models import FRAME_OWNER, Evidence, Finding, Match, PatternKey, Sentence, Status, Verdict
 from checker.rules.checklist import CompiledChecklists, Requirement
 from checker.rules.schema import Applicability, Qualifier
 
@@ -52,9 +51,6 @@ class _Hits:
     """The concept's roles (``term``, ``heading_term``, ``guard``, ``context``) and the applicability
     roles (``not_applicable``, ``applies``) -> sentence -> matches."""
 
-
-Frames = dict[int, dict[str, list[Match]]]
-"""Sentence -> frame (``<checklist>.<name>``) -> its matches in that sentence."""
 
 _NO_HITS = _Hits({}, {}, {}, set(), {})
 """The matches of a requirement nothing matched (read only: :func:`judge` copies before adding)."""
@@ -89,86 +85,6 @@ def _group(requirements: Sequence[Requirement], matches: Sequence[Match]) -> tup
         else:
             h.concept.setdefault(role, {}).setdefault(m.sentence, []).append(m)
     return hits, frames
-
-
-def _unguarded(matches: list[Match], guards: list[Match]) -> list[Match]:
-    """The term matches no guard overlaps ("restrict access" vetoes "restrict", not the sentence)."""
-    return [m for m in matches if not any(g.start < m.end and m.start < g.end for g in guards)]
-
-
-def composed(req: Requirement, sentences: Sequence[Sentence], h: _Hits, frames: Frames) -> dict[int, list[Match]]:
-    """The sentences a requirement's concept makes evidence, with the matches that show why.
-
-    A term counts where one of the requirement's frames fired in the same sentence; a heading
-    that names the concept lends it to every framed sentence of its section."""
-    concept = req.concept
-    if concept is None or not h.concept:
-        return {}
-    wanted = {f"{req.checklist}.{name}" for name in concept.frames}
-    terms, guards = h.concept.get("term", {}), h.concept.get("guard", {})
-    context = h.concept.get("context", {}) if concept.context else None
-    out: dict[int, list[Match]] = {}
-    named_sections: set[int] = set()
-    # headings are named by the concept's heading terms, or by its terms when it has none
-    for role in ("heading_term",) if concept.heading_terms else ("term",):
-        for i, ms in h.concept.get(role, {}).items():
-            if sentences[i].is_heading and _unguarded(ms, guards.get(i, [])):
-                named_sections.add(sentences[i].section)
-
-    def found_in(i: int) -> list[Match]:
-        """The unguarded term matches of sentence ``i``, when it stands in the concept's context."""
-        found = _unguarded(terms.get(i, []), guards.get(i, []))
-        return found if found and (context is None or _in_context(i, context, sentences)) else []
-
-    for i, by_frame in frames.items():
-        framing = [m for name, ms in by_frame.items() if name in wanted for m in ms]
-        if not framing or sentences[i].is_heading:
-            continue
-        if found := found_in(i):
-            out[i] = found + framing
-        elif sentences[i].section in named_sections and (lent := _unguarded(framing, guards.get(i, []))):
-            # a guard vetoes the frame it overlaps too: "we reserve the right to disclose" under
-            # "Access to and Disclosure of Information" grants the reader nothing
-            out[i] = lent
-    # a list item under an introduction that holds the frame: "you have the right to request that
-    # we:" over "provide your data to a third-party provider of services" (the item's own words name
-    # the concept, the introduction grants it)
-    for i in terms:
-        if i in out or sentences[i].kind is not BlockKind.LIST_ITEM:
-            continue
-        intro = _list_introduction(sentences, i)
-        if intro is None or not any(name in wanted for name in frames.get(intro, {})) \
-                or not _RIGHTS_INTRO.search(sentences[intro].text):
-            continue
-        if found := found_in(i):
-            out[i] = found
-    return out
-
-
-_RIGHTS_INTRO = re.compile(r"\b(?:rights?|request|ask\s+us|entitled)\b", re.IGNORECASE)
-"""An introduction that grants rights ("you have the right to request that we:"), not one that lists
-settings ("you may choose who can view your profile:"), whose items name no right."""
-
-
-def _list_introduction(sentences: Sequence[Sentence], i: int) -> int | None:
-    """The sentence that introduces the list holding item ``i``: the one before its first item, when
-    it ends with a colon and stands in the same section."""
-    j = i - 1
-    while j >= 0 and sentences[j].kind is BlockKind.LIST_ITEM:
-        j -= 1
-    if j < 0 or sentences[j].section != sentences[i].section or not sentences[j].text.rstrip().endswith(":"):
-        return None
-    return j
-
-
-def _in_context(i: int, context: dict[int, list[Match]], sentences: Sequence[Sentence]) -> bool:
-    """Does sentence ``i``, or one of the three before it in the same paragraph, name the context?
-    "We will ask permission to read your contacts. You can stop sharing them at any time." names
-    the consent one sentence before the withdrawal ("By registering you agree to it. Based on this we
-    tailor the newsletter. You may unsubscribe at any time." two before); a new paragraph is another
-    subject."""
-    return any(j in context and sentences[j].line == sentences[i].line and not sentences[j].is_heading
-               for j in range(i, max(i - 4, -1), -1))
 
 
 @lru_cache(maxsize=8_192)  # one entry per checklist pattern; a policy has thousands of matches
@@ -232,7 +148,7 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
     usable = {i: ms for i, ms in h.core.items()
               if i not in h.exclude and (req.match_headings or not sentences[i].is_heading)
               and not is_navigation(sentences[i])}
-    for i, ms in composed(req, sentences, h, frames or {}).items():
+    for i, ms in composed(req, sentences, h.concept, frames or {}).items():
         usable.setdefault(i, []).extend(ms)  # a concept's own guards have vetoed what they must
     for m in extra_core:
         usable.setdefault(m.sentence, []).append(m)
