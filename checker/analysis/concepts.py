@@ -64,18 +64,25 @@ def composed(req: Requirement, sentences: Sequence[Sentence], hits: ConceptHits,
             out[i] = lent
     # a list item under an introduction that holds the frame: "you have the right to request that
     # we:" over "provide your data to a third-party provider of services" (the item's own words name
-    # the concept, the introduction grants it)
+    # the concept, the introduction grants it); "we may collect the following information:" over
+    # "your name, postal address and e-mail address"
     for i in terms:
         if i in out or sentences[i].kind is not BlockKind.LIST_ITEM:
             continue
         intro = _list_introduction(sentences, i)
-        if intro is None or not any(name in wanted for name in frames.get(intro, {})) \
-                or not _RIGHTS_INTRO.search(sentences[intro].text):
+        if intro is None:
+            continue
+        introducing = [name for name in frames.get(intro, {}) if name in wanted]
+        if not introducing or (all(name.rpartition(".")[2] in _RIGHTS_FRAMES for name in introducing)
+                               and not _RIGHTS_INTRO.search(sentences[intro].text)):
             continue
         if found := found_in(i):
             out[i] = found
     return out
 
+
+_RIGHTS_FRAMES = frozenset({"grant", "request", "instruction"})
+"""The frames that grant or ask: an introduction holding only these must also name a right."""
 
 _RIGHTS_INTRO = re.compile(r"\b(?:rights?|request|ask\s+us|entitled)\b", re.IGNORECASE)
 """An introduction that grants rights ("you have the right to request that we:"), not one that lists
