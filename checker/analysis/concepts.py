@@ -81,6 +81,37 @@ def composed(req: Requirement, sentences: Sequence[Sentence], hits: ConceptHits,
     return out
 
 
+def granting_headings(req: Requirement, sentences: Sequence[Sentence], hits: ConceptHits,
+                      frames: Frames) -> dict[int, list[Match]]:
+    """Headings that grant the concept by name ("6.2 Right of Rectification": a heading term and a
+    frame) over a body of their own ("What: Correct inaccurate data How: Update profile"), which
+    the body's words alone do not disclose. The caller counts them only for sections whose body gave
+    no evidence: evidence in the body is better (and an unfilled slot in it must stay a gap)."""
+    concept = req.concept
+    if concept is None or not hits:
+        return {}
+    wanted = {f"{req.checklist}.{name}" for name in concept.frames}
+    guards = hits.get("guard", {})
+    out: dict[int, list[Match]] = {}
+    for i, ms in hits.get("heading_term" if concept.heading_terms else "term", {}).items():
+        if not sentences[i].is_heading or not _has_body(sentences, i):
+            continue
+        naming = _unguarded(ms, guards.get(i, []))
+        # the grant itself ("Right to ..."), not a heading that merely starts with the verb ("Access to and
+        # disclosure of information" over "We reserve the right to disclose ...")
+        granting = [m for name, fms in frames.get(i, {}).items()
+                    if name in wanted and name.rpartition(".")[2] == "grant" for m in fms]
+        if naming and granting:
+            out[i] = naming + granting
+    return out
+
+
+def _has_body(sentences: Sequence[Sentence], i: int) -> bool:
+    """Does heading ``i`` stand over text of its own (not a run of headings, as a table of contents)?"""
+    nxt = sentences[i + 1] if i + 1 < len(sentences) else None
+    return nxt is not None and not nxt.is_heading and nxt.section == sentences[i].section
+
+
 _RIGHTS_FRAMES = frozenset({"grant", "request", "instruction"})
 """The frames that grant or ask: an introduction holding only these must also name a right."""
 
@@ -104,7 +135,11 @@ def _in_context(i: int, context: dict[int, list[Match]], sentences: Sequence[Sen
     """Does sentence ``i``, or one of the three before it in the same paragraph, name the context?
     "We will ask permission to read your contacts. You can stop sharing them at any time." names
     the consent one sentence before the withdrawal ("By registering you agree to it. Based on this we
-    tailor the newsletter. You may unsubscribe at any time." two before); a new paragraph is another
-    subject."""
-    return any(j in context and sentences[j].line == sentences[i].line and not sentences[j].is_heading
-               for j in range(i, max(i - 4, -1), -1))
+    tailor the newsletter. You may unsubscribe at any time." two before), or the heading of its section
+    ("Marketing Emails (Opt-In)"); a new paragraph is another subject."""
+    if any(j in context and sentences[j].line == sentences[i].line and not sentences[j].is_heading
+           for j in range(i, max(i - 4, -1), -1)):
+        return True
+    # the section's own heading: "Marketing Emails (Opt-In)" over "You can: Unsubscribe anytime"
+    heading = next((j for j in range(i - 1, max(i - 40, -1), -1) if sentences[j].is_heading), None)
+    return heading is not None and heading in context and sentences[heading].section == sentences[i].section

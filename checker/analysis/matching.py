@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
-from checker.analysis.concepts import Frames, composed
+from checker.analysis.concepts import Frames, composed, granting_headings
 from checker.analysis.facts import Facts
 from checker.analysis.placeholders import find_placeholders, has_placeholder
 from checker.analysis.requirement_detectors import REQUIREMENT_DETECTORS
@@ -152,6 +152,11 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
         usable.setdefault(i, []).extend(ms)  # a concept's own guards have vetoed what they must
     for m in extra_core:
         usable.setdefault(m.sentence, []).append(m)
+    if req.concept is not None:
+        covered = {sentences[i].section for i in usable}
+        for i, ms in granting_headings(req, sentences, h.concept, frames or {}).items():
+            if sentences[i].section not in covered:
+                usable[i] = ms
     for i, ms in h.section.items():
         if i not in h.exclude and not sentences[i].is_heading and heading_matches(sentences[i].heading, req.headings):
             usable.setdefault(i, []).extend(ms)

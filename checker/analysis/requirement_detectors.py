@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from checker.models import Match, Sentence
+from checker.models import BlockKind, Match, Sentence
 
 if TYPE_CHECKING:  # facts.py compiles dozens of regexes: a cached rerun never needs them
     from checker.analysis.facts import Facts
@@ -34,7 +34,25 @@ def children_age(sentences: Sequence[Sentence], facts: Facts) -> list[Match]:
     return [Match("children_age/detector", hit.sentence, hit.start, hit.end)]
 
 
+_REQUIRED_HEADERS = frozenset({"required", "required?", "mandatory", "mandatory?", "obligatory", "compulsory",
+                               "required or optional", "mandatory or optional", "optional?"})
+
+
+def required_column(sentences: Sequence[Sentence], facts: Facts) -> list[Match]:
+    """A table of the data collected with a column saying which items are required ("Data | Why |
+    Required" over "Email Address | Login | Yes"): the header cell, in a row of several cells. A
+    column tells item by item what Art. 13(2)(e) asks, which no sentence of the policy repeats."""
+    found = []
+    for s in sentences:
+        if s.kind is BlockKind.TABLE_CELL and s.text.strip().lower() in _REQUIRED_HEADERS \
+                and sum(1 for t in sentences[max(s.number - 6, 0):s.number + 7]
+                        if t.kind is BlockKind.TABLE_CELL and t.line == s.line) > 1:
+            found.append(Match("statutory_requirement/detector", s.number, 0, len(s.text)))
+    return found[:1]
+
+
 REQUIREMENT_DETECTORS: dict[str, RequirementDetector] = {
+    "required_column": required_column,
     "effective_date": effective_date,
     "children_age": children_age,
 }

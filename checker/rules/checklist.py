@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 
 DEFAULT_CHECKLISTS: tuple[str, ...] = ("gdpr", "coppa")
 
-FACT_DETECTORS: tuple[str, ...] = ("effective_date", "children_age")
-"""The values a checklist item may name as its ``detector:`` instead of listing patterns: part of
+FACT_DETECTORS: tuple[str, ...] = ("effective_date", "children_age", "required_column")
+"""The values a checklist item may name as its ``detector:`` instead of (or beside) patterns: part of
 the checklist language, so checked here; :mod:`checker.analysis.requirement_detectors` answers
 each (a test checks that the two name the same set)."""
 
