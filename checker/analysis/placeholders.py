@@ -29,10 +29,13 @@ _FORMAT_MASK = screened(r"(?<![\w/-])(?:DD|MM)[/.-](?:MM|DD)[/.-](?:YYYY|YY)(?![
 _FORMAT_ASKED = re.compile(r"\b(?:format(?:ted)?|in\s+the\s+form|such\s+as|e\.g\.|like|as)\s*(?:of\s+)?[\"'\u201c(]?\s*$",
                            re.IGNORECASE)
 """Words before a date mask that ask the reader for that format ("in the format DD/MM/YYYY"): not a slot."""
-_TEMPLATE_DOMAIN = screened(r"\b(?:www\.)?(?:yourdomain|yourcompany|yoursite|yourwebsite|mydomain|mycompany)\."
+_TEMPLATE_DOMAIN = screened(r"\b(?:www\.)?(?:yourdomain|yourcompany|yoursite|yourwebsite|mydomain|mycompany|"
+                            r"your-(?:domain|company|site|website|saas|app|service|business))\."
                             r"(?:com|org|net|io|co\.uk)\b", re.IGNORECASE)
 _TEMPLATE_NAME = screened(r"\b(?:Company Name|Lorem ipsum)\b|"
-                          r"\bYour Company(?=,?\s+(?:Name|Inc\b|LLC|Ltd|Limited|GmbH|Corp|S\.?A\.?\s|B\.?V\.?\s|Pty))")
+                          r"\bYour Company(?=,?\s+(?:Name|Inc\b|LLC|Ltd|Limited|GmbH|Corp|S\.?A\.?\s|B\.?V\.?\s|Pty))|"
+                          # the operator as the template wrote it: "Your LLC. ("us", "we") operates ..."
+                          r"\bYour (?:LLC|Inc|Ltd|GmbH|Corp)\b\.?")
 # Six domains, two names and a template's filler text ("Lorem ipsum"): each needle is a pass over
 # the policy's text, and 16 domain spellings plus five "<X> Name" forms cost ~2% of a scan for
 # slots that templates rarely spell otherwise.
