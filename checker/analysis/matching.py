@@ -195,7 +195,9 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
                 near.update(members[section])
     core_chosen = ranked[:MAX_QUALIFIER_FINDINGS]
     for q in req.requires:
-        where = [i for i in h.qualifiers.get(q.name, {}) if q.anywhere or i in near]
+        # (a sentence the requirement excludes supplies no qualifier either: "will not take more than 40 days
+        # to process" is no storage period)
+        where = [i for i in h.qualifiers.get(q.name, {}) if (q.anywhere or i in near) and i not in h.exclude]
         against = _outweighing(req, q, sentences, h, usable, where)
         if against and q.outweighed_by is not None:
             reasons.append(f"{q.outweighed_by.reason} ({_where(sentences[against[0]], unit)})")

@@ -356,6 +356,8 @@ _VAGUE_PERIOD = screened(
     # "may remain in our records for some period", "retained for some time after cancellation" (not "a certain
     # period", the usual words of a criterion: "laws that require us to keep records for a certain period")
     r"for\s+some\s+(?:period|time|length|amount\s+of\s+time)|"
+    # the law as the only measure: "we retain personal data as required to meet our record keeping obligations"
+    r"as\s+(?:required|necessary)\s+(?:by\s+(?:applicable\s+)?law|to\s+(?:meet|comply\s+with)\s+(?:our\s+)?(?:\w+\s+){0,3}?obligations)|"
     # "no longer than the maximum period permitted by law"
     r"longer\s+than\s+(?:the\s+)?(?:maximum\s+|longest\s+)?(?:period|time)\s+(?:\w+\s+)?(?:allowed|permitted|required)\s+by\s+"
     r"(?:applicable\s+)?law|(?:no\s+)?longer\s+than\s+(?:is\s+)?(?:strictly\s+)?(?:necessary|needed)|"
