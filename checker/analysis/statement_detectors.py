@@ -356,6 +356,9 @@ _VAGUE_PERIOD = screened(
     # "may remain in our records for some period", "retained for some time after cancellation" (not "a certain
     # period", the usual words of a criterion: "laws that require us to keep records for a certain period")
     r"for\s+some\s+(?:period|time|length|amount\s+of\s+time)|"
+    # left in the records with no end told: "Some information may remain in our records after your deletion"
+    r"(?:may|might|can|will)\s+(?:still\s+)?(?:remain|persist)\s+(?:in|on|within)\s+(?:our\s+)?(?:records|systems|backups|"
+    r"archives|servers|databases)(?!\s+(?:for|until)\b)|"
     # the law as the only measure: "we retain personal data as required to meet our record keeping obligations"
     r"as\s+(?:required|necessary)\s+(?:by\s+(?:applicable\s+)?law|to\s+(?:meet|comply\s+with)\s+(?:our\s+)?(?:\w+\s+){0,3}?obligations)|"
     # "no longer than the maximum period permitted by law"
