@@ -122,13 +122,18 @@ settings ("you may choose who can view your profile:"), whose items name no righ
 
 def _list_introduction(sentences: Sequence[Sentence], i: int) -> int | None:
     """The sentence that introduces the list holding item ``i``: the one before its first item, when
-    it ends with a colon and stands in the same section."""
+    it ends with a colon (or breaks off for the list to finish it) and stands in the same section."""
     j = i - 1
     while j >= 0 and sentences[j].kind is BlockKind.LIST_ITEM:
         j -= 1
-    if j < 0 or sentences[j].section != sentences[i].section or not sentences[j].text.rstrip().endswith(":"):
+    if j < 0 or sentences[j].section != sentences[i].section or not _INTRODUCES.search(sentences[j].text):
         return None
     return j
+
+
+_INTRODUCES = re.compile(r"(?::|\b(?:right|rights|entitled|to|following|include|includes|including))\s*$", re.IGNORECASE)
+"""How an introduction ends: with a colon, or unfinished, the list completing it ("users have the right" over
+"to the immediate deletion of data concerning them")."""
 
 
 def _in_context(i: int, context: dict[int, list[Match]], sentences: Sequence[Sentence]) -> bool:

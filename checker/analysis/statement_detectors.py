@@ -356,6 +356,9 @@ _VAGUE_PERIOD = screened(
     # "may remain in our records for some period", "retained for some time after cancellation" (not "a certain
     # period", the usual words of a criterion: "laws that require us to keep records for a certain period")
     r"for\s+some\s+(?:period|time|length|amount\s+of\s+time)|"
+    # "deleted or blocked as soon as the purpose for its storage ceases to apply" (the German template's rule)
+    r"(?:as\s+soon\s+as|when|once|until)\s+the\s+purpose\s+(?:of|for)\s+(?:its\s+|the\s+|their\s+)?(?:storage|processing|"
+    r"collection)\s+(?:ceases|has\s+ceased|no\s+longer)|"
     # left in the records with no end told: "Some information may remain in our records after your deletion"
     r"(?:may|might|can|will)\s+(?:still\s+)?(?:remain|persist)\s+(?:in|on|within)\s+(?:our\s+)?(?:records|systems|backups|"
     r"archives|servers|databases)(?!\s+(?:for|until)\b)|"
