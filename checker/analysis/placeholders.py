@@ -36,9 +36,9 @@ _TEMPLATE_NAME = screened(r"\b(?:Company Name|Lorem ipsum)\b|"
                           r"\bYour Company(?=,?\s+(?:Name|Inc\b|LLC|Ltd|Limited|GmbH|Corp|S\.?A\.?\s|B\.?V\.?\s|Pty))|"
                           # the operator as the template wrote it: "Your LLC. ("us", "we") operates ..."
                           r"\bYour (?:LLC|Inc|Ltd|GmbH|Corp)\b\.?")
-# Six domains, two names and a template's filler text ("Lorem ipsum"): each needle is a pass over
-# the policy's text, and 16 domain spellings plus five "<X> Name" forms cost ~2% of a scan for
-# slots that templates rarely spell otherwise.
+# A few domains ("yourdomain.com", and "your-" with a hyphen before the kind of site: one needle), two
+# names and a template's filler text ("Lorem ipsum"): each needle is a pass over the policy's text, and
+# 16 domain spellings plus five "<X> Name" forms cost ~2% of a scan for slots templates rarely spell otherwise.
 SLOT_PATTERNS = (_SQUARE, _CURLY, _ANGLE, _UNDERSCORES, _OPTIONAL_LABEL, _FORMAT_MASK, _TEMPLATE_DOMAIN, _TEMPLATE_NAME)
 """Every slot matches one of these: a text none of them could match holds no placeholder."""
 _CROSS_REFERENCE = re.compile(r"^(?:re:|see\b|(?:section|article|part|chapter|clause|paragraph|schedule|annex|appendix|"
