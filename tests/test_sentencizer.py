@@ -170,3 +170,16 @@ def test_a_legal_citation_or_etc_does_not_end_a_sentence() -> None:
              "Find our Tel. We answer.": ["Find our Tel.", "We answer."]}
     for text, sentences in split.items():
         assert [s.text for s in next(parse_texts([text])).sentences] == sentences
+
+
+def test_a_legal_form_with_a_period_before_a_bracket_does_not_end_a_sentence() -> None:
+    """A template's operator ('Example LLC. ("we", "us") operates ...') is one sentence: cut at the
+    period, the evidence showed 'Example LLC. ("' and 'we") operates ...'. A legal form before a
+    capital may still end one."""
+    from checker.nlp.sentences import parse_texts
+
+    for text in ['Example LLC. ("we", "us") operates the site.', "Example Pty. (trading as Acme) runs the shop.",
+                 "Acme Corp. (the \u201cCompany\u201d) runs the service."]:
+        assert [s.text for s in next(parse_texts([text + " We keep data."])).sentences] == [text, "We keep data."]
+    assert [s.text for s in next(parse_texts(["We sold the brand to Example LLC. The rest we kept."])).sentences] \
+        == ["We sold the brand to Example LLC.", "The rest we kept."]

@@ -138,13 +138,19 @@ RUNNING_ABBREVIATIONS = frozenset("etc et seq al approx incl esp resp viz vs sq"
 "§ 1546 et. seq.", "three sq. km" go on; "... and so on, etc. We also ..." ends."""
 
 
+LEGAL_FORM_ABBREVIATIONS = frozenset("LLC Llc Ltd LTD Corp CORP Co Pty PTY Plc PLC GmbH Bhd Pte".split())
+"""A company's legal form written with a period, which spaCy (unlike "Inc.") splits off: before an
+opening bracket or a lower-case word the name goes on ('Example LLC. ("we") operates ...'); before a
+capital a sentence may end there ("... with Example Ltd. We ...")."""
+
 CONTACT_ABBREVIATIONS = frozenset("Tel tel TEL Fax fax FAX Ph ph Mob mob Tlf tlf".split())
 """Words that, written with a period, introduce a number: "Tel. +49 30 1234 5678" is one line of an
 address, not a sentence that ends at "Tel." and a number standing alone."""
 
 
 _ABBREVIATION_IDS = numpy.asarray(
-    sorted(get_string_id(w) for w in CITATION_ABBREVIATIONS | RUNNING_ABBREVIATIONS | CONTACT_ABBREVIATIONS),
+    sorted(get_string_id(w) for w in CITATION_ABBREVIATIONS | RUNNING_ABBREVIATIONS | CONTACT_ABBREVIATIONS
+           | LEGAL_FORM_ABBREVIATIONS),
     dtype="uint64")
 _DOMAIN_ENDINGS = numpy.asarray(sorted(get_string_id(w) for ending in (
     "com", "net", "org", "info", "biz", "io", "co", "us", "uk", "de", "eu", "fr", "tv", "me", "app", "ca", "au")
@@ -152,6 +158,7 @@ _DOMAIN_ENDINGS = numpy.asarray(sorted(get_string_id(w) for ending in (
 """Domain endings as written with a capital ("Example.Com", "EXAMPLE.COM"): after a period glued
 to the word before them they end a domain name, not a sentence."""
 _OPENERS = numpy.asarray(sorted(get_string_id(c) for c in ("(", "[")), dtype="uint64")
+_QUOTES = numpy.asarray(sorted(get_string_id(c) for c in ('"', "\u201c", "'", "\u2018")), dtype="uint64")
 _PERIOD = get_string_id(".")
 _CONTINUERS = numpy.asarray(sorted(get_string_id(c) for c in (",", ";")), dtype="uint64")
 """A comma or semicolon after a period continues the sentence: "Acme S.r.l., Via Roma 10"."""
@@ -171,6 +178,8 @@ def continues_after_period(abbreviation: str, following: str) -> bool:
         return following[0].islower() or following[0].isdigit()
     if abbreviation in CONTACT_ABBREVIATIONS:
         return following[0].isdigit() or following[0] in "+("
+    if abbreviation in LEGAL_FORM_ABBREVIATIONS:
+        return following[0] in "([" or following[0].islower()
     if abbreviation not in CITATION_ABBREVIATIONS:
         return False
     if abbreviation in ("cf", "Cf"):
@@ -182,7 +191,8 @@ class ArraySentencizer(Sentencizer):
     """spaCy's rule-based sentencizer, same rule and punctuation, computed with numpy over the
     Doc's ORTH array and its words' punctuation flags (:class:`WordFlags`): the stock one builds a
     Token object per token, which cost a fifth of tokenising. One departure: no sentence starts
-    after the period of a legal citation, of "Tel." before a number, or of "etc." and the like before a lower-case word
+    after the period of a legal citation, of "Tel." before a number, of a legal form ("LLC.") before a bracket, or of
+    "etc." and the like before a lower-case word
     (:func:`continues_after_period`), nor after a period followed by a comma ("S.r.l., Via Roma"),
     nor at a domain's capitalised ending glued to its period ("Example.Com"); and a sentence starts at
     the opening bracket before its first word, not after it (:func:`_open_with_the_bracket`)."""
@@ -221,9 +231,12 @@ class ArraySentencizer(Sentencizer):
     def _keep_citations(self, doc: Doc, orth: numpy.ndarray, starts: numpy.ndarray, marks: numpy.ndarray) -> None:
         """Unmark the starts that follow "<abbreviation>." directly (a handful per policy are
         looked at, among the few hundred starts)."""
-        starts = starts[starts >= 2]
-        # the period just before the start, or before an opening bracket there ("Reg. (EU)")
+        starts = starts[starts >= 3]
+        # the period just before the start, or before an opening bracket there ("Reg. (EU)"), or before a
+        # bracket and a quote ('Example LLC. ("we") ...')
         period = starts - 1 - member_of(orth[starts - 1], _OPENERS).astype(starts.dtype)
+        quoted = member_of(orth[starts - 1], _QUOTES) & member_of(orth[starts - 2], _OPENERS)
+        period[quoted] -= 2
         keep = (period >= 1) & (orth[period] == _PERIOD)
         starts, period = starts[keep], period[keep]
         strings = doc.vocab.strings
