@@ -107,6 +107,33 @@ def _heading_matches(heading: str, cues: tuple[str, ...]) -> bool:
     return any(f" {cue}" in low or low.strip().startswith(cue) for cue in cues)
 
 
+def _enclosing_headings(sentences: Sequence[Sentence], i: int) -> list[str]:
+    """The heading over sentence ``i``, and where that heading is a label ("Account Information:",
+    a bold line the parser makes a heading) the headings it sits under: back over sibling labels and
+    their lists to the first real heading, and the run of headings right above that one ("2.
+    Information We Collect" over "Personal Information You Provide"). A section knows only its
+    nearest heading."""
+    nearest = sentences[i].heading
+    if not nearest or not nearest.rstrip().endswith(":"):
+        return [nearest] if nearest else []
+    found = [nearest]
+    j = i - 1
+    while j >= 0 and not sentences[j].is_heading:  # back to the label itself
+        j -= 1
+    j -= 1
+    while j >= 0 and len(found) < 8:  # sibling labels, then the first real heading
+        if sentences[j].is_heading:
+            found.append(sentences[j].text)
+            if not sentences[j].text.rstrip().endswith(":"):
+                break
+        j -= 1
+    j -= 1
+    while j >= 0 and sentences[j].is_heading and len(found) < 8:  # the run of headings right above it
+        found.append(sentences[j].text)
+        j -= 1
+    return found
+
+
 def section_members(sentences: Sequence[Sentence]) -> dict[Any, list[int]]:
     """Sentence indices by section (a requirement's evidence may be anywhere in its section)."""
     members: dict[Any, list[int]] = defaultdict(list)
@@ -158,7 +185,8 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
             if sentences[i].section not in covered:
                 usable[i] = ms
     for i, ms in h.section.items():
-        if i not in h.exclude and not sentences[i].is_heading and heading_matches(sentences[i].heading, req.headings):
+        if i not in h.exclude and not sentences[i].is_heading and any(
+                heading_matches(heading, req.headings) for heading in _enclosing_headings(sentences, i)):
             usable.setdefault(i, []).extend(ms)
     findings: list[Finding] = []
     if not usable:
