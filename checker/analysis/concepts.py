@@ -36,7 +36,7 @@ def composed(req: Requirement, sentences: Sequence[Sentence], hits: ConceptHits,
     concept = req.concept
     if concept is None or not hits:
         return {}
-    wanted = {f"{req.checklist}.{name}" for name in concept.frames}
+    wanted = _wanted(req.checklist, concept.frames)
     terms, guards = hits.get("term", {}), hits.get("guard", {})
     context = hits.get("context", {}) if concept.context else None
     out: dict[int, list[Match]] = {}
@@ -73,7 +73,7 @@ def composed(req: Requirement, sentences: Sequence[Sentence], hits: ConceptHits,
         if intro is None:
             continue
         introducing = [name for name in frames.get(intro, {}) if name in wanted]
-        if not introducing or (all(name.rpartition(".")[2] in _RIGHTS_FRAMES for name in introducing)
+        if not introducing or (all(_kind(name) in _RIGHTS_FRAMES for name in introducing)
                                and not _RIGHTS_INTRO.search(sentences[intro].text)):
             continue
         if found := found_in(i):
@@ -90,7 +90,7 @@ def granting_headings(req: Requirement, sentences: Sequence[Sentence], hits: Con
     concept = req.concept
     if concept is None or not hits:
         return {}
-    wanted = {f"{req.checklist}.{name}" for name in concept.frames}
+    wanted = _wanted(req.checklist, concept.frames)
     guards = hits.get("guard", {})
     out: dict[int, list[Match]] = {}
     for i, ms in hits.get("heading_term" if concept.heading_terms else "term", {}).items():
@@ -100,10 +100,20 @@ def granting_headings(req: Requirement, sentences: Sequence[Sentence], hits: Con
         # the grant itself ("Right to ..."), not a heading that merely starts with the verb ("Access to and
         # disclosure of information" over "We reserve the right to disclose ...")
         granting = [m for name, fms in frames.get(i, {}).items()
-                    if name in wanted and name.rpartition(".")[2] == "grant" for m in fms]
+                    if name in wanted and _kind(name) == "grant" for m in fms]
         if naming and granting:
             out[i] = naming + granting
     return out
+
+
+def _wanted(checklist: str, frames: Sequence[str]) -> set[str]:
+    """The frames a concept counts, as the matches name them ("gdpr.grant")."""
+    return {f"{checklist}.{name}" for name in frames}
+
+
+def _kind(frame: str) -> str:
+    """"grant" of "gdpr.grant": which way of speaking a frame match is, whatever its checklist."""
+    return frame.rpartition(".")[2]
 
 
 def _has_body(sentences: Sequence[Sentence], i: int) -> bool:

@@ -42,13 +42,12 @@ def required_column(sentences: Sequence[Sentence], facts: Facts) -> list[Match]:
     """A table of the data collected with a column saying which items are required ("Data | Why |
     Required" over "Email Address | Login | Yes"): the header cell, in a row of several cells. A
     column tells item by item what Art. 13(2)(e) asks, which no sentence of the policy repeats."""
-    found = []
     for s in sentences:
         if s.kind is BlockKind.TABLE_CELL and s.text.strip().lower() in _REQUIRED_HEADERS \
                 and sum(1 for t in sentences[max(s.number - 6, 0):s.number + 7]
                         if t.kind is BlockKind.TABLE_CELL and t.line == s.line) > 1:
-            found.append(Match("statutory_requirement/detector", s.number, 0, len(s.text)))
-    return found[:1]
+            return [Match("statutory_requirement/detector", s.number, 0, len(s.text))]
+    return []
 
 
 REQUIREMENT_DETECTORS: dict[str, RequirementDetector] = {
