@@ -84,11 +84,15 @@ def test_every_requirement_in_the_suite_is_real_and_has_fifteen_cases() -> None:
 
 
 def test_each_requirement_has_a_near_miss_or_a_negation() -> None:
+    # A requirement owed only where its condition shows (``applies_only_when``: sources of data obtained
+    # from others) reads a near miss as not owed, never as missing: its near misses are `not_applicable`.
+    conditional = {r.id for r in _ALL.requirements if r.applies_only_when is not None}
     classes: dict[str, set[str]] = {}
     for _, requirement, klass, status, _ in CASES:
-        if status == "missing":
+        if status == "missing" or (status == "not_applicable" and requirement in conditional):
             classes.setdefault(requirement, set()).add(klass)
-    assert all(classes.get(r) for _, r, _, _, _ in CASES)
+    missing = sorted({r for _, r, _, _, _ in CASES if not classes.get(r)})
+    assert not missing, f"no near miss or negation: {missing}"
 
 
 def _finding_cases() -> list[tuple[str, str, bool, str]]:

@@ -110,6 +110,14 @@ def test_address_below_needs_an_address(analyse_text) -> None:  # type: ignore[n
     # a host written with the DNS root's trailing dot is the same host
     ("http://www.example.fr.", "http://www.example.fr./", False),
     ("http://www.example.fr.", "http://www.other.fr./", True),
+    # an authority named in the text, another's site behind it (a template's regulator kept, a local one linked)
+    ("Information Commissioner\u2019s Office", "https://www.lda.bayern.de/de/index.html", True),
+    ("the CNIL's complaint form", "https://www.aepd.es/en", True),
+    ("Information Commissioner's Office", "https://ico.org.uk/make-a-complaint/", False),
+    ("Federal Trade Commission", "https://www.consumer.ftc.gov/articles/privacy", False),
+    ("the FTC's advice for parents", "http://www.onguardonline.gov/", False),
+    ("your local supervisory authority", "https://edpb.europa.eu/about-edpb/board/members_en", False),
+    ("icon set", "https://example.com/icons", False),
 ])
 def test_link_mismatch(text: str, target: str, mismatch: bool) -> None:
     assert (link_mismatch(text, target) is not None) is mismatch

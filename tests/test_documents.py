@@ -289,3 +289,37 @@ def test_a_cut_before_a_capitalised_word_is_joined_when_the_first_part_is_long_p
         "How we use the information we collect about you and the legal bases we rely on", "We use it to run the service.",
         "5.3 What rights you have and how you can use them when we process your data", "You may object.",
         "Contact", "Write to us."]
+
+
+def _md_blocks(text: str) -> list[tuple[str, str]]:
+    return [(b.kind.value, b.text) for b in load_bytes(text.encode(), "policy.md", "markdown").blocks]
+
+
+def test_unmarked_lines_of_items_are_items_not_one_run_on_sentence() -> None:
+    # a list written one item per line without markers: Markdown would join it into one sentence
+    text = ("We use your data for these purposes:\n\nTo provide the features of the app\nTo send you news about the app\n"
+            "To understand how you use the app\n")
+    assert _md_blocks(text)[1:] == [("list_item", "To provide the features of the app"),
+                                    ("list_item", "To send you news about the app"),
+                                    ("list_item", "To understand how you use the app")]
+
+
+@pytest.mark.parametrize("text", [
+    # hard-wrapped prose: lines that go on in lower case or stop on "the"
+    "We keep your data for as long as we need it\nto run the service and then we\ndelete it from our servers.\n",
+    "We keep your data for as long as we need it to run the\nService and Then Delete it from the\nServers We Rent.\n",
+    # an address block: lines of two or three words
+    "Example Labs GmbH\nMain Street 1\n10115 Berlin\nGermany\n",
+    # two lines only
+    "We collect your name and e-mail address\nWe use them to answer you\n",
+])
+def test_wrapped_prose_and_address_blocks_stay_one_paragraph(text: str) -> None:
+    assert [kind for kind, _ in _md_blocks(text)] == ["paragraph"]
+
+
+def test_title_lines_of_a_markdown_file_without_headings_are_headings() -> None:
+    text = "Data Retention\n\nWe keep your account data until you delete your account.\n\nYour Rights\n\nYou may ask us for a copy.\n"
+    assert [kind for kind, _ in _md_blocks(text)] == ["heading", "paragraph", "heading", "paragraph"]
+    # where the writer marked headings, a short line is a line ("Thank you" is no title)
+    marked = "# Privacy\n\nData Retention\n\nWe keep your account data until you delete your account.\n"
+    assert [kind for kind, _ in _md_blocks(marked)] == ["heading", "paragraph", "paragraph"]

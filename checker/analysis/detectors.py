@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from urllib.parse import unquote, urlparse
 
 from checker.analysis.anchor_links import MAX_ARTIFACT_FINDINGS, SECTION_WORD, dangling_anchor_links, norm
+from checker.analysis.authorities import authority_mismatch
 from checker.analysis.detector_input import Detector, DetectorInput, evidence
 from checker.analysis.placeholders import SLOT_PATTERNS, find_placeholders, names_what_the_policy_names
 from checker.analysis.regex_screen import SentenceScreen, screened
@@ -157,6 +158,9 @@ def link_mismatch(text: str, target: str) -> str | None:
             return None
         if real and promised != real and not real.endswith("." + promised) and not promised.endswith("." + real):
             return f"the link text says {shown} but it opens {real}"
+    real = _host(target) if target.lower().startswith(("http://", "https://")) else ""
+    if real and real != "web.archive.org":
+        return authority_mismatch(shown, real)
     return None
 
 

@@ -49,7 +49,8 @@ _MONTHS = {m: i for i, m in enumerate(
      "november", "december"], start=1)}
 _MONTH_ABBR = {m[:3]: i for m, i in _MONTHS.items()}
 _MONTH_RE = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-_DATE_RE = (r"(?P<date>" + _MONTH_RE + r",?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+# "July 12th of 2020": the ordinal may take "of" before the year, as after the day ("12th of July 2020")
+_DATE_RE = (r"(?P<date>" + _MONTH_RE + r",?\s+\d{1,2}(?:st|nd|rd|th)?,?(?:\s+of)?\s+\d{4}"
             r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r",?\s+\d{4}"
             r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4}|\d{1,2}-\d{1,2}-\d{4}(?![\d-])|\d{1,2}/\d{1,2}/\d{2}(?![\d/])|"
             + _MONTH_RE + r",?\s+\d{4})")
@@ -67,7 +68,8 @@ _EFFECTIVE = screened(
     # "This version was published on May 29th, 2015": the policy's own version, not an app's
     r"(?:policy|notice|statement|document|version\s+\d[\w.]*|this\s+version),?\s+(?:was\s+|is\s+|has\s+been\s+)?"
     r"(?:first\s+|originally\s+)?(?:issued|published|adopted|released|enacted))"
-    r"(?:\s+(?:on|as\s+of|from|since|date|is|in))?\s*[:\-\u2013\u2014]?\s*(?:on\s+)?" + _DATE_RE, re.IGNORECASE)
+    # "last updated on the 2nd of June 2022"
+    r"(?:\s+(?:on|as\s+of|from|since|date|is|in))?\s*[:\-\u2013\u2014]?\s*(?:on\s+)?(?:the\s+)?" + _DATE_RE, re.IGNORECASE)
 _DATED_LINE = screened(r"^\W*(?:(?:formulated|enacted|established|adopted|issued|published|date|status)\s*(?:on|:)?\s*|"
                        # "Version 1.2 \u2014 May 22, 2018" or "(Version 2.0 \u2013 Date 31.01.2017)" under the title
                        r"version\s+\d[\w.]*\s*[\u2014\u2013\-:,|]?\s*(?:of\s+|dated\s+|from\s+|date\s*:?\s*)?)" + _DATE_RE +

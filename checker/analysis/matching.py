@@ -111,16 +111,23 @@ def _enclosing_headings(sentences: Sequence[Sentence], i: int) -> list[str]:
     """The heading over sentence ``i``, and where that heading is a label ("Account Information:",
     a bold line the parser makes a heading) the headings it sits under: back over sibling labels and
     their lists to the first real heading, and the run of headings right above that one ("2.
-    Information We Collect" over "Personal Information You Provide"). A section knows only its
-    nearest heading."""
+    Information We Collect" over "Personal Information You Provide"); for any other heading, the run
+    of headings right above it. A section knows only its nearest heading."""
     nearest = sentences[i].heading
-    if not nearest or not nearest.rstrip().endswith(":"):
-        return [nearest] if nearest else []
+    if not nearest:
+        return []
     found = [nearest]
     j = i - 1
-    while j >= 0 and not sentences[j].is_heading:  # back to the label itself
+    while j >= 0 and not sentences[j].is_heading:  # back to the heading itself
         j -= 1
     j -= 1
+    if not nearest.rstrip().endswith(":"):
+        # a heading right under another, nothing between ("## Data We Collect about You" over "### Personal
+        # Data"): the run above it is the section it belongs to
+        while j >= 0 and sentences[j].is_heading and len(found) < 8:
+            found.append(sentences[j].text)
+            j -= 1
+        return found
     while j >= 0 and len(found) < 8:  # sibling labels, then the first real heading
         if sentences[j].is_heading:
             found.append(sentences[j].text)
@@ -157,6 +164,20 @@ def _rank(sentences: Sequence[Sentence], hits: dict[int, list[Match]], cues: Seq
     """Sentences best first: under a matching heading, then most distinct patterns, then earliest."""
     return sorted(hits, key=lambda i: (not heading_matches(sentences[i].heading, cues),
                                        -len({m.pattern_id for m in hits[i]}), i))
+
+
+SLOT_REACH = 60
+"""Characters between a match and a template slot that still make the slot the disclosure's own
+("contact us at [EMAIL]", "[Company] is the controller"): a slot further along the sentence fills
+another part of it ("we share it with no one, except to protect the rights of [APP NAME]")."""
+
+
+def _slots_near(text: str, matches: Sequence[Match]) -> list[tuple[int, int]]:
+    """The template slots of a sentence within reach of what matched in it."""
+    if not has_placeholder(text):
+        return []
+    return [(s, e) for s, e in find_placeholders(text)
+            if any(max(0, s - m.end, m.start - e) <= SLOT_REACH for m in matches)]
 
 
 def _where(sentence: Sentence, unit: str = "line") -> str:
@@ -204,9 +225,9 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
     chosen = {i: list(usable[i]) for i in ranked[:MAX_EVIDENCE]}
     reasons: list[str] = []
 
-    clean = [i for i in usable if not has_placeholder(sentences[i].text)]
-    if not clean:
-        slot = next(sentences[i].text[s:e] for i in usable for s, e in find_placeholders(sentences[i].text))
+    slots = {i: _slots_near(sentences[i].text, usable[i]) for i in usable}
+    if not any(not found for found in slots.values()):
+        slot = next(sentences[i].text[s:e] for i in usable for s, e in slots[i])
         reasons.append(f"the disclosure is an unfilled template placeholder ({slot})")
 
     # Qualifiers may stand in the evidence sentence or near it, in the same section (worked out
@@ -375,7 +396,9 @@ def _unless_not_applicable(req: Requirement, verdict: Verdict, sentences: Sequen
             first = min(shown)
             return Verdict(req.id, Status.NOT_APPLICABLE, condition.reason,
                            _evidence(sentences, {first: shown[first]}), req.checklist)
-    if req.applies_only_when is not None and not h.concept.get("applies"):
+    # a sentence the requirement excludes shows nothing it applies to either ("receiving marketing from
+    # our partners" names no data obtained from them)
+    if req.applies_only_when is not None and not set(h.concept.get("applies", {})) - h.exclude:
         return Verdict(req.id, Status.NOT_APPLICABLE, req.applies_only_when.reason, (), req.checklist)
     return verdict
 

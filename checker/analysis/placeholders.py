@@ -31,15 +31,28 @@ _FORMAT_ASKED = re.compile(r"\b(?:format(?:ted)?|in\s+the\s+form|such\s+as|e\.g\
 """Words before a date mask that ask the reader for that format ("in the format DD/MM/YYYY"): not a slot."""
 _TEMPLATE_DOMAIN = screened(r"\b(?:www\.)?(?:yourdomain|yourcompany|yoursite|yourwebsite|mydomain|mycompany|"
                             r"your-(?:domain|company|site|website|saas|app|service|business))\."
-                            r"(?:com|org|net|io|co\.uk)\b", re.IGNORECASE)
+                            r"(?:com|org|net|io|co\.uk)\b|"
+                            # the reserved example domain with a stand-in for the mailbox ("example@example.com",
+                            # "email@example.com"): a template's address, where a real one ("privacy@example.com"
+                            # stands for one in our tests) would name the office
+                            r"(?<![\w.+-])(?:example|e-?mail|your[._-]?(?:e-?mail|name)|name|user(?:name)?|someone|somebody|"
+                            r"mail|test)@example\.(?:com|org|net)\b", re.IGNORECASE)
 _TEMPLATE_NAME = screened(r"\b(?:Company Name|Lorem ipsum)\b|"
                           r"\bYour Company(?=,?\s+(?:Name|Inc\b|LLC|Ltd|Limited|GmbH|Corp|S\.?A\.?\s|B\.?V\.?\s|Pty))|"
                           # the operator as the template wrote it: "Your LLC. ("us", "we") operates ..."
                           r"\bYour (?:LLC|Inc|Ltd|GmbH|Corp)\b\.?")
+# a template's drafting note to whoever fills it in, left in the published text: "This should be checked and
+# supplemented accordingly", "It should therefore be checked whether the hoster provides tracking tools" (not
+# "this policy will be amended accordingly", which policies promise)
+_DRAFTING_NOTE = screened(r"\b(?:this|it|such\s+wording|the\s+(?:text|wording|following))\s+(?:should|must|needs\s+to)\s+"
+                          r"(?:therefore\s+|also\s+)?be\s+(?:checked|supplemented|adapted|inserted|customi[sz]ed|tailored|"
+                          r"corrected|stated|specified)\b",
+                          re.IGNORECASE)
 # A few domains ("yourdomain.com", and "your-" with a hyphen before the kind of site: one needle), two
 # names and a template's filler text ("Lorem ipsum"): each needle is a pass over the policy's text, and
 # 16 domain spellings plus five "<X> Name" forms cost ~2% of a scan for slots templates rarely spell otherwise.
-SLOT_PATTERNS = (_SQUARE, _CURLY, _ANGLE, _UNDERSCORES, _OPTIONAL_LABEL, _FORMAT_MASK, _TEMPLATE_DOMAIN, _TEMPLATE_NAME)
+SLOT_PATTERNS = (_SQUARE, _CURLY, _ANGLE, _UNDERSCORES, _OPTIONAL_LABEL, _FORMAT_MASK, _TEMPLATE_DOMAIN, _TEMPLATE_NAME,
+                 _DRAFTING_NOTE)
 """Every slot matches one of these: a text none of them could match holds no placeholder."""
 _CROSS_REFERENCE = re.compile(r"^(?:re:|see\b|(?:section|article|part|chapter|clause|paragraph|schedule|annex|appendix|"
                               r"exhibit|note|table|figure|footnote)\s+[\dIVXivx])", re.IGNORECASE)
@@ -85,7 +98,7 @@ def find_placeholders(text: str) -> list[tuple[int, int]]:
         alternative = len(words) >= 2 and words[0] in ("or", "and", "and/or")
         if (capitalised and (len(words) >= 2 or body.isupper())) or alternative or _SLOT_WORDS.search(body):
             spans.append((m.start(), m.end()))
-    for pattern in (_CURLY, _ANGLE, _UNDERSCORES, _OPTIONAL_LABEL, _FORMAT_MASK, _TEMPLATE_DOMAIN, _TEMPLATE_NAME):
+    for pattern in (_CURLY, _ANGLE, _UNDERSCORES, _OPTIONAL_LABEL, _FORMAT_MASK, _TEMPLATE_DOMAIN, _TEMPLATE_NAME, _DRAFTING_NOTE):
         for m in pattern.finditer(text):
             if pattern is _ANGLE and ("@" in m.group(0) or "://" in m.group(0)):
                 continue
@@ -100,6 +113,9 @@ def find_placeholders(text: str) -> list[tuple[int, int]]:
                 continue  # "[Company Name]" is already the square slot around it
             if pattern is _FORMAT_MASK and _FORMAT_ASKED.search(text[max(0, m.start() - 30):m.start()]):
                 continue
+            if pattern is _TEMPLATE_DOMAIN and (_ILLUSTRATION.search(text, max(0, m.start() - 80), m.start())
+                                                or _FORMAT_ASKED.search(text[max(0, m.start() - 30):m.start()])):
+                continue  # "your e-mail address (e.g. name@example.com)": an illustration of what the reader types
             spans.append((m.start(), m.end()))
     return sorted(set(spans))
 

@@ -127,6 +127,39 @@ def blocks_from_run(run: InlineText, line: int, where: str, heading_level: int) 
     return out
 
 
+MIN_LINE_LIST_LINES = 3
+MIN_LINE_LIST_WORDS = 4
+_CONTINUES = frozenset({"and", "or", "the", "a", "an", "of", "to", "in", "for", "with", "by", "on", "at", "from",
+                        "our", "your", "their", "its", "is", "are", "be", "that", "which", "as", "such", "than"})
+
+
+def is_line_list(run: InlineText) -> bool:
+    """Whether a paragraph's lines are items written one per line without list markers ("We process
+    your data for these purposes:" / "To provide the app" / "To send you updates" ...): Markdown joins
+    them into one run-on sentence, so a right, a purpose or a slot in one line spoke for all of
+    them. Hard-wrapped prose is told apart by its lines: some start in lower case, or end where a
+    sentence cannot ("of", "the", a comma); a list's lines each start with a capital and are whole.
+    Lines of two or three words (an address block) stay one block."""
+    bounds = list(run.line_starts) + [len(run.text)]
+    if len(bounds) - 1 < MIN_LINE_LIST_LINES:
+        return False
+    for k in range(len(bounds) - 1):
+        words = run.text[bounds[k]:bounds[k + 1]].split()
+        if not words or not (words[0][0].isupper() or words[0][0].isdigit()):
+            return False
+        last = k == len(bounds) - 2
+        if not last and (len(words) < MIN_LINE_LIST_WORDS or words[-1][-1] in ",;:-"
+                         or words[-1].lower() in _CONTINUES):
+            return False
+    return True
+
+
+def line_blocks(run: InlineText, line: int, kind: BlockKind) -> list[Block]:
+    """One block of ``kind`` per source line of ``run``."""
+    bounds = list(run.line_starts) + [len(run.text)]
+    return [b for k in range(len(bounds) - 1) for b in _segment(run, bounds[k], bounds[k + 1], line, kind)]
+
+
 _NUMBERED_TITLE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.|[A-H]\.)\s+[A-Z\u00c0-\u024f]")
 
 

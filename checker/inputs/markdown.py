@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from checker.inputs.inline import RUN_KINDS, InlineText, block, blocks_from_run
-from checker.inputs.plain_text import load_text, strip_tags
+from checker.inputs.inline import RUN_KINDS, InlineText, block, blocks_from_run, is_line_list, line_blocks
+from checker.inputs.plain_text import load_text, looks_like_heading, strip_tags
 from checker.inputs.provenance import split_provenance, take_provenance
 from checker.models import Block, BlockKind, Link
 
@@ -40,6 +40,14 @@ _CONTAINERS = frozenset({"root", "bullet_list", "ordered_list", "table", "thead"
 _BLOCKS = _CONTAINERS | {"blockquote", "heading", "lheading", "paragraph", "list_item", "tcell", "html_block",
                          "code_block", "fence", "hr", "definition", "front_matter"}
 """Every block node; whatever else sits in a list item is its (tight, unwrapped) inline text."""
+
+
+def _soft_breaks_only(nodes: Sequence[SyntaxNode]) -> bool:
+    """Whether a paragraph's lines were joined by soft breaks alone: lines the writer ended with a
+    hard break ("  " or <br>) are an address block or a form, not items."""
+    return all(node.name != "hardbreak" and not (node.name == "html_inline"
+                                                 and node.meta["content"].lower().startswith("<br"))
+               for node in nodes)
 
 
 def _render_inline(nodes: Iterable[SyntaxNode]) -> InlineText:
@@ -123,6 +131,7 @@ def load_markdown(text: str) -> tuple[list[Block], dict[str, Any]]:
         blocks, metadata = load_text(text)
         return blocks, {**metadata, "note": "Markdown nested too deeply to parse: scanned as plain text"}
     blocks, metadata = _load_markdown_structure(text)
+    blocks = titles_of_unmarked_text(blocks)
     kept = _letters("".join(b.text for b in blocks))
     # the source has at most len(text) letters: when the blocks hold half that, they hold half
     # the source's letters, and the source need not be counted (almost every file)
@@ -134,6 +143,29 @@ def load_markdown(text: str) -> tuple[list[Block], dict[str, Any]]:
         blocks, plain_meta = load_text(text)
         metadata = {**metadata, **plain_meta, "note": "Markdown structure could not be read: scanned as plain text"}
     return blocks, metadata
+
+
+def titles_of_unmarked_text(blocks: list[Block]) -> list[Block]:
+    """A Markdown file with no heading at all (plain text saved as ``.md``): its short title-like lines
+    ("Data Retention", "Your Rights" over a longer paragraph) are its headings, as in a plain text
+    file, so each section knows its title. A file that marks any heading is left as written."""
+    if any(b.kind is BlockKind.HEADING for b in blocks):
+        return blocks
+    out = list(blocks)
+    for k, b in enumerate(blocks):
+        after = blocks[k + 1] if k + 1 < len(blocks) else None
+        if len(b.line_starts) != 1 or after is None or (after.kind is BlockKind.LIST_ITEM and b.kind is BlockKind.LIST_ITEM):
+            continue  # a title stands alone, over a paragraph (not inside a run of items)
+        if b.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM) and _title_cased(b.text) and \
+                looks_like_heading(b.text, after.text):
+            out[k] = b._replace(kind=BlockKind.HEADING, level=2)
+    return out
+
+
+def _title_cased(text: str) -> bool:
+    """"Sharing of Information", "Your Rights": every word of four letters or more capitalised."""
+    words = text.split()
+    return len(words) <= 8 and all(w[0].isupper() or w[0].isdigit() for w in words if len(w) >= 4)
 
 
 _DEEP_LINE = re.compile(r"(?m)^[ \t]*(?:(?:>|[-*+][ \t]|\d{1,9}[.)][ \t])[ \t]*){100}")
@@ -216,6 +248,9 @@ class _MarkdownWalk:
                                           heading_level))
             return
         run = _render_inline(nodes)
+        if where == "paragraph" and not run.strong and _soft_breaks_only(nodes) and is_line_list(run):
+            self.blocks.extend(line_blocks(run, line, BlockKind.LIST_ITEM))
+            return
         self.blocks.extend(blocks_from_run(run, line, where, heading_level))
 
     def _walk(self, parent: SyntaxNode) -> None:

@@ -18,7 +18,7 @@ _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25cf\u25aa\u2013]|\(?\d{1,2}[.)]|\(?[a-
 _SENTENCE_END = (".", ";", ",", "!")
 
 
-def _looks_like_heading(line: str, next_line: str | None) -> bool:
+def looks_like_heading(line: str, next_line: str | None) -> bool:
     stripped = line.strip()
     words = stripped.split()
     if not words or len(words) > 12 or len(stripped) > 90:
@@ -79,7 +79,7 @@ def load_text(text: str, wrapped: bool = False, page: int | None = None) -> tupl
                 line = line[cut:]  # the policy may go on on the note's own line
                 if not line.strip():
                     continue
-        if _looks_like_heading(line, next_of.get(number - 1)) and not _BULLET.match(line):
+        if looks_like_heading(line, next_of.get(number - 1)) and not _BULLET.match(line):
             flush()
             blocks.append(Block(BlockKind.HEADING, " ".join(line.split()), number, (0,), 2, page=page))
             continue
