@@ -39,6 +39,8 @@ def composed(req: Requirement, sentences: Sequence[Sentence], hits: ConceptHits,
     wanted = _wanted(req.checklist, concept.frames)
     terms, guards = hits.get("term", {}), hits.get("guard", {})
     context = hits.get("context", {}) if concept.context else None
+    if context is not None and hits.get("policy_context"):
+        context = None  # the context stands elsewhere in the policy, which is enough: see Concept.policy_context
     out: dict[int, list[Match]] = {}
     named_sections: set[int] = set()
     # headings are named by the concept's heading terms, or by its terms when it has none

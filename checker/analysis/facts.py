@@ -54,6 +54,8 @@ _DATE_RE = (r"(?P<date>" + _MONTH_RE + r",?\s+\d{1,2}(?:st|nd|rd|th)?,?(?:\s+of)
             r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r",?\s+\d{4}"
             r"|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4}|\d{1,2}-\d{1,2}-\d{4}(?![\d-])|\d{1,2}/\d{1,2}/\d{2}(?![\d/])|"
             + _MONTH_RE + r",?\s+\d{4})")
+_WEEKDAY = r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)?"
+"""A weekday before the date ("Monday 9th February, 2026"), outside the date group."""
 _EFFECTIVE = screened(
     r"\b(?:last\s+(?:updated|revised|modified|amended|changed|reviewed|edited|update|revision|modification)|"
     r"(?:date\s+of\s+)?last\s+revision|effective(?:\s+date)?|updated|revised|modified|amended|version\s+date|dated|"
@@ -68,8 +70,9 @@ _EFFECTIVE = screened(
     # "This version was published on May 29th, 2015": the policy's own version, not an app's
     r"(?:policy|notice|statement|document|version\s+\d[\w.]*|this\s+version),?\s+(?:was\s+|is\s+|has\s+been\s+)?"
     r"(?:first\s+|originally\s+)?(?:issued|published|adopted|released|enacted))"
-    # "last updated on the 2nd of June 2022"
-    r"(?:\s+(?:on|as\s+of|from|since|date|is|in))?\s*[:\-\u2013\u2014]?\s*(?:on\s+)?(?:the\s+)?" + _DATE_RE, re.IGNORECASE)
+    # "last updated on the 2nd of June 2022", "Last updated Monday 9th February, 2026"
+    r"(?:\s+(?:on|as\s+of|from|since|date|is|in))?\s*[:\-\u2013\u2014]?\s*(?:on\s+)?(?:the\s+)?" + _WEEKDAY + _DATE_RE,
+    re.IGNORECASE)
 _DATED_LINE = screened(r"^\W*(?:(?:formulated|enacted|established|adopted|issued|published|date|status)\s*(?:on|:)?\s*|"
                        # "Version 1.2 \u2014 May 22, 2018" or "(Version 2.0 \u2013 Date 31.01.2017)" under the title
                        r"version\s+\d[\w.]*\s*[\u2014\u2013\-:,|]?\s*(?:of\s+|dated\s+|from\s+|date\s*:?\s*)?)" + _DATE_RE +
@@ -82,7 +85,7 @@ _EFFECTIVE_LABEL = re.compile(r"^\W*(?:last\s+(?:updated|revised|modified|amende
                               r"effective(?:\s+date)?|"
                               r"date\s+of\s+(?:last\s+)?(?:update|revision)|version\s+date|revision\s+date)\W*$", re.IGNORECASE)
 """A label standing alone ("**Effective Date**"), its date in the next line."""
-_LEADING_DATE = re.compile(r"^\W*" + _DATE_RE, re.IGNORECASE)
+_LEADING_DATE = re.compile(r"^\W*" + _WEEKDAY + _DATE_RE, re.IGNORECASE)
 _EMAIL = screened(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 
 

@@ -107,7 +107,7 @@ def _heading_matches(heading: str, cues: tuple[str, ...]) -> bool:
     return any(f" {cue}" in low or low.strip().startswith(cue) for cue in cues)
 
 
-def _enclosing_headings(sentences: Sequence[Sentence], i: int) -> list[str]:
+def _enclosing_headings(sentences: Sequence[Sentence], i: int, members: Mapping[Any, list[int]]) -> list[str]:
     """The heading over sentence ``i``, and where that heading is a label ("Account Information:",
     a bold line the parser makes a heading) the headings it sits under: back over sibling labels and
     their lists to the first real heading, and the run of headings right above that one ("2.
@@ -117,8 +117,9 @@ def _enclosing_headings(sentences: Sequence[Sentence], i: int) -> list[str]:
     if not nearest:
         return []
     found = [nearest]
-    j = i - 1
-    while j >= 0 and not sentences[j].is_heading:  # back to the heading itself
+    first = members.get(sentences[i].section, [i])[0]  # a section opens with its heading: no walk back over its body
+    j = first if sentences[first].is_heading else i
+    while j >= 0 and not sentences[j].is_heading:
         j -= 1
     j -= 1
     if not nearest.rstrip().endswith(":"):
@@ -205,9 +206,11 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
         for i, ms in granting_headings(req, sentences, h.concept, frames or {}).items():
             if sentences[i].section not in covered:
                 usable[i] = ms
+    if h.section and members is None:
+        members = section_members(sentences)
     for i, ms in h.section.items():
         if i not in h.exclude and not sentences[i].is_heading and any(
-                heading_matches(heading, req.headings) for heading in _enclosing_headings(sentences, i)):
+                heading_matches(heading, req.headings) for heading in _enclosing_headings(sentences, i, members or {})):
             usable.setdefault(i, []).extend(ms)
     findings: list[Finding] = []
     if not usable:

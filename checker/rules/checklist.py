@@ -183,7 +183,8 @@ def _compile_patterns(checklists: list[Checklist], requirements: list[Requiremen
         roles += [(f"lapsed:{q.name}", q.lapsed.patterns) for q in req.requires if q.lapsed is not None]
         if req.concept is not None:
             roles += [("term", req.concept.terms), ("heading_term", req.concept.heading_terms),
-                      ("guard", req.concept.guards), ("context", req.concept.context)]
+                      ("guard", req.concept.guards), ("context", req.concept.context),
+                      ("policy_context", req.concept.policy_context)]
         for k, condition in enumerate(req.not_applicable_when):
             roles += [(Applicability.role(k), condition.patterns), (Applicability.contra_role(k), condition.contradicted_by)]
         if req.applies_only_when is not None:

@@ -40,6 +40,7 @@ def explain(req: Requirement, checklist: Checklist | None = None) -> list[str]:
         lines += _listed("  heading terms:", req.concept.heading_terms)
         lines += _listed("  guards (veto the term they overlap):", req.concept.guards)
         lines += _listed("  and one of these in the same sentence:", req.concept.context)
+        lines += _listed("  (or one of these anywhere in the policy):", req.concept.policy_context)
         for name in req.concept.frames:
             lines += _listed(f"  frame '{name}':", frames.get(name, ()))
     for q in req.requires:

@@ -130,6 +130,10 @@ class Concept:
     """If given, one of these must also stand in the sentence ("withdraw it" counts where consent is
     named): a co-occurrence anywhere in the sentence, which a token pattern could only say with a
     long run of wildcards (slow in spaCy's Matcher, and bounded)."""
+    policy_context: tuple[Pattern, ...] = ()
+    """Context that counts wherever it stands in the policy: an opt-in to e-mails in one section makes
+    "click the unsubscribe link" in another a withdrawal of that consent (the two are one practice,
+    told where each belongs; a sentence's context is otherwise its paragraph)."""
 
 
 @dataclass(frozen=True)
@@ -210,7 +214,7 @@ _REASONED_KEYS: dict[str, type] = {"reason": str, "patterns": list}
 """A reason and its patterns, nothing more: ``applies_only_when`` and ``outweighed_by`` (the keys of
 ``not_applicable_when`` would be accepted there and silently do nothing)."""
 _CONCEPT_KEYS: dict[str, type] = {"terms": list, "frames": list, "heading_terms": list, "guards": list,
-                                   "context": list}
+                                   "context": list, "policy_context": list}
 _ITEM_REQUIRED = ("id", "title", "references", "severity", "description", "remediation")
 _QUALIFIER_KEYS: dict[str, type] = {"name": str, "description": str, "reason": str, "patterns": list, "anywhere": bool,
                                     "finding": dict, "outweighed_by": dict, "lapsed": dict, "link_targets": list}
@@ -265,7 +269,8 @@ def _concept(where: str, data: Any, frames: dict[str, tuple[Pattern, ...]]) -> C
     return Concept(terms=_patterns(f"{where} concept terms", data["terms"]), frames=tuple(names),
                    heading_terms=_patterns(f"{where} concept heading_terms", data.get("heading_terms") or []),
                    guards=_patterns(f"{where} concept guards", data.get("guards") or []),
-                   context=_patterns(f"{where} concept context", data.get("context") or []))
+                   context=_patterns(f"{where} concept context", data.get("context") or []),
+                   policy_context=_patterns(f"{where} concept policy_context", data.get("policy_context") or []))
 
 
 def _applicability(where: str, key: str, data: Any) -> Applicability | None:
