@@ -401,7 +401,10 @@ def _unless_not_applicable(req: Requirement, verdict: Verdict, sentences: Sequen
                            _evidence(sentences, {first: shown[first]}), req.checklist)
     # a sentence the requirement excludes shows nothing it applies to either ("receiving marketing from
     # our partners" names no data obtained from them)
-    if req.applies_only_when is not None and not set(h.concept.get("applies", {})) - h.exclude:
+    # (nor does a heading that asks: "What personal information is collected and from what sources?" over "directly
+    # from you" is answered by its body; a title that states, "Animated Educational Site for Kids", still counts)
+    if req.applies_only_when is not None and not {i for i in h.concept.get("applies", {}) if i not in h.exclude
+                                                  and not (sentences[i].is_heading and sentences[i].text.rstrip().endswith("?"))}:
         return Verdict(req.id, Status.NOT_APPLICABLE, req.applies_only_when.reason, (), req.checklist)
     return verdict
 
