@@ -144,24 +144,22 @@ def link_mismatch(text: str, target: str) -> str | None:
         if real.lower() != email.group(0).lower():
             return f"the link text says {email.group(0)} but it sends mail to {real}"
         return None
+    web = target.lower().startswith(("http://", "https://"))
     # an address shown whole whose link opens a web page ("http://mailto:privacy@...", a relative link
     # resolved to "https://example.com/privacy/privacy@example.com"): clicking it sends no mail
-    if email and email.group(0) == shown and target.lower().startswith(("http://", "https://")):
+    if email and email.group(0) == shown and web:
         return f"the link text shows the address {email.group(0)} but it opens the web page {target}, not an e-mail to it"
+    real = _host(target) if web else ""
+    # a copy saved by the Wayback Machine: the archive rewrote the page's links to itself
+    if not real or real == "web.archive.org":
+        return None
     domain = _DOMAIN_TEXT.match(shown)
-    if domain and " " not in shown and target.lower().startswith(("http://", "https://")):
+    if domain and " " not in shown:
         promised = domain.group(1).lower()
         promised = promised[4:] if promised.startswith("www.") else promised
-        real = _host(target)
-        # a copy saved by the Wayback Machine: the archive rewrote the page's links to itself
-        if real == "web.archive.org":
-            return None
-        if real and promised != real and not real.endswith("." + promised) and not promised.endswith("." + real):
+        if promised != real and not real.endswith("." + promised) and not promised.endswith("." + real):
             return f"the link text says {shown} but it opens {real}"
-    real = _host(target) if target.lower().startswith(("http://", "https://")) else ""
-    if real and real != "web.archive.org":
-        return authority_mismatch(shown, real)
-    return None
+    return authority_mismatch(shown, real)
 
 
 def contact_link_mismatch(data: DetectorInput) -> list[Finding]:

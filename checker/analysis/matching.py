@@ -229,7 +229,7 @@ def judge(req: Requirement, sentences: Sequence[Sentence], h: _Hits, extra_core:
     reasons: list[str] = []
 
     slots = {i: _slots_near(sentences[i].text, usable[i]) for i in usable}
-    if not any(not found for found in slots.values()):
+    if all(slots.values()):  # every evidence sentence holds a slot where it discloses
         slot = next(sentences[i].text[s:e] for i in usable for s, e in slots[i])
         reasons.append(f"the disclosure is an unfilled template placeholder ({slot})")
 
@@ -399,14 +399,17 @@ def _unless_not_applicable(req: Requirement, verdict: Verdict, sentences: Sequen
             first = min(shown)
             return Verdict(req.id, Status.NOT_APPLICABLE, condition.reason,
                            _evidence(sentences, {first: shown[first]}), req.checklist)
-    # a sentence the requirement excludes shows nothing it applies to either ("receiving marketing from
-    # our partners" names no data obtained from them)
-    # (nor does a heading that asks: "What personal information is collected and from what sources?" over "directly
-    # from you" is answered by its body; a title that states, "Animated Educational Site for Kids", still counts)
-    if req.applies_only_when is not None and not {i for i in h.concept.get("applies", {}) if i not in h.exclude
-                                                  and not (sentences[i].is_heading and sentences[i].text.rstrip().endswith("?"))}:
+    if req.applies_only_when is not None and not any(_shows_condition(sentences[i], i, h) for i in h.concept.get("applies", {})):
         return Verdict(req.id, Status.NOT_APPLICABLE, req.applies_only_when.reason, (), req.checklist)
     return verdict
+
+
+def _shows_condition(sentence: Sentence, i: int, h: _Hits) -> bool:
+    """Whether a sentence that matched ``applies_only_when`` shows the condition: not one the requirement
+    excludes ("receiving marketing from our partners" names no data obtained from them), nor a heading
+    that asks ("... and from what sources?" is answered by its body, "directly from you"); a title that
+    states ("Animated Educational Site for Kids") still counts."""
+    return i not in h.exclude and not (sentence.is_heading and sentence.text.rstrip().endswith("?"))
 
 
 def match_requirements(compiled: CompiledChecklists, sentences: Sequence[Sentence], matches: Sequence[Match],
